@@ -1,0 +1,1 @@
+"""GAN reference code (data, models, losses, trainer, metrics) and the workshop's exercises."""
