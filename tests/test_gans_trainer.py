@@ -1,0 +1,297 @@
+"""GANTrainer: the D step detaches, steps change weights, exact resume, Ctrl-C, bad checkpoints.
+
+Tiny models and a tiny loss of our own keep these tests fast and independent of models.py and
+losses.py (one test uses losses.py by name when it exists).
+"""
+
+import math
+import pickle
+import random
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from learntools.gans.trainer import (
+    AdamSettings,
+    CheckpointError,
+    GANTrainer,
+    LiveView,
+    TrainingSequence,
+    every,
+    gaussian_noise,
+    load_checkpoint,
+)
+
+Z_DIM = 4
+
+
+class TinyGenerator(nn.Module):
+    """z (N, 4) -> image (N, 1, 4, 4), with BatchNorm so running buffers are exercised."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(Z_DIM, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Linear(16, 16), nn.Tanh())
+
+    def forward(self, z):
+        return self.net(z).view(-1, 1, 4, 4)
+
+
+class TinyDiscriminator(nn.Module):
+    """image (N, 1, 4, 4) -> logits (N, 1)."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(nn.Flatten(), nn.Linear(16, 16), nn.BatchNorm1d(16), nn.LeakyReLU(0.2), nn.Linear(16, 1))
+
+    def forward(self, x):
+        return self.net(x)
+
+
+class TinyLoss:
+    """Non-saturating GAN loss, written here so the tests do not need losses.py."""
+
+    gradient_penalty_weight = 0.0
+
+    def discriminator(self, real_logits, fake_logits):
+        return F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
+
+    def generator(self, fake_logits):
+        return F.softplus(-fake_logits).mean()
+
+
+class SeededBatches:
+    """Re-iterable batches with their own shuffling generator (like data.Batches)."""
+
+    def __init__(self, images, batch_size=8, seed=0):
+        self.images, self.batch_size = images, batch_size
+        self.rng = torch.Generator().manual_seed(seed)
+
+    def __iter__(self):
+        order = torch.randperm(len(self.images), generator=self.rng)
+        for start in range(0, len(order) - self.batch_size + 1, self.batch_size):
+            yield (self.images[order[start:start + self.batch_size]], torch.zeros(self.batch_size))
+
+
+def real_images():
+    return torch.rand(20, 1, 4, 4, generator=torch.Generator().manual_seed(123)) * 2 - 1
+
+
+def make_trainer(seed=0, **settings):
+    torch.manual_seed(seed)
+    settings.setdefault("loss", TinyLoss())
+    settings.setdefault("device", "cpu")
+    return GANTrainer(
+        TinyGenerator(), TinyDiscriminator(), SeededBatches(real_images(), seed=seed), gaussian_noise(Z_DIM),
+        seed=seed, **settings,
+    )
+
+
+def parameters_of(trainer):
+    models = {"G": trainer.generator, "D": trainer.discriminator}
+    return {f"{m}.{k}": v.detach().clone() for m, model in models.items() for k, v in model.state_dict().items()}
+
+
+def test_d_step_detaches_the_fake_batch():
+    trainer = make_trainer()
+    trainer.discriminator_step()
+    assert all(p.grad is None for p in trainer.generator.parameters()), "the D loss reached G"
+    assert all(p.grad is not None for p in trainer.discriminator.parameters())
+
+
+def test_a_step_changes_both_models_and_records_numbers():
+    trainer = make_trainer()
+    before = parameters_of(trainer)
+    record = trainer.step()
+    after = parameters_of(trainer)
+    for name in ("G.net.0.weight", "G.net.3.weight", "D.net.1.weight", "D.net.4.weight"):
+        assert not torch.equal(before[name], after[name]), f"{name} did not change"
+    assert record["step"] == 1 and trainer.steps_done == 1 and trainer.history == [record]
+    assert set(record) >= {"step", "d_loss", "g_loss", "real_logit", "fake_logit", "time"}
+    assert all(math.isfinite(v) for v in record.values())
+
+
+def test_training_sequence_sets_the_d_to_g_ratio():
+    trainer = make_trainer(sequence=TrainingSequence(d_steps=3, g_steps=2))
+    trainer.fit(steps=2, progress=False)
+    first_d = trainer.optimizer_d.param_groups[0]["params"][0]
+    first_g = trainer.optimizer_g.param_groups[0]["params"][0]
+    assert int(trainer.optimizer_d.state[first_d]["step"]) == 6
+    assert int(trainer.optimizer_g.state[first_g]["step"]) == 4
+    assert trainer.real_batches.batches_drawn == 6
+
+
+def test_same_seed_same_run_and_sample_leaves_training_untouched():
+    a, b = make_trainer(seed=3), make_trainer(seed=3)
+    a.fit(steps=3, progress=False)
+    a.sample(10, seed=5)  # sampling must not shift the training noise
+    a.fit(steps=2, progress=False)
+    b.fit(steps=5, progress=False)
+    for name, value in parameters_of(a).items():
+        assert torch.equal(value, parameters_of(b)[name]), name
+    images = a.sample(10)
+    assert images.shape == (10, 1, 4, 4) and images.dtype == torch.float32
+    assert torch.equal(images, a.sample(10)) and a.generator.training
+    assert a.sample(100, seed=1).shape == (100, 1, 4, 4)
+
+
+def test_resume_reproduces_an_uninterrupted_run_bit_for_bit(tmp_path):
+    straight = make_trainer(seed=7)
+    straight.fit(steps=6, progress=False)
+
+    first_half = make_trainer(seed=7)
+    first_half.fit(steps=3, progress=False)
+    first_half.save_checkpoint(tmp_path / "run" / "checkpoint.pt")
+    # Disturb every global random stream: the checkpoint must restore them.
+    torch.manual_seed(999), np.random.seed(999), random.seed(999)
+
+    resumed = GANTrainer.resume(
+        tmp_path / "run", TinyGenerator(), TinyDiscriminator(), SeededBatches(real_images(), seed=7),
+        gaussian_noise(Z_DIM), loss=TinyLoss(), device="cpu", seed=7,
+    )
+    assert resumed.steps_done == 3 and len(resumed.history) == 3
+    resumed.fit(steps=3, progress=False)
+
+    for name, value in parameters_of(straight).items():
+        assert torch.equal(value, parameters_of(resumed)[name]), f"{name} differs after resuming"
+    for key in ("d_loss", "g_loss", "real_logit", "fake_logit"):
+        assert [r[key] for r in straight.history] == [r[key] for r in resumed.history]
+    assert torch.equal(straight.sample(8), resumed.sample(8))
+
+
+def test_resume_restores_global_random_states(tmp_path):
+    trainer = make_trainer()
+    torch.manual_seed(1), np.random.seed(2), random.seed(3)
+    trainer.save_checkpoint(tmp_path / "c.pt")
+    expected = (torch.rand(3), np.random.rand(3), random.random())
+    torch.manual_seed(0), np.random.seed(0), random.seed(0)
+    make_trainer().load_checkpoint(tmp_path / "c.pt")
+    assert torch.equal(torch.rand(3), expected[0])
+    assert np.array_equal(np.random.rand(3), expected[1]) and random.random() == expected[2]
+
+
+def test_ctrl_c_keeps_the_model_and_its_history(tmp_path, capsys):
+    def press_ctrl_c_at_step_3(trainer, record):
+        if record["step"] == 3:
+            raise KeyboardInterrupt
+
+    trainer = make_trainer()
+    history = trainer.fit(steps=50, callbacks=[press_ctrl_c_at_step_3], progress=False,
+                          checkpoint_path=tmp_path / "interrupted.pt")
+    assert trainer.interrupted and len(history) == 3 and trainer.steps_done == 3
+    assert "interrupted" in capsys.readouterr().out
+    assert torch.isfinite(trainer.sample(4)).all()
+    assert load_checkpoint(tmp_path / "interrupted.pt")["step"] == 3
+    trainer.fit(steps=2, progress=False)  # and training can go on
+    assert trainer.steps_done == 5 and not trainer.interrupted
+
+
+def test_budgets_callbacks_and_stop():
+    trainer = make_trainer()
+    seen = []
+    trainer.fit(steps=10, callbacks=[every(4, lambda t, r: seen.append(r["step"]))], progress=False)
+    assert seen == [4, 8]
+
+    trainer.fit(steps=100, callbacks=[lambda t, r: t.stop() if r["step"] == 12 else None], progress=False)
+    assert trainer.steps_done == 12
+
+    trainer.fit(seconds=0.3, progress=False)
+    assert trainer.steps_done > 12 and trainer.history[-1]["time"] > 0
+    with pytest.raises(ValueError, match="budget"):
+        trainer.fit()
+    with pytest.raises(ValueError, match="steps"):
+        trainer.fit(steps=-1)
+    with pytest.raises(ValueError, match="seconds"):
+        trainer.fit(seconds=0)
+
+
+def test_progress_bar_and_live_view_are_harmless_outside_notebooks(capsys):
+    trainer = make_trainer()
+    trainer.fit(steps=3, progress=True, live=True)
+    assert trainer.steps_done == 3
+    assert not LiveView().active
+    assert "training" in capsys.readouterr().err  # tqdm writes to stderr in a terminal
+
+
+def truncated(path, tmp_path):
+    data = path.read_bytes()
+    broken = tmp_path / "truncated.pt"
+    broken.write_bytes(data[: len(data) // 2])
+    return broken
+
+
+def test_bad_checkpoints_raise_one_clear_checkpoint_error(tmp_path):
+    trainer = make_trainer()
+    good = trainer.save_checkpoint(tmp_path / "good.pt")
+    garbage = tmp_path / "garbage.pt"
+    garbage.write_bytes(b"this is not a checkpoint at all")
+    foreign = tmp_path / "foreign.pt"
+    torch.save({"weights": torch.zeros(2)}, foreign)
+    unsafe = tmp_path / "unsafe.pt"
+    unsafe.write_bytes(pickle.dumps(TinyLoss()))  # weights_only=True must refuse to unpickle objects
+
+    cases = {
+        tmp_path / "missing.pt": "No checkpoint",
+        tmp_path: "No checkpoint",  # a directory without checkpoint.pt
+        truncated(good, tmp_path): "truncated or corrupt",
+        garbage: "truncated or corrupt",
+        unsafe: "truncated or corrupt",
+        foreign: "not a GAN Workshop checkpoint",
+    }
+    for path, message in cases.items():
+        with pytest.raises(CheckpointError, match=message) as error:
+            make_trainer().load_checkpoint(path)
+        assert str(path.name) in str(error.value) and "\n" not in str(error.value)
+
+
+def test_a_checkpoint_for_other_models_is_refused_without_changing_anything(tmp_path):
+    make_trainer().save_checkpoint(tmp_path / "c.pt")
+
+    class WiderGenerator(TinyGenerator):
+        def __init__(self):
+            super().__init__()
+            self.net[0] = nn.Linear(Z_DIM, 32)
+
+    torch.manual_seed(0)
+    other = GANTrainer(WiderGenerator(), TinyDiscriminator(), SeededBatches(real_images()), gaussian_noise(Z_DIM),
+                       loss=TinyLoss(), device="cpu")
+    before = parameters_of(other)
+    with pytest.raises(CheckpointError, match="shape"):
+        other.load_checkpoint(tmp_path / "c.pt")
+    assert all(torch.equal(v, parameters_of(other)[k]) for k, v in before.items())
+
+
+def test_save_to_an_unwritable_place_raises_checkpoint_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(CheckpointError, match="Could not write"):
+        make_trainer().save_checkpoint(blocker / "sub" / "c.pt")
+
+
+def test_clear_errors_for_wrong_ingredients():
+    G, D, noise = TinyGenerator(), TinyDiscriminator(), gaussian_noise(Z_DIM)
+    data = SeededBatches(real_images())
+    with pytest.raises(TypeError, match="Batches"):
+        GANTrainer(G, D, real_images(), noise, loss=TinyLoss())
+    with pytest.raises(TypeError, match="generator"):
+        GANTrainer("G", D, data, noise, loss=TinyLoss())
+    with pytest.raises(TypeError, match="loss"):
+        GANTrainer(G, D, data, noise, loss=42)
+    with pytest.raises(ValueError, match="d_steps"):
+        TrainingSequence(d_steps=0)
+    with pytest.raises(ValueError, match="lr_g"):
+        GANTrainer(G, D, data, noise, loss=TinyLoss(), optimizers=AdamSettings(lr_g=-1))
+    with pytest.raises(ValueError, match="smaller than one batch"):
+        GANTrainer(G, D, SeededBatches(real_images(), batch_size=50), noise, loss=TinyLoss(), device="cpu").step()
+
+
+def test_loss_by_name_from_the_losses_module():
+    losses = pytest.importorskip("learntools.gans.losses")
+    trainer = make_trainer(loss="nonsaturating")
+    record = trainer.step()
+    assert math.isfinite(record["d_loss"])
+    with pytest.raises(ValueError):
+        make_trainer(loss="no-such-loss")
+    assert "hinge" in losses.LOSSES
