@@ -249,19 +249,14 @@ class FunctionProblem(Problem):
         return None
 
     def _check_one(self, args, learner_args, got, expected):
-        call = self.describe_call(args)
         if is_placeholder(got):
             raise NotAttempted(f"your function `{self.var}` still returns `____`: replace it with your code.")
         if got is None and expected is not None:
-            raise Incorrect(f"`{call}` returned None: is the `return` statement missing?")
-        if self.diagnose is not None:
-            message = self.diagnose(args, got, expected)
-            if message:
-                raise Incorrect(f"for `{call}`: {message}")
+            raise Incorrect(f"`{self.describe_call(args)}` returned None: is the `return` statement missing?")
         for original, passed in zip(args, learner_args):
             if isinstance(original, (torch.Tensor, np.ndarray)) and not values_match(passed, original, 0, 0):
                 raise Incorrect(
-                    f"`{call}` changed one of its inputs in place; compute a new result instead "
+                    f"`{self.describe_call(args)}` changed one of its inputs in place; compute a new result instead "
                     "(e.g. `x = x + 1`, not `x += 1`)."
                 )
         try:
@@ -270,7 +265,9 @@ class FunctionProblem(Problem):
             else:
                 compare_arrays(got, expected, self.rtol, self.atol, name="the result")
         except Mismatch as mismatch:
-            raise Incorrect(f"for `{call}`: {mismatch}") from None
+            # A specific diagnosis, when one fits, says more than the generic difference.
+            message = self.diagnose(args, got, expected) if self.diagnose is not None else None
+            raise Incorrect(f"for `{self.describe_call(args)}`: {message or mismatch}") from None
 
 
 def _show_small(value):
