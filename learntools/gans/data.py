@@ -171,6 +171,8 @@ def _fetch(url: str, destination: Path, timeout: float) -> None:
     except (urllib.error.URLError, OSError) as error:
         partial.unlink(missing_ok=True)
         reason = getattr(error, "reason", error)
+        if isinstance(error, urllib.error.HTTPError):
+            reason = f"HTTP {error.code} {error.reason}"
         raise DownloadError(f"Could not download {url} ({reason}).") from error
     os.replace(partial, destination)
 
@@ -396,7 +398,7 @@ class Batches:
 
     Each epoch visits the examples in a new order: a torch.randperm drawn from a generator seeded
     by (seed, epoch), so the same seed always gives the same batches, and `iterate(start)` can
-    resume at any batch. epochs=None (the default) repeats forever; len() is batches per epoch.
+    resume at any batch. The tensors are reordered once per epoch, so a batch is a cheap slice. epochs=None (the default) repeats forever; len() is batches per epoch.
     With one tensor, each batch is that tensor's slice; with several, a tuple of slices.
     device: where the batches live (None: wherever the tensors already are).
     """
@@ -448,10 +450,13 @@ class Batches:
         per_epoch = len(self)
         epoch, first = divmod(start, per_epoch)
         while self.epochs is None or epoch < self.epochs:
-            order = self.order(epoch).to(self.tensors[0].device)  # (size,)
+            # Put the whole epoch in its new order with one copy; each batch is then a free slice of it.
+            shuffled = self.tensors
+            if self.shuffle:
+                order = self.order(epoch).to(self.tensors[0].device)  # (size,)
+                shuffled = tuple(tensor.index_select(0, order) for tensor in self.tensors)
             for number in range(first, per_epoch):
-                index = order[number * self.batch_size:(number + 1) * self.batch_size]  # (batch_size,)
-                batch = tuple(tensor.index_select(0, index) for tensor in self.tensors)
+                batch = tuple(tensor[number * self.batch_size:(number + 1) * self.batch_size] for tensor in shuffled)
                 yield batch[0] if len(batch) == 1 else batch
             epoch, first = epoch + 1, 0
 
