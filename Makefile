@@ -12,7 +12,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/02_convolution.ipynb
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest
 
 # Regenerate learner, solution and nbgrader notebooks from lessons/*.py (and execute the solutions).
 build: $(STAMP)

@@ -123,7 +123,7 @@ def compare_arrays(got, expected, rtol=1e-5, atol=1e-6, name="your answer"):
         return
 
     difference = np.abs(got_array - expected_array)
-    difference[np.isnan(difference)] = 0.0
+    difference = np.where(np.isnan(difference), 0.0, difference)
     if got_array.ndim == 0:
         raise Mismatch(f"{name} is {format_number(got_array.item())}, which is not right.")
     worst = np.unravel_index(int(np.argmax(difference)), difference.shape)

@@ -1,0 +1,47 @@
+"""nbgrader accepts the generated source notebooks: validate passes on the source, and every graded
+cell fails on the released (blank) version."""
+
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from lessons import build
+
+SOURCES = build.lesson_sources()
+NBGRADER = [sys.executable, "-m", "nbgrader"]
+# nbgrader runs helper programs (alembic) by name: the environment's bin folder must be on PATH.
+ENV = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")}
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """A copy of the course folder with every assignment generated."""
+    root = tmp_path_factory.mktemp("course")
+    shutil.copytree(build.ROOT / "nbgrader", root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("release", "gradebook.db"))
+    for source in SOURCES:
+        result = subprocess.run(NBGRADER + ["generate_assignment", source.stem, "--force"], cwd=root,
+                                capture_output=True, text=True, timeout=300, env=ENV)
+        assert result.returncode == 0, result.stdout + result.stderr
+    return root
+
+
+def _validate(course, path, invert=False):
+    command = NBGRADER + ["validate"] + (["--invert"] if invert else []) + [str(path)]
+    result = subprocess.run(command, cwd=course, capture_output=True, text=True, timeout=600, env=ENV)
+    return result.returncode, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_validate_passes_on_source(course, source):
+    code, output = _validate(course, pathlib.Path("source") / source.stem / f"{source.stem}.ipynb")
+    assert code == 0 and "Success! Your notebook passes all the tests." in output, output[-2000:]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_validate_invert_fails_every_graded_cell_of_the_release(course, source):
+    code, output = _validate(course, pathlib.Path("release") / source.stem / f"{source.stem}.ipynb", invert=True)
+    assert "Success! The notebook does not pass any tests." in output, output[-2000:]
