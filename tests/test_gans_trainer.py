@@ -28,6 +28,15 @@ from learntools.gans.trainer import (
 Z_DIM = 4
 
 
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """One intra-op thread: on a shared 2-core machine, 2 threads can run 10x slower."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 class TinyGenerator(nn.Module):
     """z (N, 4) -> image (N, 1, 4, 4), with BatchNorm so running buffers are exercised."""
 

@@ -579,9 +579,10 @@ def load_checkpoint(path, map_location="cpu") -> dict:
             warnings.simplefilter("ignore")
             state = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as error:  # torch raises many kinds for truncated or foreign files
-        raise CheckpointError(
-            f"{path} is not a readable checkpoint (it may be truncated or corrupt): {_first_line(error)}"
-        ) from None
+        reason = _first_line(error)
+        if reason.startswith("Weights only load failed"):
+            reason = "it holds Python objects, not only weights, so it was refused for safety"
+        raise CheckpointError(f"{path} is not a readable checkpoint (it may be truncated or corrupt): {reason}.") from None
     if not isinstance(state, dict) or state.get("format") != CHECKPOINT_FORMAT:
         raise CheckpointError(f"{path} is a PyTorch file but not a GAN Workshop checkpoint.")
     if state.get("version", 0) > CHECKPOINT_VERSION:
@@ -626,7 +627,7 @@ def _check_fits(model: nn.Module, saved: dict, name: str, path):
 
 def _first_line(error: Exception) -> str:
     text = str(error).strip() or type(error).__name__
-    return text.splitlines()[0][:300]
+    return text.splitlines()[0][:200].rstrip(".")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -668,17 +669,18 @@ def _set_python_rng_state(state: dict):
 class _EndlessBatches:
     """Draw real batches from `data` forever, starting a new pass when one ends.
 
-    To resume exactly, it counts the batches handed out. If `data` has `state_dict()` and
-    `load_state_dict()` those are used; otherwise resuming replays that many batches from a
-    freshly built `data` (cheap for in-memory batches with their own seeded shuffling).
+    To resume exactly it counts the batches handed out, in all and in the current pass. Data
+    with an `iterate(start)` method (like `data.Batches`) jumps straight back to its place;
+    any other data is replayed batch by batch from a freshly built `data` object (cheap for
+    in-memory batches that shuffle with their own seeded generator).
     """
 
     def __init__(self, data, device):
         self.data = data
         self.device = device
-        self.batches_drawn = 0
+        self.batches_drawn = 0   # since training began
+        self.in_this_pass = 0    # since iter(data) was last started
         self.iterator = None
-        self._data_saves_state = hasattr(data, "state_dict") and hasattr(data, "load_state_dict")
 
     def next(self) -> torch.Tensor:
         if self.iterator is None:
@@ -686,12 +688,13 @@ class _EndlessBatches:
         try:
             batch = next(self.iterator)
         except StopIteration:  # one pass over the data is done: start the next
-            self.iterator = iter(self.data)
+            self.iterator, self.in_this_pass = iter(self.data), 0
             try:
                 batch = next(self.iterator)
             except StopIteration:
                 raise ValueError("data yielded no batches: is the dataset smaller than one batch?") from None
         self.batches_drawn += 1
+        self.in_this_pass += 1
         if isinstance(batch, (tuple, list)):  # (images, labels, ...): the images come first
             batch = batch[0]
         if not isinstance(batch, torch.Tensor):
@@ -699,20 +702,15 @@ class _EndlessBatches:
         return batch.to(self.device, non_blocking=True)
 
     def state_dict(self) -> dict:
-        state = {"batches_drawn": self.batches_drawn}
-        if self._data_saves_state:
-            state["data"] = self.data.state_dict()
-        return state
+        return {"batches_drawn": self.batches_drawn, "in_this_pass": self.in_this_pass}
 
     def load_state_dict(self, state: dict):
-        if self._data_saves_state and "data" in state:
-            self.data.load_state_dict(state["data"])
-            self.iterator = iter(self.data)
-            self.batches_drawn = int(state["batches_drawn"])
+        if hasattr(self.data, "iterate"):  # jump: the pass restarts at batch `in_this_pass`
+            self.iterator = self.data.iterate(int(state["in_this_pass"]))
+            self.batches_drawn, self.in_this_pass = int(state["batches_drawn"]), int(state["in_this_pass"])
             return
         # Replay: rebuild the position by drawing the same number of batches again.
-        self.iterator = None
-        self.batches_drawn = 0
+        self.iterator, self.batches_drawn, self.in_this_pass = None, 0, 0
         for _ in range(int(state["batches_drawn"])):
             self.next()
 
@@ -803,16 +801,21 @@ def _distributed_rank_and_size():
 
 
 def _wrap_distributed(model: nn.Module, device: torch.device):
-    """DistributedDataParallel averages gradients across processes after each backward.
+    """DistributedDataParallel: same starting weights (rank 0's), gradients averaged after each
+    backward, so every process takes the same optimizer step.
 
-    broadcast_buffers=False: by default DDP copies rank 0's BatchNorm running statistics into
-    every process at each forward, an in-place change that breaks the D step (two forwards, one
-    backward). Each process keeps its own running statistics instead; the weights stay equal.
+    BatchNorm buffers (running mean and variance) are synced once at the start and then kept per
+    process: copying rank 0's into every process before each of a step's several forwards would
+    cost a broadcast each time, and they matter only in eval mode (rank 0's are the ones saved).
+    No find_unused_parameters: every parameter of G and of D gets a gradient in each backward.
     """
     from torch.nn.parallel import DistributedDataParallel
 
     device_ids = [device.index] if device.type == "cuda" else None
-    return DistributedDataParallel(model, device_ids=device_ids, broadcast_buffers=False)
+    try:
+        return DistributedDataParallel(model, device_ids=device_ids, forward_sync_buffers=False)
+    except TypeError:  # PyTorch before 2.13 names it broadcast_buffers
+        return DistributedDataParallel(model, device_ids=device_ids, broadcast_buffers=False)
 
 
 def _gather_from_all_ranks(value, world_size: int) -> list:
