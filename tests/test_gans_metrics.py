@@ -151,6 +151,13 @@ def test_own_real_reference(test_digits, noise):
     assert report["generated"]["images"] == 200
 
 
+def test_a_single_image_gets_a_report_without_a_distance(test_digits):
+    report = metrics.evaluate_images(test_digits[0][:1])
+    assert report["generated"]["images"] == 1
+    assert report["generated"]["frechet_distance"] is None
+    assert "n/a" in metrics.format_report(report)
+
+
 def test_single_functions_agree_with_the_report(reports, single_class):
     single = reports["single"]["generated"]
     assert metrics.classifier_score(single_class) == pytest.approx(single["classifier_score"])

@@ -410,9 +410,11 @@ def _figures(features, probabilities, confidence: float, min_fraction: float) ->
     """All figures for one set of classifier outputs; distances are to the real train split."""
     figures = {"images": int(len(probabilities))}
     figures["classifier_score"] = _score_from_probabilities(probabilities)
-    figures["frechet_distance"] = _frechet_between(
-        _gaussian_fit(features), _real_split_gaussian("train", _classifier_device())
-    )
+    figures["frechet_distance"] = None  # a covariance needs at least 2 images
+    if len(features) >= 2:
+        figures["frechet_distance"] = _frechet_between(
+            _gaussian_fit(features), _real_split_gaussian("train", _classifier_device())
+        )
     figures.update(_coverage_from_probabilities(probabilities, confidence, min_fraction))
     return figures
 
@@ -432,7 +434,8 @@ def evaluate_images(images, reference="test", confidence: float = 0.9, min_fract
     (the held-out split, the default), or your own real images (N, 1, 28, 28) in [-1, 1].
 
     Returns a JSON-friendly dict: {"generated": figures, "real": figures, "reference": ...,
-    "frechet_against": ...}; print it with ``format_report``.
+    "frechet_against": ...}; print it with ``format_report``. A Frechet distance needs at least 2
+    images (a few hundred for a useful one); with a single image it is None.
     """
     confidence = _check_fraction(confidence, "confidence")
     min_fraction = _check_fraction(min_fraction, "min_fraction")
@@ -474,6 +477,9 @@ def format_report(report: dict) -> str:
     def percent(value):
         return f"{100 * value:.1f}%"
 
+    def distance(value):
+        return "n/a" if value is None else f"{value:.2f}"
+
     lines = [
         row("", "generated", "real"),
         row("images", str(generated["images"]), str(real["images"])),
@@ -485,8 +491,8 @@ def format_report(report: dict) -> str:
         ),
         row(
             "Frechet distance",
-            f"{generated['frechet_distance']:.2f}",
-            f"{real['frechet_distance']:.2f}",
+            distance(generated["frechet_distance"]),
+            distance(real["frechet_distance"]),
             f"to the {report.get('frechet_against', 'real train split')}, lower is better",
         ),
         row(
