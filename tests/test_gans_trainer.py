@@ -88,13 +88,21 @@ def real_images():
     return torch.rand(20, 1, 4, 4, generator=torch.Generator().manual_seed(123)) * 2 - 1
 
 
-def make_trainer(seed=0, **settings):
+def make_data(kind="replay", seed=0):
+    """"replay": our own re-iterable batches; "batches": data.Batches, which can jump to a batch."""
+    if kind == "batches":
+        from learntools.gans.data import Batches
+
+        return Batches(real_images(), torch.zeros(20), batch_size=8, seed=seed)
+    return SeededBatches(real_images(), seed=seed)
+
+
+def make_trainer(seed=0, data="replay", **settings):
     torch.manual_seed(seed)
     settings.setdefault("loss", TinyLoss())
     settings.setdefault("device", "cpu")
     return GANTrainer(
-        TinyGenerator(), TinyDiscriminator(), SeededBatches(real_images(), seed=seed), gaussian_noise(Z_DIM),
-        seed=seed, **settings,
+        TinyGenerator(), TinyDiscriminator(), make_data(data, seed), gaussian_noise(Z_DIM), seed=seed, **settings,
     )
 
 
@@ -146,18 +154,19 @@ def test_same_seed_same_run_and_sample_leaves_training_untouched():
     assert a.sample(100, seed=1).shape == (100, 1, 4, 4)
 
 
-def test_resume_reproduces_an_uninterrupted_run_bit_for_bit(tmp_path):
-    straight = make_trainer(seed=7)
+@pytest.mark.parametrize("data", ["replay", "batches"])
+def test_resume_reproduces_an_uninterrupted_run_bit_for_bit(tmp_path, data):
+    straight = make_trainer(seed=7, data=data)
     straight.fit(steps=6, progress=False)
 
-    first_half = make_trainer(seed=7)
+    first_half = make_trainer(seed=7, data=data)
     first_half.fit(steps=3, progress=False)
     first_half.save_checkpoint(tmp_path / "run" / "checkpoint.pt")
     # Disturb every global random stream: the checkpoint must restore them.
     torch.manual_seed(999), np.random.seed(999), random.seed(999)
 
     resumed = GANTrainer.resume(
-        tmp_path / "run", TinyGenerator(), TinyDiscriminator(), SeededBatches(real_images(), seed=7),
+        tmp_path / "run", TinyGenerator(), TinyDiscriminator(), make_data(data, seed=7),
         gaussian_noise(Z_DIM), loss=TinyLoss(), device="cpu", seed=7,
     )
     assert resumed.steps_done == 3 and len(resumed.history) == 3
