@@ -14,6 +14,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_ARGS) notebooks/02_convolution.ipynb
 
 test: $(STAMP)
+	@bash scripts/install-chromium.sh
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest
 
 # Regenerate learner, solution and nbgrader notebooks from lessons/*.py (and execute the solutions).
