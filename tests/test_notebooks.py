@@ -1,8 +1,10 @@
 """Every notebook runs top to bottom: solutions say "Correct" everywhere, learners' blanks say "not attempted".
 
-Notebooks run one after another (never in parallel: two cores) in the short test mode.
+Notebooks run one after another (never in parallel: two cores) in the short test mode, with outbound
+network connections blocked inside the kernel (the offline guarantee).
 """
 
+import nbformat
 import pytest
 
 from lessons import build
@@ -32,3 +34,24 @@ def test_learner_notebook_runs_and_blanks_are_not_attempted(source):
     assert feedback
     for cell, text in feedback:
         assert text.startswith("Not attempted yet"), f"{cell}: {text}"
+
+
+def test_the_kernel_network_block_works(tmp_path):
+    """Guard the offline guarantee: a notebook that reaches for the internet fails here."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(
+        "import urllib.request\n"
+        "try:\n"
+        "    urllib.request.urlopen('http://example.com', timeout=5)\n"
+        "    print('REACHED')\n"
+        "except OSError as error:\n"
+        "    print('BLOCKED', error)\n"
+        "import socket\n"
+        "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(); port = s.getsockname()[1]\n"
+        "c = socket.create_connection(('127.0.0.1', port), timeout=5); print('LOOPBACK OK')"
+    )]
+    path = tmp_path / "reach.ipynb"
+    nbformat.write(notebook, str(path))
+    executed = run_notebook(path)
+    text = executed.cells[0].outputs[0]["text"]
+    assert "BLOCKED" in text and "REACHED" not in text and "LOOPBACK OK" in text
