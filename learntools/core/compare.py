@@ -30,12 +30,21 @@ def _short_repr(value, limit=60):
 
 def describe(value):
     """A short, safe description of any value: 'a tensor of shape (3, 3), dtype torch.float32'."""
+    try:
+        return _describe(value)
+    except Exception:  # a hostile __len__ or __getattr__ must not break the feedback
+        return f"an object of type {type(value).__name__}"
+
+
+def _describe(value):
     if is_placeholder(value):
         return "the blank `____`"
     if value is None:
         return "None"
     if isinstance(value, bool):
         return f"the boolean {value}"
+    if isinstance(value, complex):
+        return f"the complex number {_short_repr(value)}"
     if isinstance(value, numbers.Number):
         return f"the number {_short_repr(value)}"
     if isinstance(value, torch.Tensor):
@@ -65,31 +74,54 @@ class Mismatch(Exception):
 
 
 def _is_nested_numbers(value, depth=0):
-    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return True
     if isinstance(value, (list, tuple)) and depth < 6 and len(value) > 0:
         return all(_is_nested_numbers(v, depth + 1) for v in value)
     return False
 
 
+class _NotNumeric(TypeError):
+    """``str(error)`` describes a value that is not numbers: 'a complex tensor (torch.complex64)'."""
+
+
 def to_numpy(value):
-    """Numbers, nested lists, numpy arrays and tensors as a float64 numpy array; TypeError otherwise."""
+    """Numbers, nested lists, numpy arrays and tensors as a float64 numpy array; TypeError otherwise.
+
+    Complex values are refused (converting them would silently drop the imaginary part), and so is
+    anything whose conversion fails, whatever the error.
+    """
+    try:
+        return _to_numpy(value)
+    except _NotNumeric:
+        raise
+    except Exception:  # e.g. a list subclass whose __len__ raises
+        raise _NotNumeric(describe(value)) from None
+
+
+def _to_numpy(value):
     if isinstance(value, torch.Tensor):
+        if value.is_complex():
+            raise _NotNumeric(f"a complex tensor ({value.dtype})")
         return value.detach().to("cpu", torch.float64).numpy().copy()
     if isinstance(value, np.ndarray):
         if value.dtype == object or not np.issubdtype(value.dtype, np.number) and value.dtype != bool:
-            raise TypeError(f"an array of {value.dtype} values")
+            raise _NotNumeric(f"an array of {value.dtype} values")
+        if np.issubdtype(value.dtype, np.complexfloating):
+            raise _NotNumeric(f"a complex array ({value.dtype})")
         return value.astype(np.float64)
     if isinstance(value, np.generic) and np.issubdtype(type(value), np.number):
+        if np.issubdtype(type(value), np.complexfloating):
+            raise _NotNumeric(f"the complex number {_short_repr(value)}")
         return np.asarray(value, dtype=np.float64)
     if isinstance(value, bool):
-        raise TypeError("a boolean")
+        raise _NotNumeric("a boolean")
     if _is_nested_numbers(value):
         try:
             return np.asarray(value, dtype=np.float64)
         except ValueError:
-            raise TypeError("a ragged list (rows of different lengths)") from None
-    raise TypeError(describe(value))
+            raise _NotNumeric("a ragged list (rows of different lengths)") from None
+    raise _NotNumeric(describe(value))
 
 
 def compare_arrays(got, expected, rtol=1e-5, atol=1e-6, name="your answer"):
@@ -126,8 +158,10 @@ def compare_arrays(got, expected, rtol=1e-5, atol=1e-6, name="your answer"):
     difference = np.where(np.isnan(difference), 0.0, difference)
     if got_array.ndim == 0:
         raise Mismatch(f"{name} is {format_number(got_array.item())}, which is not right.")
-    worst = np.unravel_index(int(np.argmax(difference)), difference.shape)
-    n_wrong = int((~np.isclose(got_array, expected_array, rtol=rtol, atol=atol)).sum())
+    wrong = ~np.isclose(got_array, expected_array, rtol=rtol, atol=atol, equal_nan=True)
+    # The largest difference among the wrong places: a larger one within tolerance is no mistake.
+    worst = np.unravel_index(int(np.argmax(np.where(wrong, difference, -1.0))), difference.shape)
+    n_wrong = int(wrong.sum())
     dtype_note = ""
     if isinstance(got, (torch.Tensor, np.ndarray)):
         dtype_note = f", dtype {got.dtype}"

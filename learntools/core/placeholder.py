@@ -36,8 +36,16 @@ def is_placeholder(value):
 
 
 def code_uses_placeholder(func):
-    """True when a function's code, or code nested in it, still refers to ``____``."""
-    code = getattr(func, "__code__", None)
+    """True when a function's code, or code nested in it, still refers to ``____``.
+
+    For a class (a model class, say), the functions it defines are searched: `__init__`, `forward`, ...
+    """
+    if isinstance(func, type):
+        return any(code_uses_placeholder(member) for member in _own_functions(func))
+    try:
+        code = getattr(func, "__code__", None)
+    except Exception:  # a hostile __getattr__
+        return False
     if code is None:
         return False
     pending = [code]
@@ -47,6 +55,15 @@ def code_uses_placeholder(func):
             return True
         pending.extend(c for c in current.co_consts if hasattr(c, "co_names"))
     return False
+
+
+def _own_functions(cls):
+    """The functions (methods, static and class methods) that ``cls`` itself defines."""
+    for member in vars(cls).values():
+        if isinstance(member, (staticmethod, classmethod)):
+            member = member.__func__
+        if callable(member) and not isinstance(member, type):
+            yield member
 
 
 def contains_placeholder(value, _depth=0):

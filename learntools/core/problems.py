@@ -331,7 +331,7 @@ class ModuleProblem(Problem):
     def check_answer(self, answer):
         if is_placeholder(answer):
             raise NotAttempted(f"replace `____` with your model `{self.var}`.")
-        if callable(answer) and not isinstance(answer, torch.nn.Module) and code_uses_placeholder(answer):
+        if code_uses_placeholder(type(answer) if isinstance(answer, torch.nn.Module) else answer):
             raise NotAttempted(f"`{self.var}` still contains a `____` blank: fill it in.")
         if not (callable(answer) or isinstance(answer, torch.nn.Module)):
             raise Incorrect(f"`{self.var}` should be a model or a function that builds one, but it is {describe(answer)}.")
@@ -340,11 +340,9 @@ class ModuleProblem(Problem):
             raise NotAttempted(f"`{self.var}` still returns `____`: build the model there.")
         if not isinstance(built, torch.nn.Module):
             raise Incorrect(f"`{self.var}` should give a torch.nn.Module, but it gave {describe(built)}.")
-        try:
-            module = copy.deepcopy(built)  # the learner's own model is never run or changed
-        except Exception as error:
-            raise Incorrect(f"your model could not be copied for checking ({type(error).__name__}).") from None
-        module.eval()
+        # The learner's own model is never run or changed: the checks use a copy in eval mode.
+        # Copying can run learner code (__deepcopy__, train()), so it is time-boxed too.
+        module = call_learner(_eval_copy, built, what="copying your model for checking", timeout=self.timeout)
         self._check_layers(module)
         self._check_parameters(module)
         generator = torch.Generator().manual_seed(0)
@@ -415,6 +413,12 @@ class ModuleProblem(Problem):
             )
 
 
+def _eval_copy(module):
+    clone = copy.deepcopy(module)
+    clone.eval()
+    return clone
+
+
 def _module_device(module):
     for parameter in module.parameters():
         return parameter.device
@@ -445,21 +449,34 @@ class MultipartProblem:
         return sum(part.points for part in self.parts.values())
 
     def evaluate(self):
-        outcomes = {letter: part.evaluate() for letter, part in self.parts.items()}
+        return self._summary(self._part_outcomes())
+
+    def _part_outcomes(self):
+        return {letter: part.evaluate() for letter, part in self.parts.items()}
+
+    def _summary(self, outcomes):
         if all(o.passed for o in outcomes.values()):
             return Outcome(CORRECT, f"all {len(outcomes)} parts are right.")
         if all(o.status == NOT_ATTEMPTED for o in outcomes.values()):
             return Outcome(NOT_ATTEMPTED, f"check each part: {', '.join(p.name + '.check()' for p in self.parts.values())}.")
         todo = [f"{self.name}.{letter}" for letter, o in outcomes.items() if not o.passed]
-        return Outcome(INCORRECT, f"not every part is right yet: run {', '.join(t + '.check()' for t in todo)}.")
+        # Parts left blank beside right ones: not attempted yet, rather than incorrect.
+        status = NOT_ATTEMPTED if all(o.status in (CORRECT, NOT_ATTEMPTED) for o in outcomes.values()) else INCORRECT
+        return Outcome(status, f"not every part is right yet: run {', '.join(t + '.check()' for t in todo)}.")
 
     def check(self, strict=False):
+        """Show each part's result (each part's learner code runs once); raise like Problem.check."""
         __tracebackhide__ = True
-        for part in self.parts.values():
-            part.check(strict=False)
-        outcome = self.evaluate()
-        if (strict or grading_mode()) and not outcome.passed:
-            raise AssertionError(outcome.text())
+        outcomes = self._part_outcomes()
+        failed = None
+        for letter, part in self.parts.items():
+            outcome = outcomes[letter]
+            shown = Outcome(outcome.status, f"{part.name}: {outcome.message}" if outcome.message else part.name)
+            show(shown.status, shown.message)
+            if failed is None and not shown.passed:
+                failed = shown
+        if (strict or grading_mode()) and failed is not None:
+            raise AssertionError(failed.text())
 
     def assert_check_passed(self):
         __tracebackhide__ = True

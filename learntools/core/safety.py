@@ -73,10 +73,14 @@ def _can_use_alarm():
 
 
 @contextlib.contextmanager
-def _alarm(seconds):
-    """Raise _LearnerTimeout in the main thread after ``seconds``; restores any outer timer."""
+def _alarm(seconds, state):
+    """Raise _LearnerTimeout in the main thread after ``seconds``; restores any outer timer.
+
+    Sets ``state["fired"]``, so a timeout that learner code swallowed (a bare ``except:``) still counts.
+    """
 
     def on_alarm(signum, frame):
+        state["fired"] = True
         raise _LearnerTimeout()
 
     previous_handler = signal.signal(signal.SIGALRM, on_alarm)
@@ -157,12 +161,17 @@ def call_learner(func, *args, what="your code", timeout=10.0, **kwargs):
 
     ``what`` names the thing being called in the message, e.g. "your function `conv2d`".
     """
+    alarm = {"fired": False}
     try:
         with quiet():
             if _can_use_alarm():
-                with _alarm(timeout):
-                    return func(*args, **kwargs)
-            return _run_in_thread(func, args, kwargs, timeout)
+                with _alarm(timeout, alarm):
+                    value = func(*args, **kwargs)
+            else:
+                value = _run_in_thread(func, args, kwargs, timeout)
+        if alarm["fired"]:  # the learner's code caught the timeout and returned anyway
+            raise _LearnerTimeout()
+        return value
     except _LearnerTimeout:
         raise LearnerCodeError(
             f"{_capitalised(what)} did not finish within {timeout:g} s: is there an endless loop, "
