@@ -23,9 +23,12 @@ from learntools.gans.model_checks import (
     build,
     close,
     current_timeout,
+    first_foreign,
     leaky_slope,
+    leaves,
     parameter_count,
     span,
+    tensor_output,
     trace,
 )
 
@@ -49,32 +52,6 @@ FOREIGN_IN_GENERATOR = [
                   "transposed convolutions: ConvTranspose2d with kernel 4, stride 2, padding 1."),
     (nn.Dropout, "DCGAN's generator has no dropout: the noise z is its only source of randomness."),
 ]
-
-
-def _leaves(model):
-    return [m for m in model.modules() if next(iter(m.children()), None) is None]
-
-
-def _first_foreign(model, table):
-    for layer in _leaves(model):
-        for kind, message in table:
-            if isinstance(layer, kind) and not isinstance(layer, nn.ConvTranspose2d):
-                return type(layer).__name__, message
-    return None
-
-
-def _tensor_output(run, what):
-    """The forward pass's output tensor, or a sentence about what went wrong."""
-    if run.error is not None:
-        raise Incorrect(str(run.error))
-    output = run.output
-    if not isinstance(output, torch.Tensor):
-        raise Incorrect(f"{what} returned {describe(output)}; it should return one tensor.")
-    if not output.is_floating_point():
-        raise Incorrect(f"{what} returned a tensor of {output.dtype}; it should return floating-point values.")
-    if not torch.isfinite(output).all():
-        raise Incorrect(f"{what} returned NaN or inf values: look for a division by zero or a log of zero in forward.")
-    return output
 
 
 def _ct_params(layer):
@@ -212,12 +189,12 @@ shapes_question = MultipartProblem(a=sizes_part, b=padding_part, c=layers_part)
 
 def _check_block_layers(block, call, in_channels, out_channels):
     """The layers a generator block holds: exactly one ConvTranspose2d, one BatchNorm2d, a ReLU."""
-    foreign = _first_foreign(block, FOREIGN_IN_GENERATOR)
+    foreign = first_foreign(block, FOREIGN_IN_GENERATOR)
     if foreign:
         raise Incorrect(f"`{call}` contains a {foreign[0]}: {foreign[1]}")
-    leaves = _leaves(block)
-    convs = [m for m in leaves if isinstance(m, nn.ConvTranspose2d)]
-    norms = [m for m in leaves if isinstance(m, nn.BatchNorm2d)]
+    layers = leaves(block)
+    convs = [m for m in layers if isinstance(m, nn.ConvTranspose2d)]
+    norms = [m for m in layers if isinstance(m, nn.BatchNorm2d)]
     if not convs:
         raise Incorrect(f"`{call}` has no ConvTranspose2d: a generator block starts with "
                         "nn.ConvTranspose2d(in_channels, out_channels, kernel_size, stride, padding).")
@@ -239,7 +216,7 @@ def _check_block_layers(block, call, in_channels, out_channels):
 
 
 def _check_block_run(run, call, conv, n_in, expected_shape, advice):
-    output = _tensor_output(run, f"`{call}`")
+    output = tensor_output(run, f"`{call}`")
     if tuple(output.shape) != expected_shape:
         h, w = expected_shape[-2:]
         if output.ndim == 4 and output.shape[1] == expected_shape[1]:
@@ -322,15 +299,15 @@ block_question = BuildProblem(
 
 
 def _generator_structure(model, call):
-    foreign = _first_foreign(model, FOREIGN_IN_GENERATOR)
+    foreign = first_foreign(model, FOREIGN_IN_GENERATOR)
     if foreign:
         raise Incorrect(f"`{call}` contains a {foreign[0]}: {foreign[1]}")
-    leaves = _leaves(model)
-    convs = [m for m in leaves if isinstance(m, nn.ConvTranspose2d)]
+    layers = leaves(model)
+    convs = [m for m in layers if isinstance(m, nn.ConvTranspose2d)]
     if len(convs) != 3:
         raise Incorrect(f"`{call}` has {len(convs)} ConvTranspose2d layer{'s' * (len(convs) != 1)}; this design has 3: "
                         "1×1 → 7×7 → 14×14 → 28×28.")
-    if not any(isinstance(m, nn.BatchNorm2d) for m in leaves):
+    if not any(isinstance(m, nn.BatchNorm2d) for m in layers):
         raise Incorrect(f"`{call}` has no BatchNorm2d: DCGAN puts BatchNorm after every transposed convolution "
                         "except the last (use your generator_block for the first two).")
 
@@ -368,7 +345,7 @@ def _size_problem(run, call, sizes=SIZES):
 
 def _check_generator_run(run, call, z_dim, width, batch):
     expected_channels = [2 * width, width, 1]
-    output = _tensor_output(run, f"`{call}`")
+    output = tensor_output(run, f"`{call}`")
     sizes = _size_problem(run, call)
     if sizes:
         raise Incorrect(sizes)

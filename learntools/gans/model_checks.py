@@ -39,6 +39,9 @@ __all__ = [
     "leaky_slope",
     "span",
     "current_timeout",
+    "leaves",
+    "first_foreign",
+    "tensor_output",
 ]
 
 # Layers that only reshape or pass values through: ignored when reading a model's layer sequence.
@@ -248,8 +251,9 @@ def close(a, b, atol=1e-5, rtol=1e-4):
 
 def leaky_slope(before, after):
     """The slope an activation applied to negative inputs (after / before where before < -0.05), or None."""
-    if before is None or after is None or before.shape != after.shape:
+    if before is None or after is None or before.numel() != after.numel():
         return None
+    before, after = before.reshape(-1), after.reshape(-1)
     negative = before < -0.05
     if not negative.any():
         return None
@@ -260,3 +264,34 @@ def leaky_slope(before, after):
 def span(tensor):
     """'[-0.913, 0.877]': the range of a tensor's values, for messages."""
     return f"[{tensor.min().item():.3g}, {tensor.max().item():.3g}]"
+
+
+# --------------------------------------------------------------------------- reading layers and outputs
+
+
+def leaves(model):
+    """The model's leaf layers (modules without children), in the order they were registered."""
+    return [m for m in model.modules() if next(iter(m.children()), None) is None]
+
+
+def first_foreign(model, table):
+    """(type name, message) for the first leaf layer matching a (types, message) row of ``table``, else None."""
+    for layer in leaves(model):
+        for kind, message in table:
+            if isinstance(layer, kind):
+                return type(layer).__name__, message
+    return None
+
+
+def tensor_output(run, what):
+    """The forward pass's output tensor, or Incorrect with a sentence about what went wrong."""
+    if run.error is not None:
+        raise Incorrect(str(run.error))
+    output = run.output
+    if not isinstance(output, torch.Tensor):
+        raise Incorrect(f"{what} returned {describe(output)}; it should return one tensor.")
+    if not output.is_floating_point():
+        raise Incorrect(f"{what} returned a tensor of {output.dtype}; it should return floating-point values.")
+    if not torch.isfinite(output).all():
+        raise Incorrect(f"{what} returned NaN or inf values: look for a division by zero or a log of zero in forward.")
+    return output

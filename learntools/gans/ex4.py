@@ -1,0 +1,493 @@
+"""Lesson 04 checks: the DCGAN discriminator, a classifier that outputs one raw logit per image."""
+
+import math
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from learntools.core import (
+    Incorrect,
+    MultipartProblem,
+    ThoughtProblem,
+    ValueProblem,
+    ____,
+    bind_exercises,
+    describe,
+    format_number,
+    to_numpy,
+)
+from learntools.gans.model_checks import (
+    BuildProblem,
+    build,
+    close,
+    first_foreign,
+    leaky_slope,
+    leaves,
+    parameter_count,
+    span,
+    tensor_output,
+    trace,
+)
+
+SLOPE = 0.2  # DCGAN's LeakyReLU slope for negative inputs
+SIZES = [14, 7]  # the discriminator's feature maps: 28 -> 14 -> 7
+DISCRIMINATOR_PARAMETERS = 138_689  # learntools.gans.models.DCGANDiscriminator(width=64)
+SMALL_DISCRIMINATOR_PARAMETERS = 3_001  # DCGANDiscriminator(width=8)
+
+FOREIGN_IN_DISCRIMINATOR = [
+    (nn.ConvTranspose2d, "a ConvTranspose2d grows feature maps; the discriminator shrinks them with "
+                         "nn.Conv2d(..., kernel_size=4, stride=2, padding=1)."),
+    ((nn.MaxPool2d, nn.AvgPool2d, nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d),
+     "DCGAN uses no pooling: the stride-2 convolution does the downsampling, and learns how."),
+    (nn.BatchNorm1d, "BatchNorm1d is for flat feature vectors; feature maps (N, C, H, W) need nn.BatchNorm2d(channels)."),
+    (nn.ReLU, "DCGAN's discriminator uses nn.LeakyReLU(0.2), which keeps a small slope (and gradient) for "
+              "negative inputs, where ReLU gives 0."),
+    (nn.Dropout, "DCGAN's discriminator has no dropout: the block is Conv2d → BatchNorm2d → LeakyReLU(0.2)."),
+]
+
+
+def _conv_params(layer):
+    return layer.kernel_size[0], layer.stride[0], layer.padding[0]
+
+
+def _conv_size(n, kernel, stride, padding):
+    return (n + 2 * padding - kernel) // stride + 1
+
+
+def _halving_advice(n, kernel, stride, padding):
+    if stride != 2:
+        return f"its stride is {stride}; stride 2 moves the kernel 2 pixels at a time, which halves the size."
+    if kernel == 4 and padding != 1:
+        return (f"its padding is {padding}; padding 1 with kernel 4 and stride 2 halves exactly: "
+                f"⌊({n} + 2·1 − 4)/2⌋ + 1 = {n // 2}.")
+    if kernel != 4:
+        return f"its kernel is {kernel}; use kernel 4 with stride 2 and padding 1, which halves exactly."
+    return "check its kernel_size, stride and padding."
+
+
+def _kernel_advice(kernel, stride, padding):
+    return (f"it has kernel {kernel}, stride {stride}, padding {padding}: DCGAN's blocks use kernel 4, stride 2, "
+            "padding 1 (a kernel divisible by the stride covers every pixel equally, lesson 02).")
+
+
+def _activation_problem(before, after, where):
+    """A sentence when `after` is not LeakyReLU(0.2) of `before`, else None."""
+    if before is None or after is None or close(after, F.leaky_relu(before, SLOPE)):
+        return None
+    if close(after, before):
+        return f"{where} has no activation: end it with nn.LeakyReLU(0.2)."
+    slope = leaky_slope(before, after)
+    if slope is not None and close(after, F.leaky_relu(before, slope)):
+        if abs(slope) < 1e-6:
+            return (f"{where} outputs 0 for every negative input (slope 0): that is ReLU. Use nn.LeakyReLU(0.2), which "
+                    "keeps a slope of 0.2 there.")
+        if abs(slope - 0.01) < 1e-4:
+            return (f"{where} has a negative slope of 0.01, PyTorch's default for nn.LeakyReLU(); DCGAN uses 0.2: "
+                    "nn.LeakyReLU(0.2).")
+        return f"{where} has a negative slope of {slope:.3g}; DCGAN uses 0.2: nn.LeakyReLU(0.2)."
+    return f"{where} does not end with LeakyReLU(0.2): its outputs range over {span(after)}."
+
+
+# ------------------------------------------------------------------ q1: a discriminator block
+
+
+def _check_block_layers(block, call, in_channels, out_channels, batch_norm):
+    foreign = first_foreign(block, FOREIGN_IN_DISCRIMINATOR)
+    if foreign:
+        raise Incorrect(f"`{call}` contains a {foreign[0]}: {foreign[1]}")
+    layers = leaves(block)
+    convs = [m for m in layers if isinstance(m, nn.Conv2d)]
+    norms = [m for m in layers if isinstance(m, nn.BatchNorm2d)]
+    if not convs:
+        raise Incorrect(f"`{call}` has no Conv2d: a discriminator block starts with "
+                        "nn.Conv2d(in_channels, out_channels, kernel_size=4, stride=2, padding=1).")
+    if len(convs) > 1:
+        raise Incorrect(f"`{call}` has {len(convs)} Conv2d layers; a block has one.")
+    conv = convs[0]
+    if conv.in_channels != in_channels or conv.out_channels != out_channels:
+        raise Incorrect(f"in `{call}` the Conv2d maps {conv.in_channels} channels to {conv.out_channels}; it should "
+                        f"map in_channels = {in_channels} to out_channels = {out_channels}.")
+    if batch_norm and not norms:
+        raise Incorrect(f"`{call}` has no BatchNorm2d: with batch_norm=True the block is Conv2d → "
+                        "BatchNorm2d(out_channels) → LeakyReLU(0.2).")
+    if not batch_norm and norms:
+        raise Incorrect(f"`{call}` has a BatchNorm2d although batch_norm=False: DCGAN leaves the discriminator's "
+                        "input layer unnormalised, so add BatchNorm2d only when batch_norm is True.")
+    if len(norms) > 1:
+        raise Incorrect(f"`{call}` has {len(norms)} BatchNorm2d layers; a block has at most one.")
+    if norms and norms[0].num_features != out_channels:
+        raise Incorrect(f"in `{call}` the BatchNorm2d has {norms[0].num_features} channels, but the convolution "
+                        f"gives {out_channels}: use nn.BatchNorm2d(out_channels).")
+    return conv
+
+
+def _check_block_run(run, call, block, conv, n, expected_shape):
+    output = tensor_output(run, f"`{call}`")
+    if tuple(output.shape) != expected_shape:
+        if output.ndim == 4 and output.shape[1] == expected_shape[1]:
+            raise Incorrect(f"`{call}` turns a {n}×{n} input into {output.shape[-2]}×{output.shape[-1]}, not "
+                            f"{n // 2}×{n // 2}: {_halving_advice(n, *_conv_params(conv))}")
+        raise Incorrect(f"`{call}` returned shape {tuple(output.shape)}; {expected_shape} was expected.")
+    if _conv_params(conv) != (4, 2, 1):
+        raise Incorrect(f"`{call}` halves the size, but {_kernel_advice(*_conv_params(conv))}")
+    sequence = [kind for kind in run.layer_sequence() if kind in ("Conv2d", "BatchNorm2d", "LeakyReLU")]
+    present = {type(m).__name__ for m in leaves(block)} & {"Conv2d", "BatchNorm2d", "LeakyReLU"}
+    if present - set(sequence):
+        raise Incorrect(f"`{call}` has a {sorted(present - set(sequence))[0]} that never runs: return "
+                        "nn.Sequential(...) of the layers.")
+    if sequence[0] != "Conv2d":
+        raise Incorrect(f"in `{call}` the {sequence[0]} runs first: the order is Conv2d → BatchNorm2d → LeakyReLU(0.2).")
+    if "BatchNorm2d" in sequence and "LeakyReLU" in sequence and sequence.index("BatchNorm2d") > sequence.index("LeakyReLU"):
+        raise Incorrect(f"in `{call}` the LeakyReLU runs before the BatchNorm2d: the order is Conv2d → BatchNorm2d → "
+                        "LeakyReLU(0.2) (normalise, then activate).")
+    before = (run.of_type(nn.BatchNorm2d) or run.of_type(nn.Conv2d))[-1].output
+    problem = _activation_problem(before, output, f"`{call}`")
+    if problem:
+        raise Incorrect(problem)
+    return output
+
+
+def _check_discriminator_block(answer):
+    generator = torch.Generator().manual_seed(0)
+    notes = []
+    for args, kwargs, n, expected_shape in [
+        ((1, 8), {"batch_norm": False}, 28, (2, 8, 14, 14)),  # the first block: no BatchNorm
+        ((8, 16), {}, 14, (2, 16, 7, 7)),  # a later block, BatchNorm on by default
+    ]:
+        call = "discriminator_block(" + ", ".join([str(a) for a in args] + [f"{k}={v}" for k, v in kwargs.items()]) + ")"
+        block = build(answer, *args, what=f"`{call}`", **kwargs)
+        batch_norm = kwargs.get("batch_norm", True)
+        conv = _check_block_layers(block, call, *args, batch_norm)
+        x = torch.rand(2, args[0], n, n, generator=generator) * 2 - 1  # images in [-1, 1]
+        run = trace(block, x, what=f"the block `{call}`")
+        _check_block_run(run, call, block, conv, n, expected_shape)
+        if batch_norm and conv.bias is not None:
+            notes.append("the Conv2d before the BatchNorm2d has a bias, which BatchNorm removes again "
+                         "(bias=not batch_norm saves those parameters)")
+    if notes:
+        return f"your block works. A note: {notes[0]}."
+    return "Conv2d (kernel 4, stride 2, padding 1) → BatchNorm2d when asked → LeakyReLU(0.2): it halves the size."
+
+
+block_question = BuildProblem(
+    var="discriminator_block",
+    test=_check_discriminator_block,
+    hints=[
+        "Collect the layers in a list: nn.Conv2d(in_channels, out_channels, kernel_size=4, stride=2, padding=1, "
+        "bias=not batch_norm); then nn.BatchNorm2d(out_channels) only if batch_norm; then nn.LeakyReLU(0.2). "
+        "Return nn.Sequential(*layers).",
+        "layers = [nn.Conv2d(in_channels, out_channels, 4, 2, 1, bias=not batch_norm)]; "
+        "if batch_norm: layers.append(nn.BatchNorm2d(out_channels)); layers.append(nn.LeakyReLU(0.2)).",
+    ],
+    solution='''def discriminator_block(in_channels, out_channels, batch_norm=True):
+    layers = [nn.Conv2d(in_channels, out_channels, kernel_size=4, stride=2, padding=1, bias=not batch_norm)]
+    if batch_norm:
+        layers.append(nn.BatchNorm2d(out_channels))
+    layers.append(nn.LeakyReLU(0.2))
+    return nn.Sequential(*layers)''',
+)
+
+
+# ------------------------------------------------------------------ q2: the whole discriminator
+
+
+def _structure(model, call):
+    foreign = first_foreign(model, FOREIGN_IN_DISCRIMINATOR)
+    if foreign:
+        raise Incorrect(f"`{call}` contains a {foreign[0]}: {foreign[1]}")
+    layers = leaves(model)
+    convs = [m for m in layers if isinstance(m, nn.Conv2d)]
+    if len(convs) < 2:
+        raise Incorrect(f"`{call}` has {len(convs)} Conv2d layer{'s' * (len(convs) != 1)}; this design has 2 "
+                        "stride-2 convolutions: 28×28 → 14×14 → 7×7.")
+
+
+def _size_problem(run, call):
+    convs = [step for step in run.of_type(nn.Conv2d) if step.output is not None and step.output.ndim == 4]
+    n = 28
+    for number, (step, want) in enumerate(zip(convs, SIZES), start=1):
+        got = step.output.shape[-1]
+        if got != want:
+            chain = " → ".join(["28"] + [str(s.output.shape[-1]) for s in convs[:len(SIZES)]])
+            return (f"the feature maps of `{call}` go {chain}, not 28 → 14 → 7: block {number} turns {n}×{n} into "
+                    f"{got}×{got}; {_halving_advice(n, *_conv_params(step.module))}")
+        n = got
+    return None
+
+
+def _linear_problem(run, call, model):
+    """After a failed forward pass: a Linear layer whose in_features don't match the flattened maps."""
+    message = str(run.error)
+    if "mat1 and mat2" not in message and "shapes cannot be multiplied" not in message:
+        return None
+    maps = [step.output for step in run.steps if step.output is not None and step.output.ndim == 4]
+    linears = [m for m in leaves(model) if isinstance(m, nn.Linear)]
+    if not maps or not linears:
+        return None
+    last = maps[-1]
+    return (f"`{call}`'s Linear layer expects {linears[0].in_features:,} features, but the flattened feature maps have "
+            f"{last[0].numel():,} ({last.shape[1]} channels × {last.shape[2]} × {last.shape[3]}): use "
+            "nn.Linear(2 * width * 7 * 7, 1).")
+
+
+def _check_discriminator_run(run, call, width, batch):
+    output = tensor_output(run, f"`{call}`")
+    sizes = _size_problem(run, call)
+    if sizes:
+        raise Incorrect(sizes)
+    convs = run.of_type(nn.Conv2d)
+    blocks = [step for step in convs if step.output.ndim == 4 and step.output.shape[-1] in SIZES][:2]
+    if tuple(output.shape) not in ((batch, 1), (batch,)):
+        shape = tuple(output.shape)
+        if output.numel() == batch:
+            raise Incorrect(f"`{call}` returns shape {shape}: one logit per image is right, but flatten it to "
+                            f"({batch}, 1), e.g. with .view(-1, 1).")
+        if output.ndim == 2 and output.shape[0] == batch and output.shape[1] == 2:
+            raise Incorrect(f"`{call}` returns 2 numbers per image {shape}: a GAN's discriminator gives one logit "
+                            "(real vs fake) per image, for BCEWithLogitsLoss. End with nn.Linear(..., 1).")
+        if output.ndim >= 2 and output.shape[0] == batch:
+            raise Incorrect(f"`{call}` returns {output[0].numel():,} numbers per image {shape}: end with "
+                            "nn.Flatten() and nn.Linear(2 * width * 7 * 7, 1), which turn them into one score.")
+        raise Incorrect(f"for {batch} images `{call}` returns shape {shape}; it should return one logit per image, "
+                        f"shape ({batch}, 1).")
+    channels = [step.module.out_channels for step in blocks]
+    if channels != [width, 2 * width]:
+        raise Incorrect(f"the channels of `{call}` go 1 → {' → '.join(map(str, channels))}; this design goes "
+                        f"1 → {width} → {2 * width} (width, then 2·width).")
+    for number, step in enumerate(blocks, start=1):
+        if _conv_params(step.module) != (4, 2, 1):
+            raise Incorrect(f"block {number} of `{call}` gives the right size, but {_kernel_advice(*_conv_params(step.module))}")
+
+    # BatchNorm: none on the input layer, one after the second convolution.
+    position = {id(step): index for index, step in enumerate(run.steps)}
+    first, second = (position[id(step)] for step in blocks)
+    norms_first = [s for s in run.steps[first + 1:second] if isinstance(s.module, nn.BatchNorm2d)]
+    norms_second = [s for s in run.steps[second + 1:] if isinstance(s.module, nn.BatchNorm2d)]
+    if norms_first:
+        raise Incorrect(f"the first block of `{call}` has a BatchNorm2d: DCGAN doesn't normalise the discriminator's "
+                        "input layer, so build it with discriminator_block(1, width, batch_norm=False).")
+    if not norms_second:
+        raise Incorrect(f"the second block of `{call}` has no BatchNorm2d: DCGAN normalises every discriminator layer "
+                        "except the input layer.")
+
+    # LeakyReLU(0.2) after each block: compare what each block produced with what the next layer received.
+    score_steps = [s for s in run.steps[second + 1:] if isinstance(s.module, (nn.Linear, nn.Conv2d))]
+    if not score_steps:
+        raise Incorrect(f"`{call}` has no layer after the second block that turns the 7×7 maps into one score: end "
+                        "with nn.Flatten() and nn.Linear(2 * width * 7 * 7, 1).")
+    score = score_steps[-1]
+    for number, (before, receiver) in enumerate([(blocks[0].output, blocks[1].input),
+                                                 (norms_second[0].output, score_steps[0].input)], start=1):
+        problem = _activation_problem(before, receiver, f"block {number} of `{call}`")
+        if problem:
+            raise Incorrect(problem)
+
+    # A raw logit at the end.
+    logit = score.output
+    if close(output, logit):
+        return output
+    if close(output, torch.tanh(logit)):
+        raise Incorrect(f"the outputs of `{call}` come from a tanh ({span(output)}): it squeezes the score into "
+                        "(-1, 1). Return the raw logit of the last layer, with no activation.")
+    if close(output, torch.sigmoid(logit)) or (output.min() > 0 and output.max() < 1):
+        raise Incorrect(f"the outputs of `{call}` all lie in (0, 1) ({span(output)}): that looks like a sigmoid at the "
+                        "end. Return the raw logit: BCEWithLogitsLoss applies the sigmoid itself.")
+    raise Incorrect(f"the output of `{call}` is not the raw output of its last layer (outputs {span(output)}): "
+                    "return the logit as it is, with no activation after it.")
+
+
+def _run_discriminator(model, x, call, note=""):
+    run = trace(model, x, what=f"`{call}`'s forward pass")
+    if run.error is not None:
+        message = _size_problem(run, call) or _linear_problem(run, call, model) or str(run.error)
+        raise Incorrect(message + note)
+    return run
+
+
+def _check_parameters(model, call, expected):
+    count = parameter_count(model)
+    if not 0.99 * expected <= count <= 1.01 * expected:
+        raise Incorrect(f"`{call}` has {count:,} trainable parameters; this design has about {expected:,}: "
+                        "check the kernel sizes and channel numbers.")
+
+
+def _check_discriminator(answer):
+    generator = torch.Generator().manual_seed(0)
+    call = "Discriminator()"
+    model = build(answer, what=f"`{call}`")
+    _structure(model, call)
+    images = torch.rand(4, 1, 28, 28, generator=generator) * 2 - 1  # (4, 1, 28, 28) in [-1, 1]
+    run = _run_discriminator(model, images, call)
+    _check_discriminator_run(run, call, 64, 4)
+    _check_parameters(model, call, DISCRIMINATOR_PARAMETERS)
+    if isinstance(answer, nn.Module):
+        return "your discriminator gives one raw logit per image."
+
+    call = "Discriminator(width=8)"
+    model = build(answer, width=8, what=f"`{call}`")
+    _structure(model, call)
+    run = _run_discriminator(model, images[:2], call, note=" Use the argument width instead of fixed numbers.")
+    _check_discriminator_run(run, call, 8, 2)
+    _check_parameters(model, call, SMALL_DISCRIMINATOR_PARAMETERS)
+    return "your discriminator turns images (N, 1, 28, 28) into one raw logit each, for any width."
+
+
+discriminator_question = BuildProblem(
+    var="Discriminator",
+    noun="class",
+    test=_check_discriminator,
+    points=2,
+    hints=[
+        "In __init__: self.down1 = discriminator_block(1, width, batch_norm=False); self.down2 = "
+        "discriminator_block(width, 2 * width); self.score = nn.Sequential(nn.Flatten(), nn.Linear(2 * width * 7 * 7, 1)). "
+        "forward chains the three.",
+        "forward: return self.score(self.down2(self.down1(images))): no sigmoid at the end.",
+    ],
+    solution='''class Discriminator(nn.Module):
+    def __init__(self, width=64):
+        super().__init__()
+        self.down1 = discriminator_block(1, width, batch_norm=False)   # 28x28 -> 14x14
+        self.down2 = discriminator_block(width, 2 * width)              # 14x14 -> 7x7
+        self.score = nn.Sequential(nn.Flatten(), nn.Linear(2 * width * 7 * 7, 1))
+
+    def forward(self, images):
+        return self.score(self.down2(self.down1(images)))  # (N, 1) raw logits''',
+)
+
+
+# ------------------------------------------------------------------ q3: why LeakyReLU (thought)
+
+leaky_question = ThoughtProblem(
+    points=1,
+    hints=["Where does the generator's training signal come from, and what does ReLU do to a gradient where its "
+           "input is negative?"],
+    discussion=(
+        "The generator never sees a real image: it learns only from the gradient of the discriminator's output with "
+        "respect to the fake image, passed back through every layer of D. A ReLU has slope 0 for negative inputs, so "
+        "wherever a unit is inactive (about half of them at any time) that path carries no gradient at all, and a "
+        "unit that stays negative never recovers (a 'dead' unit). LeakyReLU keeps a slope of 0.2 there, so every "
+        "unit passes some gradient, to D's own weights and on to the generator, and the signal G receives is denser. "
+        "Radford et al. (2015) found that leaky rectifiers worked well in the discriminator, especially at higher "
+        "resolution; the generator can use plain ReLU because nothing is trained through its input."
+    ),
+)
+
+
+# ------------------------------------------------------------------ q4: losses of a very wrong verdict
+
+LOGIT = torch.tensor([-200.0])  # the discriminator is certain a real image is fake
+LABEL = torch.tensor([1.0])  # it is real
+LN2 = math.log(2.0)
+
+
+def _scalar_test(var, expected, mistakes):
+    """A check for one loss value: accepts a number or a one-element tensor/array."""
+
+    def test(answer):
+        if isinstance(answer, (str, bytes, bool)) or answer is None:
+            raise Incorrect(f"`{var}` should be a number (a loss value), but it is {describe(answer)}.")
+        try:
+            values = to_numpy(answer).reshape(-1)
+        except TypeError:
+            raise Incorrect(f"`{var}` should be a number (a loss value), but it is {describe(answer)}.") from None
+        if values.size != 1:
+            raise Incorrect(f"`{var}` holds {values.size} values; it should be one loss value (use the default "
+                            "reduction, or .item()).")
+        value = float(values[0])
+        if math.isclose(value, expected, rel_tol=1e-4, abs_tol=1e-4):
+            return None
+        for wrong, message in mistakes:
+            if (math.isinf(wrong) and value == wrong) or math.isclose(value, wrong, rel_tol=1e-3, abs_tol=1e-3):
+                raise Incorrect(f"you have {format_number(value)}: {message}")
+        if math.isnan(value):
+            raise Incorrect(f"`{var}` is NaN: look for a log of 0 or of a negative number.")
+        raise Incorrect(f"`{var}` is {format_number(value)}, which is not what PyTorch gives here; compute it with the "
+                        "loss named in the exercise.")
+
+    return test
+
+
+loss_logits_part = ValueProblem(
+    var="loss_logits",
+    test=_scalar_test("loss_logits", 200.0, [
+        (100.0, "that is nn.BCELoss on torch.sigmoid(logit), which PyTorch caps at 100. Pass the raw logit to "
+                "nn.BCEWithLogitsLoss."),
+        (LN2, "that is ln 2, the loss of a coin flip: you applied a sigmoid before nn.BCEWithLogitsLoss, which "
+              "applies another one. Pass the raw logit."),
+        (0.0, "that is the loss for the label 0 (fake). This image is real: use the label 1, `label`."),
+        (-200.0, "a loss here is −log(probability of the right answer), never negative: compute "
+                 "nn.BCEWithLogitsLoss()(logit, label)."),
+    ]),
+    hints=[
+        "nn.BCEWithLogitsLoss() makes a loss function; call it with (logit, label): the raw logit first, the label second.",
+        "loss_logits = nn.BCEWithLogitsLoss()(logit, label)",
+    ],
+    solution="loss_logits = nn.BCEWithLogitsLoss()(logit, label)  # 200: -log(sigmoid(-200)), computed stably",
+)
+
+loss_double_part = ValueProblem(
+    var="loss_double_sigmoid",
+    test=_scalar_test("loss_double_sigmoid", LN2, [
+        (200.0, "that is the loss of the raw logit. This part applies torch.sigmoid first, as a discriminator "
+                "ending in a sigmoid would."),
+        (100.0, "that is nn.BCELoss on the probability. This part feeds the probability into nn.BCEWithLogitsLoss, "
+                "which treats it as a logit."),
+        (0.5, "0.5 is sigmoid(0), a probability, not the loss; the loss is −log(0.5)."),
+    ]),
+    hints=[
+        "First the sigmoid: probability = torch.sigmoid(logit). Then treat that probability as if it were a logit: "
+        "nn.BCEWithLogitsLoss()(probability, label).",
+        "loss_double_sigmoid = nn.BCEWithLogitsLoss()(torch.sigmoid(logit), label)",
+    ],
+    solution=("loss_double_sigmoid = nn.BCEWithLogitsLoss()(torch.sigmoid(logit), label)"
+              "  # ln 2: sigmoid(-200) = 0 becomes the 'logit' 0"),
+)
+
+loss_bce_part = ValueProblem(
+    var="loss_bce",
+    test=_scalar_test("loss_bce", 100.0, [
+        (200.0, "that is what nn.BCEWithLogitsLoss gives on the raw logit. This part uses nn.BCELoss on "
+                "torch.sigmoid(logit)."),
+        (math.inf, "inf is −log(0): sigmoid(-200) is 0 in float32. nn.BCELoss clamps its log at -100; use it rather "
+                   "than writing the formula."),
+        (LN2, "ln 2 is the double-sigmoid loss of the previous part. Here use nn.BCELoss on torch.sigmoid(logit)."),
+        (0.0, "0 would be the loss for the label 0 (fake); this image is real: use `label`."),
+    ]),
+    hints=[
+        "nn.BCELoss expects probabilities: nn.BCELoss()(torch.sigmoid(logit), label).",
+        "In float32, torch.sigmoid(torch.tensor(-200.0)) is exactly 0 and log(0) = −inf; PyTorch's BCELoss clamps the "
+        "log at −100.",
+    ],
+    solution="loss_bce = nn.BCELoss()(torch.sigmoid(logit), label)  # 100: capped, because sigmoid(-200) underflows to 0",
+)
+
+losses_question = MultipartProblem(a=loss_logits_part, b=loss_double_part, c=loss_bce_part)
+
+
+# ------------------------------------------------------------------ q5: why no sigmoid (thought)
+
+no_sigmoid_question = ThoughtProblem(
+    points=2,
+    hints=["Look at the three numbers from q4, and at the gradient curves: which loss still tells the discriminator "
+           "how wrong it is?"],
+    discussion=(
+        "nn.BCEWithLogitsLoss already contains the sigmoid: it computes −log σ(x) (or −log(1 − σ(x))) directly from the "
+        "logit x, as softplus(−x), which is exact for any x. A sigmoid in front is applied twice: the loss then sees "
+        "σ(x) ∈ (0, 1) as a logit, so a real image's loss stays between 0.31 and 0.69 however wrong the discriminator "
+        "is (q4b gives ln 2 for a logit of −200) and its gradient is small: the discriminator can never be confidently "
+        "right or learn from being badly wrong. Splitting the work the old way, a sigmoid then nn.BCELoss, is correct "
+        "in exact arithmetic but not in float32: σ(−200) underflows to 0, log(0) = −inf, and PyTorch clamps the loss "
+        "at 100 (q4c); worse, its gradient already fades to 0 beyond a logit of about −30, while the logit form "
+        "gives the true 200 and a gradient of −1 however wrong the verdict. So the model "
+        "returns raw logits, the loss applies the sigmoid, and torch.sigmoid(D(x)) is used only to read a probability."
+    ),
+)
+
+
+__all__ = bind_exercises(
+    globals(),
+    [block_question, discriminator_question, leaky_question, losses_question, no_sigmoid_question],
+)
+__all__ += ["____"]
