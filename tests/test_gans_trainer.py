@@ -118,6 +118,16 @@ def test_d_step_detaches_the_fake_batch():
     assert all(p.grad is not None for p in trainer.discriminator.parameters())
 
 
+def test_g_step_computes_no_gradients_for_d_and_leaves_it_trainable():
+    trainer = make_trainer()
+    trainer.discriminator_step()
+    d_grads = [p.grad.clone() for p in trainer.discriminator.parameters()]
+    trainer.generator_step()
+    assert all(p.grad is not None for p in trainer.generator.parameters())
+    assert all(torch.equal(g, p.grad) for g, p in zip(d_grads, trainer.discriminator.parameters()))
+    assert all(p.requires_grad for p in trainer.discriminator.parameters())
+
+
 def test_a_step_changes_both_models_and_records_numbers():
     trainer = make_trainer()
     before = parameters_of(trainer)

@@ -207,9 +207,11 @@ class GANTrainer:
         self.last_real = real
         z = self.noise(real.shape[0], self.device, self.rng)  # (N, z_dim)
 
+        # The fake batch is cut off from G, like .detach(): the D loss must not reach G, whose
+        # .grad stays None. no_grad() also skips recording G's graph, which nobody would use.
+        with torch.no_grad(), self._autocast():
+            fake = self.G(z)                                  # same shape as real
         with self._autocast():
-            # detach(): the D loss must not send gradients into G (G's .grad stays None).
-            fake = self.G(z).detach()                         # same shape as real
             real_logits = self.D(real)                        # (N, 1)
             fake_logits = self.D(fake)                        # (N, 1)
             d_loss = self.loss.discriminator(real_logits, fake_logits)
@@ -238,10 +240,12 @@ class GANTrainer:
 
         with self._autocast():
             fake = self.G(z)                                  # (N, C, H, W), keeps G's graph
-            fake_logits = self.D(fake)                        # (N, 1)
+            # D only judges here. Frozen, it records no graph for its own weights, so backward
+            # computes gradients for G alone (and, under torchrun, D needs no syncing).
+            with frozen(self.discriminator):
+                fake_logits = self.discriminator(fake)        # (N, 1)
             g_loss = self.loss.generator(fake_logits)
 
-        # The backward pass also fills D's .grad; the next D step clears them before using any.
         self.optimizer_g.zero_grad(set_to_none=True)
         self.scaler_g.scale(g_loss).backward()
         self.scaler_g.step(self.optimizer_g)
@@ -464,6 +468,19 @@ class GANTrainer:
             f"GANTrainer(step={self.steps_done}, device={self.device}, loss={self.config['loss']!r}, "
             f"sequence={self.sequence.d_steps}:{self.sequence.g_steps}, world_size={self.world_size})"
         )
+
+
+@contextlib.contextmanager
+def frozen(model: nn.Module):
+    """Within the block, `model`'s parameters need no gradients; afterwards as they were."""
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    for parameter in trainable:
+        parameter.requires_grad_(False)
+    try:
+        yield model
+    finally:
+        for parameter in trainable:
+            parameter.requires_grad_(True)
 
 
 # ---------------------------------------------------------------------------------------------
