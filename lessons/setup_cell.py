@@ -1,0 +1,59 @@
+"""The set-up cell every generated notebook starts with.
+
+It makes sure this course's ``learntools`` is the one imported (installing the course's package
+where it is missing, e.g. on Kaggle or Colab, and stepping past Kaggle's own, unrelated
+``learntools``), prints the version and compares it with the version the notebook was built with,
+and stops with one clear message when the package cannot be installed. Then it loads the lesson's
+checks. The install source can be overridden with the environment variable ``GAN_WORKSHOP_PIP``
+(a pip requirement, a wheel file or a folder).
+"""
+
+TEMPLATE = '''\
+# Set-up: load this lesson's checks (q1, q2, ...). On Kaggle or Colab it first installs the course's
+# package, gan-workshop, which needs Internet switched on once. You don't need to read this cell.
+import importlib, os, subprocess, sys
+
+BUILT_WITH = "{version}"  # the gan-workshop version this notebook was made for
+
+
+def _course_learntools():
+    """This course's learntools module, or None (missing, or another package of that name)."""
+    try:
+        import learntools
+    except ImportError:
+        return None
+    return learntools if getattr(learntools, "COURSE", None) == "gan-workshop" else None
+
+
+if _course_learntools() is None:
+    _source = os.environ.get("GAN_WORKSHOP_PIP", "gan-workshop==" + BUILT_WITH)
+    _target = os.path.join(os.path.expanduser("~"), ".gan-workshop", BUILT_WITH)
+    print(f"Installing the course package ({{_source}}) into {{_target}} ...")
+    _pip = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--upgrade",
+                           "--target", _target, _source], capture_output=True, text=True)
+    sys.path.insert(0, _target)  # ahead of any other package called learntools
+    for _name in [m for m in sys.modules if m == "learntools" or m.startswith("learntools.")]:
+        del sys.modules[_name]
+    importlib.invalidate_caches()
+    if _pip.returncode != 0 or _course_learntools() is None:
+        _why = (_pip.stderr.strip().splitlines() or ["the installed package is not the course's learntools"])[-1]
+        raise RuntimeError(
+            f"The course package could not be installed ({{_why}}). Switch on Internet access "
+            f"(on Kaggle: Settings > Internet) and run this cell again, or install it yourself with "
+            f"`pip install gan-workshop=={{BUILT_WITH}}`. Nothing below will work until this cell does."
+        ) from None
+
+import learntools
+print(f"gan-workshop {{learntools.__version__}}")
+if learntools.__version__ != BUILT_WITH:
+    print(f"Note: this notebook was made for gan-workshop {{BUILT_WITH}}, but {{learntools.__version__}} is "
+          f"installed; if a check disagrees with an exercise, use the notebooks of the installed version.")
+
+from learntools.core import binder; binder.bind(globals())
+from learntools.gans.{module} import *
+'''
+
+
+def setup_source(version, module):
+    """The set-up cell's code for a lesson whose checks live in ``learntools.gans.<module>``."""
+    return TEMPLATE.format(version=version, module=module)
