@@ -562,3 +562,15 @@ def test_checks_are_quick(name):
     started = time.perf_counter()
     p.evaluate(solution_answer(name))
     assert time.perf_counter() - started < 0.5  # typically 1-40 ms; generous for a loaded 2-core machine
+
+
+def test_a_generator_on_another_device_gets_a_sentence():
+    class MetaGenerator(GeneratorParts):
+        """Moves itself to PyTorch's 'meta' device (standing in for a GPU), where tensors hold no values."""
+
+        def __init__(self, z_dim=100, width=64):
+            super().__init__(z_dim, width)
+            self.to("meta")
+
+    outcome = evaluate(ex3.q3, MetaGenerator)
+    assert outcome.status == INCORRECT and "'meta' device" in outcome.message, outcome.message

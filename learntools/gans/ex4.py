@@ -2,7 +2,6 @@
 
 import math
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -50,10 +49,6 @@ FOREIGN_IN_DISCRIMINATOR = [
 
 def _conv_params(layer):
     return layer.kernel_size[0], layer.stride[0], layer.padding[0]
-
-
-def _conv_size(n, kernel, stride, padding):
-    return (n + 2 * padding - kernel) // stride + 1
 
 
 def _halving_advice(n, kernel, stride, padding):

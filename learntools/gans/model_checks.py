@@ -175,6 +175,10 @@ class Trace:
     output: object = None
     error: LearnerCodeError | None = None
 
+    def __post_init__(self):
+        if isinstance(self.output, torch.Tensor):  # read on the CPU, wherever the model ran
+            self.output = self.output.detach().to("cpu") if self.output.device.type != "meta" else self.output
+
     def of_type(self, *types):
         return [step for step in self.steps if isinstance(step.module, types)]
 
@@ -195,7 +199,9 @@ def _first_tensor(value):
 
 def _snapshot(value):
     tensor = _first_tensor(value)
-    return None if tensor is None else tensor.detach().clone()
+    if tensor is None or tensor.device.type == "meta":  # a meta tensor has a shape but no values to read
+        return None
+    return tensor.detach().to("cpu", copy=True)
 
 
 def trace(model, x, what, timeout=None, train=True):
@@ -221,6 +227,13 @@ def trace(model, x, what, timeout=None, train=True):
             if next(iter(module.children()), None) is None:  # a leaf layer
                 handles.append(module.register_forward_pre_hook(before))
                 handles.append(module.register_forward_hook(lambda m, i, o, name=name: after(m, i, o, name)))
+        parameter = next(iter(model.parameters()), None)
+        if parameter is not None and parameter.device.type == "meta":
+            raise LearnerCodeError(f"{_capital(what)} can't run: the model's parameters are on the 'meta' device, "
+                                   "which holds no values. Build it on the CPU and move it with .to(device) outside "
+                                   "the class.")
+        if parameter is not None:  # a model that moved itself to a GPU gets its probe there
+            x = x.to(parameter.device)
         with torch.no_grad():
             output = call_learner(model, x, what=what, timeout=timeout)
     except LearnerCodeError as error:
@@ -290,6 +303,9 @@ def tensor_output(run, what):
     output = run.output
     if not isinstance(output, torch.Tensor):
         raise Incorrect(f"{what} returned {describe(output)}; it should return one tensor.")
+    if output.device.type == "meta":
+        raise Incorrect(f"{what} returned a tensor on the 'meta' device, which holds no values: compute it from the "
+                        "input, on the input's device.")
     if not output.is_floating_point():
         raise Incorrect(f"{what} returned a tensor of {output.dtype}; it should return floating-point values.")
     if not torch.isfinite(output).all():
