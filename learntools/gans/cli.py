@@ -151,6 +151,9 @@ def train(arguments):
         from learntools.gans.metrics import format_report
 
         print(format_report(metrics["evaluation"]))
+    for key in ("class_accuracy", "translation"):  # figures of the cgan and pix2pix recipes
+        if key in metrics:
+            print(f"{key}: {json.dumps(metrics[key])}")
 
 
 def sample(arguments):
@@ -267,6 +270,8 @@ def _run_metrics(trainer, start_step: int, eval_samples: int) -> dict:
         from learntools.gans.metrics import evaluate_images
 
         metrics["evaluation"] = evaluate_images(images)
+    if eval_samples and callable(getattr(trainer, "extra_metrics", None)):
+        metrics.update(trainer.extra_metrics())  # a recipe's own figures (cgan, pix2pix-*)
     return metrics
 
 

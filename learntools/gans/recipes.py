@@ -9,6 +9,8 @@
 - "dcgan-fast":     a narrower, quicker DCGAN for demos and tests (rougher digits).
 - "dcgan-baseline": the DCGAN architecture with the PyTorch DCGAN example's settings
                     (z 100, width 64, batch 64, Adam lr 2e-4, betas (0.5, 0.999)), for comparison.
+- "cgan":           a conditional DCGAN (lesson 6), defined in conditional.py.
+- "pix2pix-edges", "pix2pix-superres": U-Net + PatchGAN image translation (lesson 7), in pix2pix.py.
 
 Each recipe is one short function; read it to see every choice, or copy it to make your own.
 """
@@ -23,6 +25,8 @@ import torch
 from learntools.gans.data import Batches, load_mnist, toy_distribution
 from learntools.gans.models import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator
 from learntools.gans.trainer import AdamSettings, GANTrainer, TrainingSequence, gaussian_noise
+from learntools.gans.conditional import cgan
+from learntools.gans.pix2pix import pix2pix_edges, pix2pix_superres
 
 
 @contextlib.contextmanager
@@ -127,6 +131,9 @@ RECIPES = {
     "dcgan": dcgan,
     "dcgan-fast": dcgan_fast,
     "dcgan-baseline": dcgan_baseline,
+    "cgan": cgan,
+    "pix2pix-edges": pix2pix_edges,
+    "pix2pix-superres": pix2pix_superres,
 }
 
 
