@@ -259,3 +259,21 @@ def test_cgan_runs_from_the_command_line(tmp_path, capsys):
     assert "class_accuracy:" in out and (run / "samples.png").exists()
     assert main(["sample", str(run), "--n", "20", "--out", str(tmp_path / "s.npy")]) == 0
     assert np.load(tmp_path / "s.npy").shape == (20, 1, 28, 28)
+
+
+def test_digit_picker_widget_redraws_and_has_a_static_picture():
+    from learntools.gans.widgets import digit_picker
+
+    G, _ = tiny_models()
+    G.train()
+    picker = digit_picker(G, digit=3, seed=5)
+    digit_slider, seed_slider = picker.sliders
+    first = picker.children[1].value
+    assert first[:4] == b"\x89PNG" and digit_slider.value == 3 and seed_slider.value == 5
+    seed_slider.value = 6
+    assert picker.children[1].value != first
+    bundle = picker._repr_mimebundle_()
+    assert "image/png" in bundle and "Digit picker" in bundle["text/plain"]
+    assert G.training  # drawing leaves the generator's mode alone
+    with pytest.raises(TypeError, match="z_dim"):
+        digit_picker(torch.nn.Linear(2, 2))

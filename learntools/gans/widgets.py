@@ -143,3 +143,74 @@ class _StepperBox(widgets.VBox):
         bundle["image/png"] = self._static_png
         bundle["text/plain"] = "Convolution stepper: move the slider (needs a frontend that shows widgets)."
         return bundle
+
+
+# ----------------------------------------------------------------------------- lesson 06: ask for a digit
+
+
+def _digit_figure_png(generator, digit, seed, num_classes=10):
+    """PNG bytes: G(z_seed, digit) large on the left; the same z drawn as every digit on the right."""
+    from matplotlib.figure import Figure
+
+    device = next(generator.parameters()).device
+    z = torch.randn(1, generator.z_dim, generator=torch.Generator().manual_seed(int(seed)))  # (1, z_dim)
+    labels = torch.arange(num_classes)  # (10,)
+    was_training = generator.training
+    generator.eval()
+    try:
+        with torch.no_grad():
+            row = generator(z.repeat(num_classes, 1).to(device), labels.to(device)).float().cpu()  # (10, C, H, W)
+    finally:
+        generator.train(was_training)
+    pictures = ((row.clamp(-1, 1) + 1) / 2)[:, 0].numpy()  # (10, H, W) in [0, 1]
+
+    fig = Figure(figsize=(9, 2.6), dpi=80)
+    grid = fig.add_gridspec(2, num_classes + 3)
+    big = fig.add_subplot(grid[:, :3])
+    big.imshow(pictures[int(digit)], cmap="gray", vmin=0, vmax=1)
+    big.set_title(f"digit {int(digit)}, noise seed {int(seed)}", fontsize=10)
+    big.axis("off")
+    for k in range(num_classes):
+        ax = fig.add_subplot(grid[0, 3 + k])
+        ax.imshow(pictures[k], cmap="gray", vmin=0, vmax=1)
+        ax.set_title(str(k), fontsize=9, color="#d84315" if k == int(digit) else "black")
+        ax.axis("off")
+    fig.text(0.62, 0.3, "the same noise, asked for every digit:\nthe noise sets the style, the label the digit",
+             ha="center", va="center", fontsize=9)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def digit_picker(generator, digit=7, seed=0, num_classes=10):
+    """Sliders for a digit and a noise seed: shows what a conditional generator draws for them.
+
+    generator: a model called as generator(z, labels) with a `z_dim` attribute (for instance
+    learntools.gans.conditional.ConditionalGenerator), on any device. In a frontend without
+    widgets, the picture for the starting digit and seed shows instead.
+    """
+    if not callable(generator) or not hasattr(generator, "z_dim"):
+        raise TypeError("digit_picker needs a conditional generator with a z_dim attribute, "
+                        "e.g. ConditionalGenerator(z_dim=64).")
+    digit_slider = widgets.IntSlider(value=int(digit), min=0, max=num_classes - 1, description="digit")
+    seed_slider = widgets.IntSlider(value=int(seed), min=0, max=999, description="noise seed")
+    picture = widgets.Image(format="png")
+
+    def redraw(change=None):
+        picture.value = _digit_figure_png(generator, digit_slider.value, seed_slider.value, num_classes)
+
+    digit_slider.observe(redraw, names="value")
+    seed_slider.observe(redraw, names="value")
+    redraw()
+    box = _DigitPickerBox([widgets.HBox([digit_slider, seed_slider]), picture], static_png=picture.value)
+    box.sliders = (digit_slider, seed_slider)
+    return box
+
+
+class _DigitPickerBox(_StepperBox):
+    """The digit picker's box: widgets where they render, its first picture where they don't."""
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = "Digit picker: move the sliders (needs a frontend that shows widgets)."
+        return bundle

@@ -1,0 +1,315 @@
+"""Every question of lesson 06: its solution passes, realistic wrong answers fail with a message naming
+what was observed, the blank says "not attempted", and hostile answers get a sentence."""
+
+import math
+import textwrap
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from learntools.core import CORRECT, INCORRECT, NOT_ATTEMPTED, ____
+from learntools.gans import ex6
+from learntools.gans.losses import minimax_g, nonsaturating_d, nonsaturating_g
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def evaluate(problem, answer):
+    outcome = problem.evaluate(answer)
+    assert "Traceback" not in outcome.message
+    return outcome
+
+
+# --------------------------------------------------------------------------- the notebook's solutions
+
+
+def solved_namespace():
+    """The names the solution notebook defines, built by running each declared solution in turn."""
+    namespace = {"torch": torch, "F": F, "nonsaturating_d": nonsaturating_d, "nonsaturating_g": nonsaturating_g}
+    for name in ("q1", "q2", "q3", "q4", "q5", "q6", "q7"):
+        exec(textwrap.dedent(getattr(ex6, name).solution_code), namespace)
+    return namespace
+
+
+SOLVED = solved_namespace()
+
+
+def solution_answer(name):
+    return SOLVED[getattr(ex6, name).var]
+
+
+def in_notebook(source, **names):
+    """Define a learner function as the notebook would: its globals hold the solved names (one_hot, ...)."""
+    namespace = dict(SOLVED, **names)
+    exec(textwrap.dedent(source), namespace)
+    return namespace
+
+
+# --------------------------------------------------------------------------- wrong answers
+
+
+def one_hot_int(labels, num_classes=10):
+    return F.one_hot(labels)  # no num_classes: too short when the batch has no 9
+
+
+def one_hot_columns(labels, num_classes=10):
+    vectors = torch.zeros(len(labels), num_classes)
+    vectors[:, labels] = 1.0  # every row gets every label of the batch
+    return vectors
+
+
+def one_hot_shifted(labels, num_classes=10):
+    return F.one_hot((labels - 1) % num_classes, num_classes).float()
+
+
+def one_hot_transposed(labels, num_classes=10):
+    return F.one_hot(labels, num_classes).float().T
+
+
+def one_hot_numbers(labels, num_classes=10):
+    return labels.float()
+
+
+NB_WRONG_G_INPUT = {
+    "label as number": ("def generator_input(z, labels):\n    return torch.cat([z, labels[:, None].float()], dim=1)",
+                        "appended as one number"),
+    "label first": ("def generator_input(z, labels):\n    return torch.cat([one_hot(labels), z], dim=1)",
+                    "noise first"),
+    "noise only": ("def generator_input(z, labels):\n    return z", "the noise's own shape"),
+    "dim 0": ("def generator_input(z, labels):\n    return torch.cat([z, one_hot(labels)], dim=0)",
+              "Sizes of tensors must match"),
+    "bad one-hot": ("def generator_input(z, labels):\n    return torch.cat([z, one_hot(labels) * 2], dim=1)",
+                    "check your `one_hot`"),
+}
+
+NB_WRONG_D_INPUT = {
+    "single plane": ("""def discriminator_input(images, labels):
+    plane = labels.float()[:, None, None, None].expand(-1, 1, images.shape[2], images.shape[3])
+    return torch.cat([images, plane], dim=1)""", "one plane for the label"),
+    "planes first": ("""def discriminator_input(images, labels):
+    planes = one_hot(labels)[:, :, None, None].expand(-1, -1, images.shape[2], images.shape[3])
+    return torch.cat([planes, images], dim=1)""", "label planes first"),
+    "all ones": ("""def discriminator_input(images, labels):
+    planes = torch.ones(len(images), 10, images.shape[2], images.shape[3])
+    return torch.cat([images, planes], dim=1)""", "every label plane is all ones"),
+    "corner only": ("""def discriminator_input(images, labels):
+    planes = torch.zeros(len(images), 10, images.shape[2], images.shape[3])
+    planes[:, :, 0, 0] = one_hot(labels)
+    return torch.cat([images, planes], dim=1)""", "top-left pixel only"),
+    "hardcoded 28": ("""def discriminator_input(images, labels):
+    planes = one_hot(labels)[:, :, None, None].expand(-1, -1, 28, 28)
+    return torch.cat([images, planes], dim=1)""", "raised RuntimeError"),
+    "planes only": ("""def discriminator_input(images, labels):
+    return one_hot(labels)[:, :, None, None].expand(-1, -1, images.shape[2], images.shape[3])""",
+                    "only the ten label planes"),
+}
+
+NB_WRONG_D_LOSS = {
+    "no detach": ("""def conditional_d_loss(D, G, real, labels, z):
+    fake = G(z, labels)
+    return nonsaturating_d(D(real, labels), D(fake, labels))""", "detach the fake batch"),
+    "swapped": ("""def conditional_d_loss(D, G, real, labels, z):
+    fake = G(z, labels).detach()
+    return nonsaturating_d(D(fake, labels), D(real, labels))""", "real and fake are swapped"),
+    "averaged": ("""def conditional_d_loss(D, G, real, labels, z):
+    fake = G(z, labels).detach()
+    return nonsaturating_d(D(real, labels), D(fake, labels)) / 2""", "half the expected"),
+    "real part only": ("""def conditional_d_loss(D, G, real, labels, z):
+    return F.softplus(-D(real, labels)).mean()""", "only the real part"),
+    "other labels": ("""def conditional_d_loss(D, G, real, labels, z):
+    fake = G(z, labels).detach()
+    return nonsaturating_d(D(real, labels), D(fake, (labels + 1) % 10))""", "other labels"),
+    "item": ("""def conditional_d_loss(D, G, real, labels, z):
+    fake = G(z, labels).detach()
+    return nonsaturating_d(D(real, labels), D(fake, labels)).item()""", "no .item()"),
+    "per example": ("""def conditional_d_loss(D, G, real, labels, z):
+    fake = G(z, labels).detach()
+    return F.softplus(-D(real, labels)) + F.softplus(D(fake, labels))""", "average over the batch"),
+    "generator loss": ("""def conditional_d_loss(D, G, real, labels, z):
+    return nonsaturating_g(D(G(z, labels).detach(), labels))""", "generator's loss"),
+}
+
+NB_WRONG_G_LOSS = {
+    "detached": ("""def conditional_g_loss(D, G, labels, z):
+    return nonsaturating_g(D(G(z, labels).detach(), labels))""", "no gradient reaches the generator"),
+    "minimax": ("""def conditional_g_loss(D, G, labels, z):
+    return minimax_g(D(G(z, labels), labels))""", "minimax"),
+    "target fake": ("""def conditional_g_loss(D, G, labels, z):
+    return F.softplus(D(G(z, labels), labels)).mean()""", "towards 'fake'"),
+    "other labels": ("""def conditional_g_loss(D, G, labels, z):
+    return nonsaturating_g(D(G(z, labels), (labels + 1) % 10))""", "other labels"),
+}
+
+
+def precision_per_class(predicted, asked):
+    return torch.stack([(asked[predicted == k] == k).float().mean() for k in range(10)])
+
+
+def overall_accuracy(predicted, asked):
+    return torch.full((10,), float((predicted == asked).float().mean()))
+
+
+def counts_per_class(predicted, asked):
+    return torch.stack([(predicted[asked == k] == k).float().sum() for k in range(10)])
+
+
+def percent_per_class(predicted, asked):
+    return 100 * torch.stack([(predicted[asked == k] == k).float().mean() for k in range(10)])
+
+
+def overall_number(predicted, asked):
+    return (predicted == asked).float().mean()
+
+
+def _function(source, name):
+    return in_notebook(source, minimax_g=minimax_g)[name]
+
+
+WRONG = {
+    "q1": [
+        (one_hot_int, "largest label in this batch"),
+        (one_hot_columns, "non-zero entries"),
+        (one_hot_shifted, "one place too early"),
+        (one_hot_transposed, "one column per label"),
+        (one_hot_numbers, "one number per label"),
+    ],
+    "q2": [(_function(src, "generator_input"), fragment) for src, fragment in NB_WRONG_G_INPUT.values()],
+    "q3": [(_function(src, "discriminator_input"), fragment) for src, fragment in NB_WRONG_D_INPUT.values()],
+    "q4": [(1, "image alone"), (10, "image itself is a channel"), (2, "one plane holding"), (12, "one too many"),
+           (13, "not right")],
+    "q5": [(_function(src, "conditional_d_loss"), fragment) for src, fragment in NB_WRONG_D_LOSS.values()],
+    "q6": [(_function(src, "conditional_g_loss"), fragment) for src, fragment in NB_WRONG_G_LOSS.values()],
+    "q7": [
+        (precision_per_class, "precision"),
+        (overall_accuracy, "overall accuracy"),
+        (counts_per_class, "counts"),
+        (percent_per_class, "percentages"),
+        (overall_number, "one number"),
+    ],
+}
+CHECKED = list(WRONG)
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_every_question_has_hints_and_a_solution():
+    for name in CHECKED:
+        problem = getattr(ex6, name)
+        assert len(problem.hints) >= 2, name
+        assert problem.solution_code, name
+    assert ex6.q8.discussion and ex6.q8.points > 0
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_declared_solution_passes(name):
+    outcome = evaluate(getattr(ex6, name), solution_answer(name))
+    assert outcome.status == CORRECT, outcome.message
+
+
+def test_library_reference_answers_pass_too():
+    from learntools.gans import conditional
+
+    assert evaluate(ex6.q1, conditional.one_hot).status == CORRECT
+    assert evaluate(ex6.q7, conditional.accuracy_per_class).status == CORRECT
+    assert evaluate(ex6.q1, lambda labels, num_classes=10: torch.eye(num_classes)[labels]).status == CORRECT
+    # F.one_hot without .float() gives int64 one-hot vectors: the right values, accepted.
+    assert evaluate(ex6.q1, lambda labels, num_classes=10: F.one_hot(labels, num_classes)).status == CORRECT
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_realistic_wrong_answers_get_specific_messages(name):
+    assert len(WRONG[name]) >= 3
+    for answer, fragment in WRONG[name]:
+        outcome = evaluate(getattr(ex6, name), answer)
+        assert outcome.status == INCORRECT, (name, fragment, outcome)
+        assert fragment in outcome.message, (name, outcome.message)
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_placeholder_is_not_attempted(name):
+    assert evaluate(getattr(ex6, name), ____).status == NOT_ATTEMPTED
+
+
+def _starter(*args, **kwargs):
+    return ____
+
+
+@pytest.mark.parametrize("name", ["q1", "q2", "q3", "q5", "q6", "q7"])
+def test_function_starter_is_not_attempted(name):
+    outcome = evaluate(getattr(ex6, name), _starter)
+    assert outcome.status == NOT_ATTEMPTED and "____" in outcome.message
+
+
+def test_a_function_calling_an_unwritten_one_hot_is_not_attempted():
+    namespace = {"torch": torch, "____": ____}
+    exec("def one_hot(labels, num_classes=10):\n    return ____\n"
+         "def generator_input(z, labels):\n    return torch.cat([z, one_hot(labels)], dim=1)", namespace)
+    outcome = evaluate(ex6.q2, namespace["generator_input"])
+    assert outcome.status == NOT_ATTEMPTED and "`one_hot`" in outcome.message
+
+
+def _raises(*args, **kwargs):
+    raise ValueError("something <b>odd</b>")
+
+
+def _hangs(*args, **kwargs):
+    while True:
+        pass
+
+
+def _returns_nan(*args, **kwargs):
+    return torch.full((3, 3), math.nan)
+
+
+HOSTILE = [None, "600", {"a": 1}, [1, [2, 3]], object(), math.nan, math.inf, torch.tensor([math.nan]), _raises,
+           _returns_nan, lambda *args: "a string", lambda *args: None]
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_hostile_answers_get_a_sentence(name):
+    for answer in HOSTILE:
+        outcome = evaluate(getattr(ex6, name), answer)
+        assert outcome.status == INCORRECT, (name, answer, outcome)
+        assert outcome.message.endswith((".", "?")), outcome.message
+        assert len(outcome.message) < 400, outcome.message
+
+
+def test_hanging_function_is_stopped(monkeypatch):
+    monkeypatch.setattr(ex6.q1, "timeout", 0.3)
+    outcome = evaluate(ex6.q1, _hangs)
+    assert outcome.status == INCORRECT and "did not finish within 0.3 s" in outcome.message
+
+
+def test_checks_leave_random_state_and_learner_networks_alone():
+    torch.manual_seed(123)
+    np.random.seed(7)
+    before_torch, before_numpy = torch.get_rng_state(), np.random.get_state()[1].copy()
+    for name in CHECKED:
+        assert getattr(ex6, name).evaluate(solution_answer(name)).status == CORRECT
+    assert torch.equal(torch.get_rng_state(), before_torch)
+    assert np.array_equal(np.random.get_state()[1], before_numpy)
+
+
+def test_checks_are_quick():
+    import time
+
+    for name in CHECKED:
+        started = time.perf_counter()
+        getattr(ex6, name).evaluate(solution_answer(name))
+        assert time.perf_counter() - started < 2.0, name
+
+
+def test_thought_question_reveals_discussion(capsys):
+    ex6.q8.check()
+    ex6.q8.solution()
+    out = capsys.readouterr().out
+    assert "nothing to check" in out and "label" in out

@@ -1,0 +1,303 @@
+"""Every question of lesson 07: its solution passes, realistic wrong answers fail with a message naming
+what was observed, the blank says "not attempted", and hostile answers get a sentence."""
+
+import math
+import textwrap
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from learntools.core import CORRECT, INCORRECT, NOT_ATTEMPTED, ____
+from learntools.gans import ex7
+from learntools.gans import pix2pix as reference
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def evaluate(problem, answer):
+    outcome = problem.evaluate(answer)
+    assert "Traceback" not in outcome.message
+    return outcome
+
+
+def solution_answer(name):
+    """Run the question's declared solution code, the way the solution notebook does."""
+    problem = getattr(ex7, name)
+    namespace = {"torch": torch, "F": F}
+    exec(textwrap.dedent(problem.solution_code), namespace)
+    return namespace[problem.var]
+
+
+# --------------------------------------------------------------------------- wrong answers
+
+
+def rf_no_jump(layers):
+    return 1 + sum(k - 1 for k, _ in layers)
+
+
+def rf_own_stride(layers):
+    field, jump = 1, 1
+    for k, s in layers:
+        jump *= s
+        field += (k - 1) * jump
+    return field
+
+
+def rf_product(layers):
+    return math.prod(k for k, _ in layers)
+
+
+def rf_without_one(layers):
+    field, jump = 0, 1
+    for k, s in layers:
+        field += (k - 1) * jump
+        jump *= s
+    return field
+
+
+def rf_kernel_times_jump(layers):
+    field, jump = 1, 1
+    for k, s in layers:
+        field += k * jump
+        jump *= s
+    return field
+
+
+def loss_l2(fake_logits, fake, target, l1_weight=100.0):
+    return F.softplus(-fake_logits).mean() + l1_weight * ((fake - target) ** 2).mean()
+
+
+def loss_no_weight(fake_logits, fake, target, l1_weight=100.0):
+    return F.softplus(-fake_logits).mean() + (fake - target).abs().mean()
+
+
+def loss_weight_on_adversarial(fake_logits, fake, target, l1_weight=100.0):
+    return l1_weight * F.softplus(-fake_logits).mean() + (fake - target).abs().mean()
+
+
+def loss_minimax(fake_logits, fake, target, l1_weight=100.0):
+    return -F.softplus(fake_logits).mean() + l1_weight * (fake - target).abs().mean()
+
+
+def loss_target_fake(fake_logits, fake, target, l1_weight=100.0):
+    return F.softplus(fake_logits).mean() + l1_weight * (fake - target).abs().mean()
+
+
+def loss_sum(fake_logits, fake, target, l1_weight=100.0):
+    return F.softplus(-fake_logits).mean() + l1_weight * (fake - target).abs().sum()
+
+
+def loss_l1_only(fake_logits, fake, target, l1_weight=100.0):
+    return l1_weight * (fake - target).abs().mean()
+
+
+def loss_bce_probabilities(fake_logits, fake, target, l1_weight=100.0):
+    # sigmoid, then BCE: the same value (correct), numerically less safe but accepted
+    probabilities = torch.sigmoid(fake_logits)
+    return F.binary_cross_entropy(probabilities, torch.ones_like(probabilities)) + l1_weight * (fake - target).abs().mean()
+
+
+def psnr_peak_one(output, target):
+    mse = ((output - target) ** 2).flatten(1).mean(dim=1)
+    return (10 * torch.log10(1 / mse)).mean()
+
+
+def psnr_batch_mse(output, target):
+    return 10 * torch.log10(4 / ((output - target) ** 2).mean())
+
+
+def psnr_twenty(output, target):
+    mse = ((output - target) ** 2).flatten(1).mean(dim=1)
+    return (20 * torch.log10(4 / mse)).mean()
+
+
+def psnr_natural_log(output, target):
+    mse = ((output - target) ** 2).flatten(1).mean(dim=1)
+    return (10 * torch.log(4 / mse)).mean()
+
+
+def psnr_mae(output, target):
+    mae = (output - target).abs().flatten(1).mean(dim=1)
+    return (10 * torch.log10(4 / mae)).mean()
+
+
+def psnr_per_image(output, target):
+    mse = ((output - target) ** 2).flatten(1).mean(dim=1)
+    return 10 * torch.log10(4 / mse)
+
+
+def psnr_inverted(output, target):
+    mse = ((output - target) ** 2).flatten(1).mean(dim=1)
+    return (10 * torch.log10(mse / 4)).mean()
+
+
+WRONG = {
+    "q1": [
+        ([256, 256, 128, 64, 32], "encoder-decoder"),
+        ([512, 512, 256, 128, 64], "no encoder map of the same size"),
+        ([256, 512, 256, 128, 32], "the last layer gets a skip too"),
+        ([256, 384, 192, 96, 64], "*next* encoder level"),
+        ([256, 512, 256, 128], "has 4 numbers"),
+        ([256, 512, 256, 100, 64], "layer 4"),
+    ],
+    "q2": [
+        (lambda x, skip: x + skip, "you added the two maps"),
+        (lambda x, skip: torch.cat([skip, x], dim=1), "comes first"),
+        (lambda x, skip: torch.cat([x, skip], dim=0), "dim=0"),
+        (lambda x, skip: torch.cat([x, skip], dim=2), "along the height"),
+        (lambda x, skip: x, "returned `x` unchanged"),
+    ],
+    "q3": [((1, 1), "single verdict"), ((7, 7), "two stride-2"), ((6, 6), "only one of the two"),
+           ((4, 4), "one too small"), ((8, 8), "pads to 32"), ((3, 5), "differs")],
+    "q4": [
+        (rf_no_jump, "without the jump"),
+        (rf_own_stride, "own stride"),
+        (rf_product, "multiplied the kernel sizes"),
+        (rf_without_one, "one short"),
+        (rf_kernel_times_jump, "not kernel × jump"),
+    ],
+    "q5": [
+        (loss_l2, "L2"),
+        (loss_no_weight, "missing its weight"),
+        (loss_weight_on_adversarial, "multiplies the wrong term"),
+        (loss_minimax, "minimax"),
+        (loss_target_fake, "called real"),
+        (loss_sum, "a sum over all pixels"),
+        (loss_l1_only, "only the L1 term"),
+    ],
+    "q6": [
+        (psnr_peak_one, "6 dB too low"),
+        (psnr_batch_mse, "one MSE over the whole batch"),
+        (psnr_twenty, "20·log10"),
+        (psnr_natural_log, "natural log"),
+        (psnr_mae, "mean absolute error"),
+        (psnr_per_image, "average the per-image"),
+        (psnr_inverted, "upside down"),
+    ],
+}
+CHECKED = list(WRONG)
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_every_question_has_hints_and_a_solution():
+    for name in CHECKED:
+        problem = getattr(ex7, name)
+        assert len(problem.hints) >= 2, name
+        assert problem.solution_code, name
+    assert ex7.q7.discussion and ex7.q7.points > 0
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_declared_solution_passes(name):
+    outcome = evaluate(getattr(ex7, name), solution_answer(name))
+    assert outcome.status == CORRECT, outcome.message
+
+
+def test_other_right_answers_pass():
+    assert evaluate(ex7.q3, [5, 5]).status == CORRECT
+    D = reference.PatchDiscriminator(in_channels=2, width=4, n_down=2)
+    assert evaluate(ex7.q3, tuple(D(torch.zeros(1, 1, 28, 28), torch.zeros(1, 1, 28, 28)).shape[-2:])).status == CORRECT
+    assert evaluate(ex7.q4, reference.receptive_field).status == CORRECT
+    assert evaluate(ex7.q5, loss_bce_probabilities).status == CORRECT
+    assert evaluate(ex7.q6, lambda output, target: reference.psnr(output, target)).status == CORRECT
+    assert evaluate(ex7.q1, (256, 512, 256, 128, 64)).status == CORRECT
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_realistic_wrong_answers_get_specific_messages(name):
+    assert len(WRONG[name]) >= 3
+    for answer, fragment in WRONG[name]:
+        outcome = evaluate(getattr(ex7, name), answer)
+        assert outcome.status == INCORRECT, (name, fragment, outcome)
+        assert fragment in outcome.message, (name, outcome.message)
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_placeholder_is_not_attempted(name):
+    assert evaluate(getattr(ex7, name), ____).status == NOT_ATTEMPTED
+
+
+def test_half_filled_answers_are_not_attempted():
+    assert evaluate(ex7.q1, [256, ____, ____, ____, ____]).status == NOT_ATTEMPTED
+    assert evaluate(ex7.q3, (____, ____)).status == NOT_ATTEMPTED
+
+
+def _starter(*args, **kwargs):
+    return ____
+
+
+@pytest.mark.parametrize("name", ["q2", "q4", "q5", "q6"])
+def test_function_starter_is_not_attempted(name):
+    outcome = evaluate(getattr(ex7, name), _starter)
+    assert outcome.status == NOT_ATTEMPTED and "____" in outcome.message
+
+
+def _raises(*args, **kwargs):
+    raise ValueError("something <b>odd</b>")
+
+
+def _hangs(*args, **kwargs):
+    while True:
+        pass
+
+
+def _returns_nan(*args, **kwargs):
+    return torch.full((3, 3), math.nan)
+
+
+HOSTILE = [None, "600", {"a": 1}, [1, [2, 3]], object(), math.nan, math.inf, torch.tensor([math.nan]), _raises,
+           _returns_nan, lambda *args: "a string", lambda *args: None, lambda *args: math.nan]
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_hostile_answers_get_a_sentence(name):
+    for answer in HOSTILE:
+        outcome = evaluate(getattr(ex7, name), answer)
+        assert outcome.status == INCORRECT, (name, answer, outcome)
+        assert outcome.message.endswith((".", "?")), outcome.message
+        assert len(outcome.message) < 400, outcome.message
+
+
+def test_hanging_function_is_stopped(monkeypatch):
+    monkeypatch.setattr(ex7.q4, "timeout", 0.3)
+    outcome = evaluate(ex7.q4, _hangs)
+    assert outcome.status == INCORRECT and "did not finish within 0.3 s" in outcome.message
+
+
+def test_the_lessons_numbers_match_the_library():
+    unet = reference.UNetGenerator(width=32, depth=5)
+    reads = [block[0].in_channels for block in unet.decoder] + [unet.to_image[0].in_channels]
+    assert reads == ex7.UNET_IN == [256, 512, 256, 128, 64]
+    plain = reference.EncoderDecoderGenerator(width=32, depth=5)
+    assert [block[0].in_channels for block in plain.decoder] + [plain.to_image[0].in_channels] == [256, 256, 128, 64, 32]
+    assert [m.out_channels for m in (level[0] for level in unet.encoder)] == ex7.ENCODER_CHANNELS
+    D = reference.PatchDiscriminator(in_channels=2, width=32, n_down=2)
+    assert tuple(D(torch.zeros(1, 1, 28, 28), torch.zeros(1, 1, 28, 28)).shape[-2:]) == (5, 5)
+    assert reference.receptive_field(reference.patch_layers(3)) == 70
+
+
+def test_checks_leave_random_state_alone():
+    torch.manual_seed(123)
+    np.random.seed(7)
+    before_torch, before_numpy = torch.get_rng_state(), np.random.get_state()[1].copy()
+    for name in CHECKED:
+        assert getattr(ex7, name).evaluate(solution_answer(name)).status == CORRECT
+    assert torch.equal(torch.get_rng_state(), before_torch)
+    assert np.array_equal(np.random.get_state()[1], before_numpy)
+
+
+def test_thought_question_reveals_discussion(capsys):
+    ex7.q7.check()
+    ex7.q7.solution()
+    out = capsys.readouterr().out
+    assert "nothing to check" in out and "L1" in out
