@@ -1,0 +1,1069 @@
+"""Lesson 05 checks: the GAN losses, the detach, one training step, and a short training run.
+
+The step checks run the learner's functions on tiny stand-in networks (a generator of 4x4 images
+from 3 noise numbers, a one-layer discriminator) that remember every batch they are shown, with
+plain SGD optimizers, so that every update can be recomputed exactly and compared. The learner's
+own models, optimizers and random state are never touched.
+"""
+
+import contextlib
+import copy
+import functools
+import inspect
+import math
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from learntools.core import (
+    FunctionProblem,
+    Incorrect,
+    Mismatch,
+    MultipartProblem,
+    NotAttempted,
+    Problem,
+    ThoughtProblem,
+    ValueProblem,
+    ____,
+    bind_exercises,
+    call_learner,
+    compare_arrays,
+    describe,
+    format_number,
+    is_placeholder,
+    values_match,
+)
+from learntools.core.placeholder import contains_placeholder
+from learntools.gans import losses as reference
+
+LN2 = math.log(2.0)
+
+
+# ================================================================================ finding blanks
+
+
+def _code_names(code):
+    """Every global name a code object (and the code nested in it) refers to."""
+    names, pending = set(), [code]
+    while pending:
+        current = pending.pop()
+        names.update(current.co_names)
+        pending.extend(c for c in current.co_consts if hasattr(c, "co_names"))
+    return names
+
+
+def unwritten(func, _seen=None):
+    """The name of ``func``, or of a notebook function it calls, that is not written yet, or None.
+
+    Not written: the code still refers to the blank ``____``, or raises NotImplementedError (nbgrader's
+    stub). Functions called by name from the same notebook are followed, so ``train_step`` calling an
+    unfinished ``discriminator_step`` counts as unfinished.
+    """
+    seen = set() if _seen is None else _seen
+    if not inspect.isfunction(func) or id(func) in seen:
+        return None
+    seen.add(id(func))
+    names = _code_names(func.__code__)
+    if "____" in names or "NotImplementedError" in names:
+        return func.__name__
+    namespace = func.__globals__
+    for name in sorted(names):
+        value = namespace.get(name)
+        if inspect.isfunction(value) and value.__globals__ is namespace:
+            found = unwritten(value, seen)
+            if found:
+                return found
+    return None
+
+
+def ready(*functions):
+    """True when every function given is written (no ``____``, no NotImplementedError), else False
+    with a printed sentence naming the first unfinished one. For demo cells that use learner code."""
+    for func in functions:
+        if is_placeholder(func):
+            print("A function is still the blank `____`: write it first, then run this cell again.")
+            return False
+        missing = unwritten(func)
+        if missing:
+            print(f"`{missing}` is not written yet: fill it in above, then run this cell again.")
+            return False
+    return True
+
+
+def _require_written(answer, var):
+    """NotAttempted when the learner's function (or one it calls) is not written yet."""
+    if is_placeholder(answer):
+        raise NotAttempted(f"replace `____` with your function `{var}`.")
+    if not callable(answer):
+        raise Incorrect(f"`{var}` should be a function, but it is {describe(answer)}.")
+    missing = unwritten(answer)
+    if missing == var or missing == getattr(answer, "__name__", None):
+        raise NotAttempted(f"your function `{var}` still has a `____` blank (or raises NotImplementedError): fill it in.")
+    if missing:
+        raise NotAttempted(f"`{var}` calls `{missing}`, which is not written yet: finish it first.")
+
+
+# ================================================================================ small helpers
+
+
+def _loss_number(value, what):
+    """A loss the learner returned, as a float; Incorrect with a sentence for anything else."""
+    if is_placeholder(value):
+        raise NotAttempted(f"{what} still returns `____`: replace it with your code.")
+    if value is None:
+        raise Incorrect(f"{what} returned None: is the `return` statement missing?")
+    if isinstance(value, torch.Tensor):
+        if value.numel() != 1:
+            raise Incorrect(
+                f"{what} returned a tensor of shape {tuple(value.shape)}; a loss is one number: "
+                "take the mean over the batch."
+            )
+        number = float(value.detach().float().cpu().reshape(()))
+    elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        number = float(value)
+    else:
+        raise Incorrect(f"{what} should return the loss, one number, but it returned {describe(value)}.")
+    if not math.isfinite(number):
+        raise Incorrect(
+            f"{what} returned {number}: look for a log of zero (use the logits with "
+            "binary_cross_entropy_with_logits, not log(sigmoid(...)))."
+        )
+    return number
+
+
+def _close(a, b, rtol=1e-4, atol=1e-5):
+    return abs(a - b) <= atol + rtol * abs(b)
+
+
+def _parameters(module):
+    return [p.detach().clone() for p in module.parameters()]
+
+
+def _unchanged(module, before, atol=0.0):
+    return all(torch.allclose(p.detach(), q, rtol=0, atol=atol) for p, q in zip(module.parameters(), before))
+
+
+def _matches(module, wanted, atol=1e-5):
+    return all(torch.allclose(p.detach(), q, rtol=1e-4, atol=atol) for p, q in zip(module.parameters(), wanted))
+
+
+def _has_gradients(module):
+    return any(p.grad is not None and bool(p.grad.abs().sum() > 0) for p in module.parameters())
+
+
+def _sgd_target(module_before, loss, lr):
+    """Where one plain SGD step on ``loss`` takes the parameters of ``module_before``."""
+    gradients = torch.autograd.grad(loss, list(module_before.parameters()), allow_unused=True, retain_graph=True)
+    return [p.detach() - lr * (g if g is not None else torch.zeros_like(p)) for p, g in zip(module_before.parameters(), gradients)]
+
+
+def _shown_to(calls, batch):
+    """True when ``batch`` was among the inputs of ``calls`` (on its own, or as part of a torch.cat)."""
+    n = len(batch)
+    for seen in calls:
+        for start in range(0, len(seen) - n + 1):
+            if torch.allclose(seen[start : start + n], batch, rtol=0, atol=1e-6):
+                return True
+    return False
+
+
+@contextlib.contextmanager
+def _one_thread():
+    """Tiny networks run fastest, and most predictably on a busy machine, on one thread."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
+class LossProblem(FunctionProblem):
+    """A loss function checked on fixed logits, on one thread (tiny tensors on a busy machine otherwise
+    wait milliseconds per operation for a second thread)."""
+
+    def check_answer(self, answer):
+        with _one_thread():
+            return super().check_answer(answer)
+
+
+# ================================================================================ q1: the D loss
+
+
+def _d_candidates(real, fake):
+    """Realistic wrong discriminator losses on these logits, with what each one tells the learner."""
+    r, f = real.detach().reshape(-1).float(), fake.detach().reshape(-1).float()
+    expected = F.softplus(-r).mean() + F.softplus(f).mean()
+    bce = F.binary_cross_entropy_with_logits
+    with torch.no_grad():
+        sig_r, sig_f = torch.sigmoid(r), torch.sigmoid(f)
+        probability_bce = F.binary_cross_entropy(sig_r, torch.ones_like(r)) + F.binary_cross_entropy(sig_f, torch.zeros_like(f))
+    return expected, [
+        (F.softplus(r).mean() + F.softplus(-f).mean(),
+         "the targets are swapped: real images get target 1 (D(x) → 1) and fakes target 0, "
+         "but your loss rewards D for calling real images fake"),
+        (bce(sig_r, torch.ones_like(r)) + bce(sig_f, torch.zeros_like(f)),
+         "the sigmoid is applied twice: binary_cross_entropy_with_logits applies it itself, so pass the "
+         "raw logits, not torch.sigmoid(logits)"),
+        (F.softplus(-r).sum() + F.softplus(f).sum(),
+         f"your loss is the sum over the batch ({len(r)} examples), not the mean: average over the "
+         "examples, so that the loss does not grow with the batch size"),
+        (0.5 * expected,
+         "your loss is half the expected value: you average the real and fake parts (or one BCE over "
+         "the concatenated batch). This course adds them: mean over the real batch + mean over the fake "
+         "batch, which is 2 ln 2 at logits 0"),
+        (F.softplus(-r).mean(),
+         "your loss only has the real part (target 1 for real images): add the fake part, target 0 for "
+         "the fake logits"),
+        (F.softplus(f).mean(),
+         "your loss only has the fake part (target 0 for fakes): add the real part, target 1 for the "
+         "real logits"),
+        (F.softplus(-r).mean() + F.softplus(-f).mean(),
+         "your loss gives the fakes target 1, like the real images: D should say fake, target 0"),
+        (F.softplus(r).mean() + F.softplus(f).mean(),
+         "your loss gives the real images target 0, like the fakes: D should say real, target 1"),
+        (-expected, "your loss has the wrong sign: a binary cross-entropy is never negative; minimise it"),
+        (probability_bce,
+         "for confident logits (±20) your loss is wrong: sigmoid(20) rounds to exactly 1 in float32 "
+         "and BCELoss clips log(0) at -100. Work on logits: binary_cross_entropy_with_logits"),
+    ]
+
+
+def _loss_compare(got, expected):
+    """A loss must be a one-number tensor that backward() can use, with the expected value."""
+    if not isinstance(got, torch.Tensor):
+        if isinstance(got, (int, float, np.floating)) and not isinstance(got, bool) and values_match(got, expected, 1e-4, 1e-5):
+            raise Mismatch(
+                f"it returned the right value as a plain {type(got).__name__}; return the tensor itself "
+                "(no .item(), no numpy), so that loss.backward() can run through it."
+            )
+        compare_arrays(got, expected, 1e-4, 1e-5, name="the result")
+        raise Mismatch(f"it returned {describe(got)}; return the loss as a tensor.")
+    if got.numel() > 1:
+        raise Mismatch(
+            f"it returned a tensor of shape {tuple(got.shape)}, one value per example: a loss is one "
+            "number, the mean over the batch."
+        )
+    compare_arrays(got.reshape(()), expected, 1e-4, 1e-5, name="the result")
+    if not got.requires_grad:
+        raise Mismatch(
+            "the value is right, but the loss carries no gradient (requires_grad is False): was it "
+            "computed with .item(), numpy, or under torch.no_grad()? backward() needs a tensor built "
+            "from the logits."
+        )
+
+
+def _logit_case(real, fake):
+    return (torch.tensor(real).reshape(-1, 1).requires_grad_(True),
+            torch.tensor(fake).reshape(-1, 1).requires_grad_(True))
+
+
+def _random_logit_pair(rng):
+    n = int(rng.integers(2, 9))
+    real = rng.normal(1.0, 2.0, size=n).astype(np.float32)
+    fake = rng.normal(-1.0, 2.0, size=n).astype(np.float32)
+    return _logit_case(real.tolist(), fake.tolist())
+
+
+def _diagnose_d(args, got, expected):
+    real, fake = args
+    if isinstance(got, torch.Tensor) and got.numel() > 1:
+        return None  # the comparison's own message says it: one value per example
+    if not isinstance(got, (torch.Tensor, int, float, np.floating)) or isinstance(got, bool):
+        return None
+    try:
+        value = float(got.detach().reshape(-1)[0]) if isinstance(got, torch.Tensor) else float(got)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if math.isinf(value):
+        return ("your loss is inf for confident logits (a fake logit of 20): sigmoid(20) rounds to exactly 1 "
+                "in float32 and log(1 - 1) = -inf. Work on logits: binary_cross_entropy_with_logits (or softplus).")
+    want, candidates = _d_candidates(real, fake)
+    for candidate, message in candidates:
+        if _close(value, float(candidate)) and not _close(float(candidate), float(want)):
+            return message + "."
+    return None
+
+
+# The first case tells the usual mistakes apart (at logits 0 several of them coincide).
+D_LOSS_CASES = [
+    _logit_case([2.0, 0.5, -1.0, 3.0], [-2.0, 0.3, 1.5, -0.5]),
+    _logit_case([0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]),
+    _logit_case([1.0, 4.0, -0.5], [-3.0, -1.0, 2.0]),
+    _logit_case([-20.0, 5.0], [20.0, -5.0]),  # a confident, wrong discriminator
+]
+
+d_loss_question = LossProblem(
+    var="discriminator_loss",
+    reference=reference.nonsaturating_d,
+    arg_names=["real_logits", "fake_logits"],
+    cases=D_LOSS_CASES,
+    random_cases=_random_logit_pair,
+    n_random=6,
+    diagnose=_diagnose_d,
+    compare=_loss_compare,
+    points=2,
+    hints=[
+        "D is a binary classifier: real images have target 1, fakes target 0. "
+        "`F.binary_cross_entropy_with_logits(logits, targets)` takes raw logits (no sigmoid) and averages "
+        "over the batch; `torch.ones_like(real_logits)` makes the targets. Add the real part and the fake part.",
+        "F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits)) + "
+        "F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))",
+    ],
+    solution='''def discriminator_loss(real_logits, fake_logits):
+    real_part = F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))   # -mean log D(x)
+    fake_part = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))  # -mean log(1 - D(G(z)))
+    return real_part + fake_part''',
+)
+
+
+# ================================================================================ q2: the G loss
+
+
+def _g_candidates(fake):
+    f = fake.detach().reshape(-1).float()
+    bce = F.binary_cross_entropy_with_logits
+    expected = F.softplus(-f).mean()
+    return expected, [
+        (-F.softplus(f).mean(),
+         "that is the minimax form, mean log(1 - D(G(z))), the one that saturates: when D rejects the fakes "
+         "its gradient vanishes. Use the non-saturating loss, -mean log D(G(z)): BCE with target 1"),
+        (F.softplus(f).mean(),
+         "your loss gives the fakes target 0: that is what D wants. G wants D to call its fakes real: target 1"),
+        (-F.softplus(-f).mean(),
+         "your loss has the wrong sign: minimising it would make D reject the fakes even more. "
+         "G minimises -mean log D(G(z)), which is positive"),
+        (F.softplus(-f).sum(),
+         f"your loss is the sum over the batch ({len(f)} examples), not the mean: average over the examples"),
+        (bce(torch.sigmoid(f), torch.ones_like(f)),
+         "the sigmoid is applied twice: binary_cross_entropy_with_logits applies it itself, so pass the raw logits"),
+        (F.softplus(-f).mean() + F.softplus(f).mean(),
+         "that adds both targets' losses; the generator's loss has one part: target 1 for the fakes"),
+    ]
+
+
+def _diagnose_g(args, got, expected):
+    (fake,) = args
+    if isinstance(got, torch.Tensor) and got.numel() > 1:
+        return None
+    if not isinstance(got, (torch.Tensor, int, float, np.floating)) or isinstance(got, bool):
+        return None
+    try:
+        value = float(got.detach().reshape(-1)[0]) if isinstance(got, torch.Tensor) else float(got)
+    except (TypeError, ValueError, IndexError):
+        return None
+    want, candidates = _g_candidates(fake)
+    for candidate, message in candidates:
+        if _close(value, float(candidate)) and not _close(float(candidate), float(want)):
+            return message + "."
+    return None
+
+
+def _fake_case(values):
+    return (torch.tensor(values).reshape(-1, 1).requires_grad_(True),)
+
+
+def _random_fake_logits(rng):
+    n = int(rng.integers(2, 9))
+    return _fake_case(rng.normal(-1.0, 2.0, size=n).astype(np.float32).tolist())
+
+
+g_loss_question = LossProblem(
+    var="generator_loss",
+    reference=reference.nonsaturating_g,
+    arg_names=["fake_logits"],
+    cases=[_fake_case([-3.0, -1.0, 0.5, 2.0]), _fake_case([0.0, 0.0, 0.0]), _fake_case([-6.0, -4.5])],
+    random_cases=_random_fake_logits,
+    n_random=6,
+    diagnose=_diagnose_g,
+    compare=_loss_compare,
+    points=2,
+    hints=[
+        "The generator wants D to call its fakes real. In binary cross-entropy terms: the fake logits "
+        "with target 1. That is the non-saturating loss, -mean log D(G(z)).",
+        "F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))",
+    ],
+    solution='''def generator_loss(fake_logits):
+    # -mean log D(G(z)): the fakes with target 1 ("real")
+    return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))''',
+)
+
+
+# ================================================================================ q3: untrained losses
+
+untrained_d_part = ValueProblem(
+    var="d_loss_at_zero",
+    expected=2 * LN2,
+    rtol=1e-3,
+    atol=1e-4,
+    mistakes=[
+        (LN2, "ln 2 ≈ 0.693 is one part only. The D loss adds the real part (-log 0.5) and the fake part "
+              "(-log(1 - 0.5)): two of them."),
+        (0.5, "0.5 is D's output, sigmoid(0): the probability it gives every image. The loss is -log of it, for "
+              "each of the two parts."),
+        (2 * math.log10(2.0), "that uses log base 10. Cross-entropy uses the natural log: ln 2 ≈ 0.693 per part."),
+        (2.0, "that is 2 × log₂(2), in bits. PyTorch's losses use the natural log: 2 ln 2."),
+        (-2 * LN2, "a cross-entropy is never negative: -log 0.5 = +ln 2 per part."),
+        (1.0, "1.0 would be two parts of 0.5 each; each part is -log(0.5) = ln 2 ≈ 0.693."),
+    ],
+    hints=[
+        "With logit 0, D(x) = sigmoid(0) = 0.5 for every image. The real part is -log D(x), the fake part "
+        "-log(1 - D(G(z))). You can also call your `discriminator_loss` on zeros.",
+        "-log 0.5 - log(1 - 0.5) = 2 ln 2 ≈ 1.386, e.g. `discriminator_loss(torch.zeros(8, 1), torch.zeros(8, 1))`.",
+    ],
+    solution="d_loss_at_zero = 2 * math.log(2)  # ≈ 1.386: ln 2 for the real part, ln 2 for the fake part",
+)
+
+untrained_g_part = ValueProblem(
+    var="g_loss_at_zero",
+    expected=LN2,
+    rtol=1e-3,
+    atol=1e-4,
+    mistakes=[
+        (-LN2, "-ln 2 is the minimax generator loss at logits 0 (mean log(1 - 0.5)). The non-saturating one "
+               "is -log D(G(z)) = -log 0.5."),
+        (2 * LN2, "2 ln 2 is the discriminator's loss (two parts). The generator's loss has one part: -log 0.5."),
+        (0.5, "0.5 is D(G(z)) = sigmoid(0); the loss is -log of it."),
+        (math.log10(2.0), "that uses log base 10. Cross-entropy uses the natural log: ln 2 ≈ 0.693."),
+        (1.0, "1.0 is log₂ 2, in bits; PyTorch's losses use the natural log: ln 2 ≈ 0.693."),
+    ],
+    hints=[
+        "The non-saturating generator loss is -log D(G(z)), and at logit 0, D(G(z)) = 0.5.",
+        "-log 0.5 = ln 2 ≈ 0.693, e.g. `generator_loss(torch.zeros(8, 1))`.",
+    ],
+    solution="g_loss_at_zero = math.log(2)  # ≈ 0.693 = -log 0.5",
+)
+
+untrained_question = MultipartProblem(a=untrained_d_part, b=untrained_g_part)
+
+
+# ================================================================================ q4: saturation
+
+SATURATION_P = 0.01
+_P = SATURATION_P
+SATURATION_GRADIENTS = (-_P, -(1 - _P))  # d/dl of -softplus(l) = -sigmoid(l); of softplus(-l) = sigmoid(l) - 1
+
+
+def _check_saturation(answer):
+    minimax, nonsaturating = answer
+    for name, value in (("grad_minimax", minimax), ("grad_nonsaturating", nonsaturating)):
+        if isinstance(value, torch.Tensor) and value.numel() == 1:
+            continue
+        if isinstance(value, (int, float, np.floating)) and not isinstance(value, bool):
+            continue
+        raise Incorrect(f"`{name}` should be one number (a float or a one-element tensor), but it is {describe(value)}.")
+    got = (float(torch.as_tensor(minimax, dtype=torch.float64).reshape(())),
+           float(torch.as_tensor(nonsaturating, dtype=torch.float64).reshape(())))
+    if not all(math.isfinite(g) for g in got):
+        raise Incorrect(f"your gradients are {got[0]} and {got[1]}: they should be finite numbers.")
+    want = SATURATION_GRADIENTS
+
+    def same(pair, rtol=2e-3):
+        return all(abs(a - b) <= 1e-6 + rtol * abs(b) for a, b in zip(got, pair))
+
+    if same(want):
+        return ("the minimax loss gives G a gradient of -0.01, the non-saturating one -0.99: 99 times "
+                "stronger, exactly when G needs it most.")
+    if same(want[::-1]):
+        raise Incorrect("your two numbers are swapped: the minimax loss is the one with the tiny gradient (-0.01).")
+    if same((-want[0], -want[1])):
+        raise Incorrect("the signs are flipped: both losses go down when the logit goes up (D believes the "
+                        "fake more), so both gradients are negative.")
+    if same((-1 / (1 - _P), -1 / _P)):
+        raise Incorrect("these are derivatives with respect to the probability D(G(z)), not the logit. The "
+                        "gradient that reaches G passes through the logit: differentiate with respect to `logit`.")
+    if same((math.log(1 - _P), -math.log(_P))):
+        raise Incorrect("these are the two losses' values (log(1 - 0.01) and -log 0.01), not their gradients: "
+                        "use torch.autograd.grad(loss, logit) or loss.backward() and logit.grad.")
+    if abs(got[0] - got[1]) <= 1e-9:
+        raise Incorrect(f"both numbers are the same ({format_number(got[0])}): compute one gradient with "
+                        "the minimax loss and one with the non-saturating loss.")
+    raise Incorrect(f"you have {format_number(got[0])} (minimax) and {format_number(got[1])} (non-saturating): "
+                    "differentiate each loss of the one logit with respect to that logit.")
+
+
+saturation_question = ValueProblem(
+    var=("grad_minimax", "grad_nonsaturating"),
+    test=_check_saturation,
+    hints=[
+        "Make the logit a tensor with requires_grad=True (done for you), compute each loss of it "
+        "(`minimax_g(logit.reshape(1))` and `nonsaturating_g(logit.reshape(1))`), and differentiate with "
+        "`torch.autograd.grad(loss, logit)`, which returns a tuple with one gradient.",
+        "grad_minimax, = torch.autograd.grad(minimax_g(logit.reshape(1)), logit), and the same with "
+        "nonsaturating_g. By hand: the minimax gradient is -sigmoid(l) = -D(G(z)), the non-saturating one "
+        "D(G(z)) - 1.",
+    ],
+    solution='''grad_minimax, = torch.autograd.grad(minimax_g(logit.reshape(1)), logit)              # -0.01
+grad_nonsaturating, = torch.autograd.grad(nonsaturating_g(logit.reshape(1)), logit)  # -0.99''',
+)
+
+
+# ================================================================================ stand-in networks
+
+STUB_Z_DIM = 3
+STUB_BATCH = 8
+LEARNING_RATE = 0.1  # plain SGD, so an update is exactly -lr * gradient
+STALE_GRADIENT = 0.25  # what a previous step left in .grad, if nobody clears it
+
+
+class _StubGenerator(nn.Module):
+    """z (N, 3) -> images (N, 1, 4, 4) in [-1, 1]; remembers every (z, output) pair."""
+
+    def __init__(self):
+        super().__init__()
+        self.layer = nn.Linear(STUB_Z_DIM, 16)
+        self.calls = []
+
+    def forward(self, z):
+        if not isinstance(z, torch.Tensor):
+            raise TypeError(f"the generator takes a tensor of noise, not {describe(z)}")
+        if z.ndim == 4 and z.shape[2:] == (1, 1):
+            z = z.flatten(1)  # (N, z_dim, 1, 1) is fine too
+        if z.ndim != 2 or z.shape[1] != STUB_Z_DIM:
+            raise ValueError(f"the generator expects noise of shape (N, z_dim) = (N, {STUB_Z_DIM}), got {tuple(z.shape)}")
+        if not z.is_floating_point():
+            raise TypeError(f"the noise should be floating point (torch.randn), got {z.dtype}")
+        images = torch.tanh(self.layer(z)).reshape(-1, 1, 4, 4)  # (N, 1, 4, 4)
+        self.calls.append((z.detach().clone(), images.detach().clone()))
+        return images
+
+
+class _StubDiscriminator(nn.Module):
+    """images (N, 1, 4, 4) -> logits (N, 1); remembers every batch it is shown."""
+
+    def __init__(self):
+        super().__init__()
+        self.layer = nn.Linear(16, 1)
+        self.calls = []
+
+    def forward(self, images):
+        if not isinstance(images, torch.Tensor):
+            raise TypeError(f"the discriminator takes a tensor of images, not {describe(images)}")
+        if images.ndim != 4 or tuple(images.shape[1:]) != (1, 4, 4):
+            raise ValueError(f"the discriminator expects images of shape (N, 1, 4, 4) here, got {tuple(images.shape)}")
+        self.calls.append(images.detach().clone())
+        return self.layer(images.flatten(1))  # (N, 1)
+
+
+def _stubs(seed=5):
+    """A fresh stand-in G and D with fixed weights spread enough that every wrong loss shows."""
+    generator = torch.Generator().manual_seed(seed)
+    G, D = _StubGenerator(), _StubDiscriminator()
+    with torch.no_grad():
+        G.layer.weight.copy_(torch.randn(16, STUB_Z_DIM, generator=generator))
+        G.layer.bias.copy_(0.3 * torch.randn(16, generator=generator))
+        D.layer.weight.copy_(0.6 * torch.randn(1, 16, generator=generator))
+        D.layer.bias.fill_(0.4)
+    return G, D
+
+
+def _real_batch(seed=11):
+    generator = torch.Generator().manual_seed(seed)
+    return torch.rand(STUB_BATCH, 1, 4, 4, generator=generator) * 2 - 1  # (8, 1, 4, 4) in [-1, 1]
+
+
+class _RecordingSGD(torch.optim.SGD):
+    """Plain SGD that writes down when it steps, and whether G had fresh gradients at that moment."""
+
+    def __init__(self, params, name, log, generator):
+        super().__init__(params, lr=LEARNING_RATE)
+        self._name, self._log, self._generator = name, log, generator
+
+    def step(self, closure=None):
+        self._log.append((self._name, _has_fresh_gradients(self._generator)))
+        return super().step(closure)
+
+
+def _has_fresh_gradients(module):
+    """True when some parameter's .grad holds something other than nothing, zeros or the stale fill."""
+    for p in module.parameters():
+        if p.grad is None:
+            continue
+        if bool(p.grad.abs().sum() > 0) and not bool(torch.all(p.grad == STALE_GRADIENT)):
+            return True
+    return False
+
+
+def _fill_stale(module):
+    for p in module.parameters():
+        p.grad = torch.full_like(p, STALE_GRADIENT)
+
+
+def _fake_shown(G, D, what):
+    """The fake batch D was shown: the output of one of G's calls that appears among D's inputs."""
+    if not G.calls:
+        raise Incorrect(f"{what} never called G: the fake batch is G(z), with z = torch.randn(N, z_dim).")
+    for z, images in reversed(G.calls):
+        if _shown_to(D.calls, images):
+            return z, images
+    raise Incorrect(f"{what} never showed D the fake batch G(z): D must judge the fakes too.")
+
+
+def _d_loss_message(value, want, real_logits, fake_logits, what):
+    """Compare a returned D loss with the loss D actually had; name the mistake."""
+    if _close(value, float(want)):
+        return
+    _, candidates = _d_candidates(real_logits, fake_logits)
+    for candidate, message in candidates:
+        if _close(value, float(candidate)):
+            raise Incorrect(f"{what} returned {value:.4f} but D's loss on that real and fake batch is "
+                            f"{float(want):.4f}: {message}. Does `discriminator_loss` pass q1.check()?")
+    raise Incorrect(f"{what} returned {value:.4f}, but D's loss on that real batch and fake batch is "
+                    f"{float(want):.4f}: return the loss computed with `discriminator_loss(D(real), D(fake))`.")
+
+
+def _g_loss_message(value, want, fake_logits, what):
+    if _close(value, float(want)):
+        return
+    _, candidates = _g_candidates(fake_logits)
+    for candidate, message in candidates:
+        if _close(value, float(candidate)):
+            raise Incorrect(f"{what} returned {value:.4f} but G's non-saturating loss on that fake batch is "
+                            f"{float(want):.4f}: {message}. Does `generator_loss` pass q2.check()?")
+    raise Incorrect(f"{what} returned {value:.4f}, but G's loss on that fake batch is {float(want):.4f}: "
+                    "return the loss computed with `generator_loss(D(G(z)))`.")
+
+
+def _check_d_update(D, D_before, expected_loss, what):
+    """D moved by exactly one SGD step on the expected loss (from cleared gradients)."""
+    if _unchanged(D, _parameters(D_before)):
+        if not _has_gradients(D):
+            raise Incorrect(f"D's weights did not change and D has no gradients after {what}: call "
+                            "d_loss.backward(), then opt_d.step() (and opt_d.zero_grad() before backward()).")
+        raise Incorrect(f"D's weights did not change in {what}: after d_loss.backward(), call opt_d.step().")
+    wanted = _sgd_target(D_before, expected_loss, LEARNING_RATE)
+    if _matches(D, wanted):
+        return
+    stale = [w - LEARNING_RATE * STALE_GRADIENT for w in wanted]
+    if _matches(D, stale):
+        raise Incorrect(f"D's update in {what} includes gradients left over from an earlier step: call "
+                        "opt_d.zero_grad() before d_loss.backward().")
+    raise Incorrect(f"D's weights changed in {what}, but not as one optimizer step on the D loss changes them: "
+                    "call backward() on the loss you return, then opt_d.step() once.")
+
+
+def _check_g_update(G, G_before, expected_loss, what):
+    if _unchanged(G, _parameters(G_before)):
+        if not _has_gradients(G):
+            raise Incorrect(f"G's weights did not change and G has no gradients after {what}: the G loss must "
+                            "flow back through D into G. Don't detach the fakes in the G step (only in the D "
+                            "step), call g_loss.backward(), then opt_g.step().")
+        raise Incorrect(f"G's weights did not change in {what}: after g_loss.backward(), call opt_g.step().")
+    wanted = _sgd_target(G_before, expected_loss, LEARNING_RATE)
+    if _matches(G, wanted):
+        return
+    stale = [w - LEARNING_RATE * STALE_GRADIENT for w in wanted]
+    if _matches(G, stale):
+        raise Incorrect(f"G's update in {what} includes gradients left over from an earlier step: call "
+                        "opt_g.zero_grad() before g_loss.backward().")
+    raise Incorrect(f"G's weights changed in {what}, but not as one optimizer step on the G loss changes them: "
+                    "call backward() on the loss you return, then opt_g.step() once.")
+
+
+# ================================================================================ q5: the D step
+
+
+class StepProblem(Problem):
+    """A training function run on stand-in networks by ``run(answer)``, which raises Incorrect or
+    returns a success message."""
+
+    kind = "function question"
+
+    def __init__(self, var, run, **kwargs):
+        super().__init__(var=var, **kwargs)
+        self.run = run
+
+    def check_answer(self, answer):
+        _require_written(answer, self.var)
+        _warm_up_optimizers()
+        with _one_thread():
+            return self.run(answer, self)
+
+
+@functools.lru_cache(maxsize=1)
+def _warm_up_optimizers():
+    """PyTorch imports a lot on an optimizer's first step (seconds): do it before timing learner code."""
+    parameter = nn.Parameter(torch.zeros(1))
+    parameter.grad = torch.zeros(1)
+    torch.optim.SGD([parameter], lr=0.1).step()
+    return True
+
+
+def _run_d_step(answer, problem):
+    what = "your discriminator_step"
+    torch.manual_seed(0)
+    G, D = _stubs()
+    real = _real_batch()
+    original_real = real.clone()
+    opt_d = torch.optim.SGD(D.parameters(), lr=LEARNING_RATE)
+    _fill_stale(D)  # what the previous G step's backward() left in D's .grad
+    G_before, D_before = copy.deepcopy(G), copy.deepcopy(D)
+
+    result = call_learner(answer, G, D, real, opt_d, STUB_Z_DIM, what=f"your function `{problem.var}`",
+                          timeout=problem.timeout)
+    if is_placeholder(result):
+        raise NotAttempted(f"your function `{problem.var}` still returns `____`: replace it with your code.")
+
+    # 1. The detach: nothing of the D loss may reach G.
+    with_gradients = [name for name, p in G.named_parameters() if p.grad is not None]
+    if with_gradients:
+        raise Incorrect(
+            f"after {what}, G's parameters have gradients (G.{with_gradients[0]}.grad is not None): the D "
+            "loss flowed back into G. Detach the fake batch, `D(fake.detach())`, so that the D step "
+            "trains D only."
+        )
+    if not _unchanged(G, _parameters(G_before)):
+        raise Incorrect(f"{what} changed G's weights; the D step must update D only (opt_d.step()).")
+    if not torch.equal(real, original_real):
+        raise Incorrect(f"{what} changed the real batch in place; leave the data as it is.")
+
+    # 2. D judged the real batch and a fake batch as big as it.
+    z, fake = _fake_shown(G, D, what)
+    if len(z) != len(real):
+        raise Incorrect(f"the fake batch has {len(z)} images but the real batch {len(real)}: draw z with "
+                        "real.shape[0] rows, `torch.randn(real.shape[0], z_dim, device=real.device)`.")
+    if not _shown_to(D.calls, real):
+        raise Incorrect(f"{what} never showed D the real batch: the D loss needs D(real) and D(fake).")
+
+    # 3. The loss it returns, and the update it made.
+    real_logits, fake_logits = D_before(real), D_before(fake)
+    expected = reference.nonsaturating_d(real_logits, fake_logits)
+    value = _loss_number(result, what)
+    _d_loss_message(value, expected, real_logits, fake_logits, what)
+    _check_d_update(D, D_before, expected, what)
+    return None
+
+
+d_step_question = StepProblem(
+    var="discriminator_step",
+    run=_run_d_step,
+    points=2,
+    hints=[
+        "Draw z = torch.randn(real.shape[0], z_dim, device=real.device) and make fake = G(z).detach(). "
+        "Then d_loss = discriminator_loss(D(real), D(fake)); opt_d.zero_grad(); d_loss.backward(); "
+        "opt_d.step(); return d_loss.",
+        "Without .detach(), d_loss.backward() would also compute gradients for every weight of G (wasted "
+        "work, and gradients that push G the wrong way if they were ever used). The check looks at G's .grad.",
+    ],
+    solution='''def discriminator_step(G, D, real, opt_d, z_dim):
+    z = torch.randn(real.shape[0], z_dim, device=real.device)  # (N, z_dim)
+    fake = G(z).detach()                                        # no gradient flows back into G
+    d_loss = discriminator_loss(D(real), D(fake))
+    opt_d.zero_grad()
+    d_loss.backward()
+    opt_d.step()
+    return d_loss''',
+)
+
+
+# ================================================================================ q6: the G step
+
+
+def _run_g_step(answer, problem):
+    what = "your generator_step"
+    torch.manual_seed(0)
+    G, D = _stubs()
+    opt_g = torch.optim.SGD(G.parameters(), lr=LEARNING_RATE)
+    _fill_stale(G)  # what the previous G step left in G's .grad
+    G_before, D_before = copy.deepcopy(G), copy.deepcopy(D)
+
+    result = call_learner(answer, G, D, STUB_BATCH, opt_g, STUB_Z_DIM, what=f"your function `{problem.var}`",
+                          timeout=problem.timeout)
+    if is_placeholder(result):
+        raise NotAttempted(f"your function `{problem.var}` still returns `____`: replace it with your code.")
+
+    if not _unchanged(D, _parameters(D_before)):
+        raise Incorrect(f"{what} changed D's weights; the G step must update G only (opt_g.step()).")
+    frozen = [name for name, p in D.named_parameters() if not p.requires_grad]
+    if frozen:
+        raise Incorrect(f"{what} left D's parameters frozen (D.{frozen[0]}.requires_grad is False), so the next "
+                        "D step could not train D: you don't need to freeze D, opt_g only updates G.")
+    z, fake = _fake_shown(G, D, what)
+    if len(z) != STUB_BATCH:
+        raise Incorrect(f"the fake batch has {len(z)} images but batch_size is {STUB_BATCH}: draw z with "
+                        "batch_size rows, `torch.randn(batch_size, z_dim, device=device)`.")
+
+    fake_logits = D_before(G_before(z))
+    expected = reference.nonsaturating_g(fake_logits)
+    value = _loss_number(result, what)
+    _g_loss_message(value, expected, fake_logits, what)
+    _check_g_update(G, G_before, expected, what)
+    return None
+
+
+g_step_question = StepProblem(
+    var="generator_step",
+    run=_run_g_step,
+    points=2,
+    hints=[
+        "Draw fresh noise z (batch_size rows), make fake = G(z) without detaching it, and compute "
+        "g_loss = generator_loss(D(fake)). Then opt_g.zero_grad(); g_loss.backward(); opt_g.step().",
+        "The gradient of the G loss has to pass through D to reach G, so nothing is detached here; opt_g holds "
+        "only G's parameters, so D's weights stay as they are (its .grad fills up, and the next D step's "
+        "zero_grad() clears it).",
+    ],
+    solution='''def generator_step(G, D, batch_size, opt_g, z_dim):
+    device = next(G.parameters()).device
+    z = torch.randn(batch_size, z_dim, device=device)  # (N, z_dim)
+    g_loss = generator_loss(D(G(z)))                   # gradients flow through D into G
+    opt_g.zero_grad()
+    g_loss.backward()
+    opt_g.step()
+    return g_loss''',
+)
+
+
+# ================================================================================ q7: one training step
+
+
+def _two_losses(result, what):
+    """(d_loss, g_loss) returned by a training step, as floats; Incorrect with a sentence otherwise."""
+    if is_placeholder(result):
+        raise NotAttempted(f"{what} still returns `____`: replace it with your code.")
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise Incorrect(f"{what} should return two losses, (d_loss, g_loss), but it returned {describe(result)}.")
+    numbers = []
+    for name, part in zip(("d_loss", "g_loss"), result):
+        if isinstance(part, torch.Tensor) and part.numel() == 1:
+            numbers.append(float(part.detach().float().cpu().reshape(())))
+        elif isinstance(part, (int, float, np.integer, np.floating)) and not isinstance(part, bool):
+            numbers.append(float(part))
+        else:
+            raise Incorrect(f"{what} should return two numbers, (d_loss, g_loss), but its {name} is {describe(part)}.")
+    if not all(math.isfinite(n) for n in numbers):
+        raise Incorrect(f"{what} returned the losses ({numbers[0]:.4g}, {numbers[1]:.4g}): training diverged, "
+                        "or a loss takes the log of 0 (use binary_cross_entropy_with_logits).")
+    return numbers[0], numbers[1]
+
+
+def _run_train_step(answer, problem):
+    what = "your train_step"
+    torch.manual_seed(0)
+    G, D = _stubs()
+    real = _real_batch()
+    log = []
+    opt_g = _RecordingSGD(G.parameters(), "G", log, G)
+    opt_d = _RecordingSGD(D.parameters(), "D", log, G)
+    _fill_stale(G)  # the gradients a previous step left behind
+    _fill_stale(D)
+    G_before, D_before = copy.deepcopy(G), copy.deepcopy(D)
+
+    result = call_learner(answer, G, D, real, opt_g, opt_d, STUB_Z_DIM, what=f"your function `{problem.var}`",
+                          timeout=problem.timeout)
+    d_value, g_value = _two_losses(result, what)
+
+    # The training sequence: one D update, then one G update.
+    steps = [name for name, _ in log]
+    if "D" not in steps:
+        raise Incorrect(f"{what} never called opt_d.step(): D did not learn. Call discriminator_step first.")
+    if "G" not in steps:
+        raise Incorrect(f"{what} never called opt_g.step(): G did not learn. Call generator_step after the D step.")
+    if steps.index("G") < steps.index("D"):
+        raise Incorrect(f"{what} updates G before D: do the D step first, then the G step (the library trainer's order).")
+    if steps.count("D") > 1 or steps.count("G") > 1:
+        raise Incorrect(f"{what} stepped D {steps.count('D')} times and G {steps.count('G')} times; one training "
+                        "step is one D update, then one G update.")
+    if log[steps.index("D")][1]:
+        raise Incorrect(f"when {what} updated D, G's parameters had gradients: the D loss reached G. Detach the "
+                        "fake batch in the D step.")
+
+    # The D step: on the real batch and the first fakes, with D's weights before the step.
+    D_mid_target = None
+    first_z, first_fake = G.calls[0] if G.calls else (None, None)
+    if first_fake is None:
+        raise Incorrect(f"{what} never called G: both steps need fakes G(z).")
+    real_logits, fake_logits = D_before(real), D_before(first_fake)
+    d_expected = reference.nonsaturating_d(real_logits, fake_logits)
+
+    # The G step: on the last fakes, judged by D after its update.
+    last_z, _ = G.calls[-1]
+    D_mid_target = _sgd_target(D_before, d_expected, LEARNING_RATE)
+    D_mid = copy.deepcopy(D_before)
+    with torch.no_grad():
+        for p, value in zip(D_mid.parameters(), D_mid_target):
+            p.copy_(value)
+    g_fake_logits = D_mid(G_before(last_z))
+    g_expected = reference.nonsaturating_g(g_fake_logits)
+
+    if _close(d_value, float(g_expected)) and _close(g_value, float(d_expected)) and not _close(d_value, float(d_expected)):
+        raise Incorrect(f"{what} returns the two losses the other way round: return (d_loss, g_loss).")
+    _d_loss_message(d_value, d_expected, real_logits, fake_logits, f"{what} (its d_loss)")
+    _check_d_update(D, D_before, d_expected, what)
+    _g_loss_message(g_value, g_expected, g_fake_logits, f"{what} (its g_loss)")
+    _check_g_update(G, G_before, g_expected, what)
+    return None
+
+
+train_step_question = StepProblem(
+    var="train_step",
+    run=_run_train_step,
+    points=2,
+    hints=[
+        "One training step is the D step, then the G step, on a batch as big as the real one. Call your two "
+        "functions and return both losses as plain numbers (`float(d_loss)`), for logging.",
+        "d_loss = discriminator_step(G, D, real, opt_d, z_dim); g_loss = generator_step(G, D, real.shape[0], "
+        "opt_g, z_dim); return float(d_loss), float(g_loss)",
+    ],
+    solution='''def train_step(G, D, real, opt_g, opt_d, z_dim):
+    d_loss = discriminator_step(G, D, real, opt_d, z_dim)               # 1. D learns (G frozen by the detach)
+    g_loss = generator_step(G, D, real.shape[0], opt_g, z_dim)          # 2. G learns (D's weights untouched)
+    return float(d_loss), float(g_loss)''',
+)
+
+
+# ================================================================================ q8: a short training run
+
+RUN_STEPS = 250
+RUN_Z_DIM = 16
+RUN_WIDTH = 8
+RUN_BATCH = 32
+RUN_LR = 2e-3
+RUN_SEED = 0
+RUN_SAMPLES = 500
+RUN_IMPROVEMENT = 0.7  # the distance must fall below this fraction of where it started (measured: 0.25-0.37 over 20 seeds)
+RUN_STEP_TIMEOUT = 10.0  # seconds for one call of train_step
+RUN_BUDGET = 120.0  # seconds for the whole run; the reference takes 5-15 on two (busy) cores
+REFERENCE_AFTER = 280.0  # measured: the reference train_step at RUN_SEED (see tests/test_ex5.py)
+
+
+def _tiny_gan(seed):
+    from learntools.gans.models import DCGANDiscriminator, DCGANGenerator
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        G = DCGANGenerator(z_dim=RUN_Z_DIM, width=RUN_WIDTH)
+        D = DCGANDiscriminator(width=RUN_WIDTH)
+    return G, D
+
+
+def _distance(G, z):
+    from learntools.gans import metrics
+
+    G.eval()
+    try:
+        with torch.no_grad():
+            images = G(z)
+    finally:
+        G.train()
+    return metrics.frechet_distance(images, "train")
+
+
+def short_training_run(train_step_function, steps=RUN_STEPS, seed=RUN_SEED, call=None):
+    """Train a tiny DCGAN (width 8, z 16) with ``train_step_function`` on the MNIST subset for ``steps``
+    steps; return (distance before, distance after, seconds). Used by q8 and by the tests."""
+    from learntools.gans.data import Batches, load_mnist
+
+    if call is None:
+        def call(step, G, D, real, opt_g, opt_d):
+            train_step_function(G, D, real, opt_g, opt_d, RUN_Z_DIM)
+
+    images, _ = load_mnist("train")
+    G, D = _tiny_gan(seed)
+    opt_g = torch.optim.Adam(G.parameters(), lr=RUN_LR, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(D.parameters(), lr=RUN_LR, betas=(0.5, 0.999))
+    z = torch.randn(RUN_SAMPLES, RUN_Z_DIM, generator=torch.Generator().manual_seed(seed + 1))
+    before = _distance(G, z)
+    torch.manual_seed(seed)
+    started = time.perf_counter()
+    batches = Batches(images, batch_size=RUN_BATCH, seed=seed).iterate()
+    for step in range(1, steps + 1):
+        call(step, G, D, next(batches), opt_g, opt_d)
+    seconds = time.perf_counter() - started
+    return before, _distance(G, z), seconds
+
+
+def _run_training(answer, problem):
+    what = "your train_step"
+    started = time.perf_counter()
+    batch_sizes = []  # what D is shown at once: twice the batch means real and fake were concatenated
+
+    def call(step, G, D, real, opt_g, opt_d):
+        if step == 1:
+            D.register_forward_pre_hook(lambda module, inputs: batch_sizes.append(len(inputs[0])))
+            G_before, D_before = _parameters(G), _parameters(D)
+        result = call_learner(answer, G, D, real, opt_g, opt_d, RUN_Z_DIM, what=f"your function `{problem.var}`",
+                              timeout=RUN_STEP_TIMEOUT)
+        try:
+            _two_losses(result, what)
+        except Incorrect as error:
+            raise Incorrect(f"at step {step} of the run, {str(error)[0].lower()}{str(error)[1:]}") from None
+        if step == 1 and _unchanged(G, G_before):
+            raise Incorrect(f"after one step of {what}, G did not change: does train_step call the G step "
+                            "(generator_step, with opt_g.step())?")
+        if step == 1 and _unchanged(D, D_before):
+            raise Incorrect(f"after one step of {what}, D did not change: does train_step call the D step "
+                            "(discriminator_step, with opt_d.step())?")
+        if time.perf_counter() - started > RUN_BUDGET:
+            raise Incorrect(f"{what} is very slow: {step} steps took more than {RUN_BUDGET:.0f} s, while "
+                            f"{RUN_STEPS} reference steps take 5 to 15 s. Is there a slow loop inside it?")
+
+    before, after, seconds = short_training_run(answer, call=call)
+    if not after < RUN_IMPROVEMENT * before:
+        message = (f"after {RUN_STEPS} steps of {what}, the Fréchet distance of the tiny GAN's samples went from "
+                   f"{before:.0f} to {after:.0f}; the reference step brings it below {RUN_IMPROVEMENT * before:.0f} "
+                   f"(to about {REFERENCE_AFTER:.0f}).")
+        if batch_sizes and max(batch_sizes) > RUN_BATCH:
+            message += (f" D was shown {max(batch_sizes)} images at once: real and fake in one batch. D's BatchNorm "
+                        "then mixes their statistics, which stalls DCGAN training: call D(real) and D(fake) separately.")
+        else:
+            message += " Check q5-q7: is G trained with the non-saturating loss?"
+        raise Incorrect(message)
+    return (f"{RUN_STEPS} steps of your train_step ({seconds:.1f} s) took a tiny GAN's Fréchet distance from "
+            f"{before:.0f} to {after:.0f} (lower is better; the reference step reaches about {REFERENCE_AFTER:.0f}).")
+
+
+training_run_question = StepProblem(
+    var="train_step",
+    run=_run_training,
+    points=2,
+    timeout=RUN_BUDGET,
+    hints=[
+        "This check trains a tiny DCGAN with your train_step for a few seconds and measures the Fréchet "
+        "distance of its samples before and after. If q5, q6 and q7 pass, this one should too.",
+        "If the distance does not fall, G is not learning: does train_step call generator_step, and does "
+        "generator_step use the non-saturating loss and opt_g.step()?",
+    ],
+    solution='''# Nothing new to write: this checks your train_step from q7.
+def train_step(G, D, real, opt_g, opt_d, z_dim):
+    d_loss = discriminator_step(G, D, real, opt_d, z_dim)
+    g_loss = generator_step(G, D, real.shape[0], opt_g, z_dim)
+    return float(d_loss), float(g_loss)''',
+)
+
+
+# ================================================================================ q9: mode collapse (thought)
+
+mode_collapse_question = ThoughtProblem(
+    points=1,
+    hints=["What is the best possible answer of G to a discriminator that never changes?"],
+    discussion=(
+        "Against a fixed discriminator, the generator's best move is to put every sample on the one image "
+        "D finds most real: nothing in the G loss rewards variety, only being believed. With D frozen, G "
+        "drifts there and the samples collapse onto a few digits. In normal training D keeps learning: once "
+        "many fakes look alike, D learns that this look means fake, and G is pushed away again, so GANs can "
+        "chase from mode to mode instead of settling. Remedies give D a way to see variety or keep the game "
+        "balanced: minibatch statistics in D (minibatch discrimination, the mini-batch standard deviation "
+        "layer), unrolled GANs, Wasserstein or hinge losses with a well-trained critic, and conditioning G "
+        "on the label (lesson 06) so every digit is asked for."
+    ),
+)
+
+
+__all__ = bind_exercises(
+    globals(),
+    [
+        d_loss_question,
+        g_loss_question,
+        untrained_question,
+        saturation_question,
+        d_step_question,
+        g_step_question,
+        train_step_question,
+        training_run_question,
+        mode_collapse_question,
+    ],
+)
+__all__ += ["____", "ready", "unwritten", "short_training_run"]
