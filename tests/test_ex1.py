@@ -397,3 +397,11 @@ def test_view_draws_in_place_in_a_notebook(monkeypatch):
 def test_view_rejects_a_1d_distribution():
     with pytest.raises(ValueError, match="2-D"):
         toy.ToyView(_tiny_trainer(), "line")
+
+
+def test_the_verdict_reads_each_loss_correctly():
+    from learntools.gans.losses import get_loss
+
+    scores = torch.tensor([-2.0, 0.0, 0.5, 3.0])
+    torch.testing.assert_close(toy._verdict_of(get_loss("nonsaturating"))(scores), torch.sigmoid(scores))
+    torch.testing.assert_close(toy._verdict_of(get_loss("least-squares"))(scores), torch.tensor([0.0, 0.0, 0.5, 1.0]))

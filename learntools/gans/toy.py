@@ -122,7 +122,7 @@ def _numpy(points):
     return np.asarray(points, dtype=np.float32)
 
 
-def plot_toy(ax, real=None, fake=None, surface=None, limit=3.0, title=None, legend=True, colorbar=False):
+def plot_toy(ax, real=None, fake=None, surface=None, limit=3.0, title=None, legend=True):
     """Draw real points, generated points and (optionally) D's verdict surface on a matplotlib Axes.
 
     surface: an (m, m) array of D(x) = probability "real" on a square grid over [-limit, limit]^2
@@ -138,10 +138,6 @@ def plot_toy(ax, real=None, fake=None, surface=None, limit=3.0, title=None, lege
         if np.nanmin(surface) < 0.5 < np.nanmax(surface):
             ax.contour(ticks, ticks, surface, levels=[0.5], colors="#424242", linewidths=0.8,
                        linestyles="dashed", zorder=1)
-        if colorbar:
-            bar = ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.03, ticks=[0, 0.5, 1])
-            bar.ax.set_yticklabels(["0: fake", "0.5", "1: real"])
-            bar.set_label("D(x): D's probability that x is real")
     real, fake = _numpy(real), _numpy(fake)
     if real is not None:
         ax.scatter(real[:, 0], real[:, 1], s=5, color=REAL_COLOUR, alpha=0.6, linewidths=0, label="real data", zorder=2)
@@ -174,6 +170,16 @@ def _png(figure, dpi=80, tight=False) -> bytes:
     return buffer.getvalue()
 
 
+def _in_notebook() -> bool:
+    """True inside a Jupyter kernel (where display handles can redraw an output in place)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
 def _show_figures_in_notebooks():
     """Let a notebook show a Figure that ends a cell as a PNG, whether or not pyplot was imported.
 
@@ -204,6 +210,14 @@ _show_figures_in_notebooks()
 # ---------------------------------------------------------------------------------------------
 
 
+def _verdict_of(loss):
+    """How to read D's raw output as "probability real" for a loss: sigmoid of a logit (BCE losses),
+    or, for least squares, the score itself (trained towards 1 for real and 0 for fake), clipped to [0, 1]."""
+    if getattr(loss, "name", None) == "least-squares":
+        return lambda scores: scores.clamp(0.0, 1.0)
+    return torch.sigmoid
+
+
 class _Moment:
     """What the view remembers of one step: generated points, D's surface, D's verdicts, modes."""
 
@@ -226,14 +240,13 @@ class ToyView:
         view.snapshots()                       # step 0, a few moments in between, and the last step
 
     It measures every `measure_every` steps (1,000 generated points and 1,000 real ones, on
-    fixed noise). `live=False`, or running outside a notebook, records without drawing. The view
+    fixed noise). D's verdict is sigmoid(logit) for the BCE losses, and D's raw score clipped to
+    [0, 1] for least squares, whose targets are 1 (real) and 0 (fake). `live=False`, or running outside a notebook, records without drawing. The view
     never draws from the trainer's random streams, so watching does not change the training.
     """
 
     def __init__(self, trainer, name="ring", every_seconds=1.0, measure_every=25, live=True,
                  n_points=1000, grid_size=81, title=None):
-        from .trainer import _in_notebook  # the same test the trainer's own live view uses
-
         if name not in AXIS_LIMIT or toy_modes(name).shape[1] != 2:
             raise ValueError(f"ToyView draws the 2-D toy distributions 'ring' and 'grid', not {name!r}.")
         self.trainer = trainer
@@ -290,7 +303,11 @@ class ToyView:
         discriminator.eval()
         try:
             device = trainer.device
-            verdict = lambda x: torch.sigmoid(discriminator(x.to(device)).float()).reshape(-1).cpu()  # noqa: E731
+            as_probability = _verdict_of(trainer.loss)
+
+            def verdict(points):  # (n, 2) -> (n,) D's verdict, 1 = real
+                return as_probability(discriminator(points.to(device)).float().reshape(-1)).cpu()
+
             surface = verdict(self.grid).reshape(self.grid_size, self.grid_size)  # (m, m), row = y
             d_real = verdict(self.real).mean().item()
             d_fake = verdict(fake).mean().item()
@@ -396,7 +413,7 @@ class _Frame:
         points_ax.legend(loc="upper right", fontsize=8, markerscale=3, framealpha=0.85)
         bar = figure.colorbar(self.surface, cax=bar_ax, ticks=[0, 0.5, 1])
         bar.ax.set_yticklabels(["0: fake", "0.5", "1: real"], fontsize=8)
-        bar.set_label("background: D(x), D's probability that x is real", fontsize=8)
+        bar.set_label("background: D's verdict D(x)", fontsize=9)
         self.title = points_ax.set_title("", fontsize=10)
 
         verdict_ax, modes_ax = self.verdict_ax, self.modes_ax
