@@ -32,6 +32,9 @@ import sys
 import jupytext
 import nbformat
 
+import learntools
+from lessons.setup_cell import setup_source
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "lessons"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -163,6 +166,7 @@ def build_versions(source_path):
             solution.append(_cell("code", body, cell_id))
             continue
 
+        body = _expand_setup(body)
         regions = split_regions(body, where)
         plain_only = render(regions, keep=())
         check = CHECK_CELL.match(plain_only.strip()) if len(plain_only.strip().splitlines()) == 1 else None
@@ -193,6 +197,18 @@ def build_versions(source_path):
             grader.append(_cell("code", render(regions, keep=()), cell_id))
 
     return tuple(_notebook(cells) for cells in (learner, solution, grader))
+
+
+SETUP_LINES = re.compile(
+    r"^from learntools\.core import binder; binder\.bind\(globals\(\)\)\n"
+    r"from learntools\.gans\.(ex\d+) import \*\n?",
+    re.MULTILINE,
+)
+
+
+def _expand_setup(code):
+    """Replace the source's two set-up lines by the full set-up cell (install, version check, checks)."""
+    return SETUP_LINES.sub(lambda match: setup_source(learntools.__version__, match.group(1)), code)
 
 
 def _exercise_module(text, source_path):
