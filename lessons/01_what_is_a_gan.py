@@ -141,10 +141,12 @@ gan_diagram()
 # `BCEWithLogitsLoss` takes the logit and the target directly:
 #
 # ```python
-# bce = torch.nn.BCEWithLogitsLoss()
+# bce = torch.nn.BCEWithLogitsLoss()  # takes the network's logits and applies the sigmoid itself
 # d_loss = bce(D(x), target_for_real_data) + bce(D(G(z).detach()), target_for_fakes_in_D)
 # g_loss = bce(D(G(z)), target_for_fakes_in_G)
 # ```
+#
+# (In code, `D(x)` is the network's output, the logit; in formulas, D(x) is the probability.)
 #
 # Both networks look at the same verdict, D(G(z)), but they want opposite things from it.
 #
