@@ -411,7 +411,11 @@ collapse_question = MultipartProblem(a=panel_part, b=count_part)
 
 why_collapse_question = ThoughtProblem(
     points=1,
-    hints=["Which samples lower the generator's loss the most right now? Does the loss ask for variety anywhere?"],
+    hints=[
+        "Which samples lower the generator's loss the most right now? Does the loss ask for variety anywhere?",
+        "Think of the compare figure: where does D say \"fake\" after G has piled its points on one spot, and "
+        "what does G do next when it takes five steps for each of D's?",
+    ],
     discussion=(
         "The generator's loss scores each fake on its own: \"does D believe this sample?\". Nothing in it asks "
         "for variety. So the quickest way to lower it is to put every sample where D is most easily fooled "
