@@ -1,0 +1,562 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 05 · A simple GAN, trained
+#
+# You have a generator that turns noise into 28×28 images (lesson 03) and a discriminator that turns an
+# image into one score, a logit (lesson 04). Now they play against each other. In this lesson you write
+# the game's rules and one round of it yourself, then hand the same recipe to the course's trainer and
+# watch digits appear:
+#
+# 1. the losses: the discriminator's, and two versions of the generator's (minimax and non-saturating);
+# 2. what the losses are before any training (a number worth knowing by heart);
+# 3. why the original minimax generator loss stalls, in one plot;
+# 4. the discriminator step, and why the fake batch is **detached** there;
+# 5. the generator step;
+# 6. one whole training step, and a short training run with your own code;
+# 7. the library trainer and its five ingredients (models, data and noise, losses, optimizers, training
+#    sequence), with samples drawn live;
+# 8. measuring quality with a digit classifier, beside real digits' figures;
+# 9. mode collapse: seen, and measured.
+#
+# Each exercise has a check. Run `q1.check()` after answering; `q1.hint()`, `q1.hint(2)` and
+# `q1.solution()` help when you are stuck.
+
+# %%
+# Set up the lesson: the checks (q1, q2, ...) and the blank ____ you will fill in.
+from learntools.core import binder; binder.bind(globals())
+from learntools.gans.ex5 import *
+
+import copy
+import math
+import time
+
+import matplotlib.pyplot as plt
+import torch
+import torch.nn.functional as F
+from tqdm.auto import tqdm
+
+from learntools.core import test_mode
+from learntools.gans import metrics
+from learntools.gans.data import Batches, load_mnist
+from learntools.gans.losses import minimax_g, nonsaturating_d, nonsaturating_g
+from learntools.gans.models import DCGANDiscriminator, DCGANGenerator
+from learntools.gans.plots import plot_losses, show_images
+from learntools.gans.trainer import AdamSettings, GANTrainer, TrainingSequence, gaussian_noise
+
+images, labels = load_mnist("train")  # 4,000 real digits: (4000, 1, 28, 28) in [-1, 1], labels (4000,)
+device = "cuda" if torch.cuda.is_available() else "cpu"  # the trainer picks its device the same way
+print(f"Setup complete: {len(images)} training digits, running on {device}"
+      + (" (test mode: short training runs)." if test_mode() else "."))
+
+# %% [markdown]
+# ## 1. The losses
+#
+# The discriminator D outputs a logit *l* for an image; **D(x) = σ(l)** is its probability that the image
+# is real. So D is a binary classifier, trained with binary cross-entropy:
+#
+# - a real image x has target 1, and costs −log D(x);
+# - a fake image G(z) has target 0, and costs −log(1 − D(G(z))).
+#
+# $$L_D = -\,\text{mean}\,\log D(x)\; -\; \text{mean}\,\log\big(1 - D(G(z))\big)$$
+#
+# This course **adds** the mean over the real batch and the mean over the fake batch (as PyTorch's DCGAN
+# example and `learntools.gans.losses` do). Some texts average the two parts instead; that only halves
+# the number.
+#
+# Work on logits, never on probabilities: `F.binary_cross_entropy_with_logits(logits, targets)` does the
+# sigmoid and the log in one numerically safe step. The two-step way breaks on a confident discriminator:
+# `torch.sigmoid(torch.tensor(20.))` is exactly 1.0 in float32, and log(1 − 1) is −∞.
+#
+# **Exercise 1.** Write the discriminator's loss. The logits have shape (N, 1), as D returns them;
+# `torch.ones_like(x)` and `torch.zeros_like(x)` make targets of the same shape.
+
+# %%
+def discriminator_loss(real_logits, fake_logits):
+    """D's loss: real images should get target 1, fakes target 0. Logits (N, 1) -> a one-number tensor."""
+    ### BEGIN STARTER
+    real_part = ____  # -mean log D(x): the real logits with target 1
+    fake_part = ____  # -mean log(1 - D(G(z))): the fake logits with target 0
+    return ____
+    ### END STARTER
+    ### BEGIN SOLUTION
+    real_part = F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))   # -mean log D(x)
+    fake_part = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))  # -mean log(1 - D(G(z)))
+    return real_part + fake_part
+    ### END SOLUTION
+
+# %%
+q1.check()
+
+# %% [markdown]
+# The generator has the opposite wish: that D calls its fakes real. Goodfellow et al. (2014) wrote the game
+# as one value that D maximises and G minimises, so in the original **minimax** form G minimises
+#
+# $$L_G^{\text{minimax}} = \text{mean}\,\log\big(1 - D(G(z))\big).$$
+#
+# In the same paper they point out that this loss gives G almost no gradient early in training, and
+# recommend the **non-saturating** form instead: G maximises log D(G(z)), i.e. minimises
+#
+# $$L_G^{\text{NS}} = -\,\text{mean}\,\log D(G(z)),$$
+#
+# which is binary cross-entropy of the fake logits with target 1. Both have the same goal (D(G(z)) → 1);
+# section 3 shows why their gradients differ so much. Everybody trains with the non-saturating one.
+#
+# **Exercise 2.** Write the non-saturating generator loss.
+
+# %%
+def generator_loss(fake_logits):
+    """G's non-saturating loss: -mean log D(G(z)). Fake logits (N, 1) -> a one-number tensor."""
+    ### BEGIN STARTER
+    return ____
+    ### END STARTER
+    ### BEGIN SOLUTION
+    return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))  # target 1: "real"
+    ### END SOLUTION
+
+# %%
+q2.check()
+
+# %% [markdown]
+# ## 2. Before training: ln 2
+#
+# A freshly initialised discriminator knows nothing, so its logits sit near 0 and it says D(x) = σ(0) = 0.5
+# for every image, real or fake. Those first losses are worth knowing by heart: a training log that starts
+# far from them means something is wired wrong.
+#
+# **Exercise 3.** What are the two losses when every logit is 0? Give `q3.a` the discriminator's loss (the
+# course's convention: real part + fake part) and `q3.b` the non-saturating generator loss. Work them out,
+# or call your functions on `torch.zeros(8, 1)`.
+
+# %%
+### BEGIN STARTER
+d_loss_at_zero = ____
+g_loss_at_zero = ____
+### END STARTER
+### BEGIN SOLUTION
+d_loss_at_zero = 2 * math.log(2)  # ≈ 1.386: ln 2 for the real part, ln 2 for the fake part
+g_loss_at_zero = math.log(2)      # ≈ 0.693 = -log 0.5
+### END SOLUTION
+
+# %%
+q3.a.check()
+
+# %%
+q3.b.check()
+
+# %% [markdown]
+# A real, freshly built DCGAN pair (the lesson 03 and 04 models, with DCGAN's N(0, 0.02) initial weights)
+# does not output exactly 0: its logits scatter around 0 by about ±1. Because −log σ(l) curves upwards,
+# scattered logits cost a little more on average than logit 0 does, so the first losses sit somewhat
+# above 2 ln 2 and ln 2: the same neighbourhood. A D loss of 0.05 at step 0 would mean a bug (say, the
+# real images in the fake batch).
+
+# %%
+torch.manual_seed(0)
+fresh_G, fresh_D = DCGANGenerator(z_dim=100, width=64), DCGANDiscriminator(width=64)
+with torch.no_grad():
+    real = images[:64]                           # (64, 1, 28, 28)
+    fake = fresh_G(torch.randn(64, 100))         # (64, 1, 28, 28)
+    real_logits, fake_logits = fresh_D(real), fresh_D(fake)  # (64, 1) each
+print(f"logits: real {real_logits.mean():+.3f} ± {real_logits.std():.3f}, fake {fake_logits.mean():+.3f} ± {fake_logits.std():.3f}")
+print(f"D loss {nonsaturating_d(real_logits, fake_logits):.3f}   (2 ln 2 = {2 * math.log(2):.3f})")
+print(f"G loss {nonsaturating_g(fake_logits):.3f}   (ln 2 = {math.log(2):.3f})")
+
+# %% [markdown]
+# ## 3. Why the minimax generator loss saturates
+#
+# Early in training the fakes are poor and D rejects them with confidence: D(G(z)) is close to 0. That is
+# exactly when G most needs a strong signal. Below, both generator losses are drawn against D(G(z)), and
+# beside them the size of their gradient with respect to the logit, which is what flows back into G
+# (computed with autograd on the library's `minimax_g` and `nonsaturating_g`).
+
+# %%
+probability = torch.linspace(0.001, 0.999, 500)                    # D(G(z)), (500,)
+logit = torch.log(probability / (1 - probability)).requires_grad_()  # the logits giving them, (500,)
+curves = {}
+for name, loss_fn in [("minimax: mean log(1 − D(G(z)))", minimax_g),
+                      ("non-saturating: −mean log D(G(z))", nonsaturating_g)]:
+    values = torch.stack([loss_fn(l.reshape(1)) for l in logit])  # one loss per point, (500,)
+    (gradient,) = torch.autograd.grad(values.sum(), logit)          # d loss / d logit at each point
+    curves[name] = (values.detach(), gradient.abs())
+
+fig, (ax_loss, ax_grad) = plt.subplots(1, 2, figsize=(11, 3.8), layout="constrained")
+for name, (values, gradient) in curves.items():
+    ax_loss.plot(probability, values, label=name)
+    ax_grad.plot(probability, gradient, label=name)
+for ax in (ax_loss, ax_grad):
+    ax.axvspan(0, 0.1, color="tab:red", alpha=0.08)
+    ax.set_xlabel("D(G(z)): how real D finds the fakes")
+    ax.legend(fontsize=8)
+ax_loss.set_ylabel("generator loss")
+ax_loss.set_title("G's loss")
+ax_grad.set_ylabel("|d loss / d logit|")
+ax_grad.set_title("the gradient G receives")
+ax_grad.annotate("early training: D rejects the fakes,\nand the minimax gradient is ~0", xy=(0.04, 0.03),
+                 xytext=(0.3, 0.85), arrowprops={"arrowstyle": "->"}, fontsize=9)
+plt.show()
+
+# %% [markdown]
+# On the left the minimax loss is nearly flat where D(G(z)) is small; on the right its gradient goes to 0
+# there, while the non-saturating gradient is close to its largest. Both losses want the same thing, but
+# only one of them tells a bad generator which way to go.
+#
+# **Exercise 4.** Put numbers on it. D is sure the fakes are fake: D(G(z)) = 0.01. `logit` below is the
+# logit giving that probability (with `requires_grad=True`). Compute each generator loss of this one logit
+# (the library's `minimax_g` and `nonsaturating_g` take logits of shape (N,), so pass `logit.reshape(1)`)
+# and its gradient with respect to `logit`, with `torch.autograd.grad(loss, logit)`.
+
+# %%
+p = 0.01
+logit = torch.tensor(math.log(p / (1 - p)), requires_grad=True)  # σ(logit) = 0.01
+
+### BEGIN STARTER
+grad_minimax = ____        # d minimax_g / d logit
+grad_nonsaturating = ____  # d nonsaturating_g / d logit
+### END STARTER
+### BEGIN SOLUTION
+grad_minimax, = torch.autograd.grad(minimax_g(logit.reshape(1)), logit)              # -0.01
+grad_nonsaturating, = torch.autograd.grad(nonsaturating_g(logit.reshape(1)), logit)  # -0.99
+### END SOLUTION
+
+# %%
+q4.check()
+
+# %% [markdown]
+# ## 4. The discriminator step, and the detach
+#
+# One update of D:
+#
+# 1. draw noise z, as many rows as the real batch, and make fakes G(z);
+# 2. ask D about the real batch and the fake batch, and compute `discriminator_loss`;
+# 3. clear D's old gradients (`opt_d.zero_grad()`), backpropagate (`d_loss.backward()`), update D
+#    (`opt_d.step()`).
+#
+# The fakes go into D **detached**: `fake = G(z).detach()` cuts the graph between G and its output. Why?
+#
+# - The D step trains D only. Without the detach, `d_loss.backward()` runs on through G and computes a
+#   gradient for every weight of G: wasted work, because `opt_d` only holds D's weights.
+# - Worse, that gradient stays in G's `.grad`, and it points the wrong way for G: it says how G could make
+#   D's job *easier*. If the G step ever forgot its `zero_grad()`, G would be pushed to be caught.
+#
+# So the test of a correct D step is simple: afterwards, every G parameter's `.grad` is still `None`.
+# (Making the fakes under `torch.no_grad()` works too.)
+#
+# **Exercise 5.** Write `discriminator_step`. Use your `discriminator_loss`, and return the loss.
+
+# %%
+def discriminator_step(G, D, real, opt_d, z_dim):
+    """One update of D on a real batch and a detached fake batch of the same size; returns D's loss."""
+    ### BEGIN STARTER
+    z = torch.randn(real.shape[0], z_dim, device=real.device)  # (N, z_dim), where the data is
+    fake = ____    # G's images for z, cut off from G
+    d_loss = ____  # your discriminator_loss of D's logits for the real and the fake batch
+    ____           # 1. clear the gradients D still holds from the last step
+    ____           # 2. backpropagate d_loss
+    ____           # 3. update D's weights
+    return d_loss
+    ### END STARTER
+    ### BEGIN SOLUTION
+    z = torch.randn(real.shape[0], z_dim, device=real.device)  # (N, z_dim), where the data is
+    fake = G(z).detach()                                       # no gradient will flow back into G
+    d_loss = discriminator_loss(D(real), D(fake))
+    opt_d.zero_grad()
+    d_loss.backward()
+    opt_d.step()
+    return d_loss
+    ### END SOLUTION
+
+# %%
+q5.check()
+
+# %% [markdown]
+# ## 5. The generator step
+#
+# Now G learns. Make a fresh fake batch, ask D about it, and move G so that D believes it more. This time
+# nothing is detached: the gradient of the generator loss has to pass *through* D to reach G. D's weights
+# stay as they are because `opt_g` holds only G's parameters. (D's `.grad` does fill up; the next D step's
+# `zero_grad()` clears it.)
+#
+# **Exercise 6.** Write `generator_step` with your non-saturating `generator_loss`, and return the loss.
+
+# %%
+def generator_step(G, D, batch_size, opt_g, z_dim):
+    """One update of G against D on batch_size fresh fakes; returns G's loss."""
+    device = next(G.parameters()).device  # where the models live
+    ### BEGIN STARTER
+    z = ____       # (batch_size, z_dim) standard normal noise on `device`
+    g_loss = ____  # your generator_loss of D's logits for G(z)
+    ____           # 1. clear G's old gradients
+    ____           # 2. backpropagate g_loss
+    ____           # 3. update G's weights
+    return g_loss
+    ### END STARTER
+    ### BEGIN SOLUTION
+    z = torch.randn(batch_size, z_dim, device=device)  # (N, z_dim)
+    g_loss = generator_loss(D(G(z)))                   # gradients flow through D into G
+    opt_g.zero_grad()
+    g_loss.backward()
+    opt_g.step()
+    return g_loss
+    ### END SOLUTION
+
+# %%
+q6.check()
+
+# %% [markdown]
+# ## 6. One training step, and your GAN
+#
+# A training step is a D step followed by a G step, on the same batch size. Return both losses as plain
+# numbers (`float(loss)`), so that a long list of them can be kept without holding on to any graph.
+#
+# **Exercise 7.** Write `train_step`.
+
+# %%
+def train_step(G, D, real, opt_g, opt_d, z_dim):
+    """One GAN training step: a D update, then a G update. Returns (d_loss, g_loss) as floats."""
+    ### BEGIN STARTER
+    d_loss = ____
+    g_loss = ____
+    return ____
+    ### END STARTER
+    ### BEGIN SOLUTION
+    d_loss = discriminator_step(G, D, real, opt_d, z_dim)       # 1. D learns (G is cut off by the detach)
+    g_loss = generator_step(G, D, real.shape[0], opt_g, z_dim)  # 2. G learns (D's weights stay)
+    return float(d_loss), float(g_loss)
+    ### END SOLUTION
+
+# %%
+q7.check()
+
+# %% [markdown]
+# That is a whole GAN training algorithm. Run it: the cell below trains a small DCGAN (16 channels wide,
+# 32 noise numbers) with **your** `train_step` for about 15 seconds, then shows what it draws. (It waits
+# politely until your functions are written.)
+
+# %%
+if ready(train_step):
+    torch.manual_seed(0)
+    my_G = DCGANGenerator(z_dim=32, width=16).to(device)
+    my_D = DCGANDiscriminator(width=16).to(device)
+    my_opt_g = torch.optim.Adam(my_G.parameters(), lr=1e-3, betas=(0.5, 0.999))
+    my_opt_d = torch.optim.Adam(my_D.parameters(), lr=1e-3, betas=(0.5, 0.999))
+    my_batches = Batches(images, batch_size=64, seed=0, device=device).iterate()
+
+    my_steps, my_seconds = (10, 10) if test_mode() else (400, 15)
+    my_history, started = [], time.perf_counter()
+    for step in tqdm(range(1, my_steps + 1), desc="your train_step"):
+        d_loss, g_loss = train_step(my_G, my_D, next(my_batches), my_opt_g, my_opt_d, 32)
+        my_history.append({"step": step, "d_loss": d_loss, "g_loss": g_loss})
+        if time.perf_counter() - started > my_seconds:
+            break
+
+    my_G.eval()
+    with torch.no_grad():
+        my_samples = my_G(torch.randn(32, 32, generator=torch.Generator().manual_seed(1)).to(device)).cpu()  # (32, 1, 28, 28)
+    fig, (ax_losses, ax_samples) = plt.subplots(1, 2, figsize=(11, 3.2), layout="constrained",
+                                                gridspec_kw={"width_ratios": [1, 1.6]})
+    plot_losses(my_history, smooth=10, ax=ax_losses, title=f"your train_step: {len(my_history)} steps")
+    show_images(my_samples, nrow=8, ax=ax_samples, title="your GAN's samples")
+    plt.show()
+
+# %% [markdown]
+# **Exercise 8.** The check below does the same, on a tiny DCGAN (8 channels, 16 noise numbers) for 250 of
+# your steps, and measures whether the samples got closer to real digits (with the Fréchet distance of
+# section 8, lower is better). There is nothing new to write: it passes when your `train_step` trains.
+
+# %%
+q8.check()
+
+# %% [markdown]
+# ## 7. The library trainer: five ingredients
+#
+# The original workshop trained its GAN with TF-GAN, where you specify five things and the library runs the
+# loop: the generator and discriminator **models**, the **real data and the noise**, the **loss
+# functions**, the **optimizer** settings and the **training sequence**. `learntools.gans.trainer.GANTrainer`
+# takes exactly those five, and its `step()` is your `train_step` (read `GANTrainer.discriminator_step`: it
+# detaches too). Around it the trainer adds what a real run needs: the device, seeding, checkpoints, time
+# budgets, a progress bar, and a live view of the samples.
+#
+# The settings below are the course's `dcgan` recipe (`learntools.gans.recipes`), tuned for digits within
+# a minute or so on a laptop CPU. The same noise vectors are drawn every few seconds, so you watch the
+# *same* 64 samples turn from grey fog into digits.
+
+# %%
+torch.manual_seed(0)
+
+# 1. The models: a DCGAN generator and discriminator (lessons 03 and 04).
+generator = DCGANGenerator(z_dim=100, width=64)
+discriminator = DCGANDiscriminator(width=64)
+
+# 2. The inputs: real data in batches of 64, and noise z ~ N(0, I) with 100 numbers.
+real_data = Batches(images, batch_size=64, seed=0)
+noise = gaussian_noise(100)
+
+# 3. The losses: D's binary cross-entropy and G's non-saturating loss (your Exercises 1 and 2).
+loss = "nonsaturating"
+
+# 4. The optimizers: Adam for each network, learning rate 2e-4, beta1 0.5 (the DCGAN paper's settings).
+optimizers = AdamSettings(lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999))
+
+# 5. The training sequence: one D update, then one G update, per step.
+sequence = TrainingSequence(d_steps=1, g_steps=1)
+
+trainer = GANTrainer(generator, discriminator, real_data, noise, loss=loss, optimizers=optimizers,
+                     sequence=sequence, seed=0)
+print(trainer)
+
+# %% [markdown]
+# Train. The progress bar counts steps; the picture (loss curves, and the fixed noise's samples) redraws
+# every few seconds. Training stops after the number of steps or the number of seconds, whichever comes
+# first; you can stop it early with the stop button (■) and everything trained so far is kept.
+
+# %%
+train_steps, train_seconds = (10, 30) if test_mode() else (1500, 75)
+trainer.fit(steps=train_steps, seconds=train_seconds, live=4)
+print(f"{trainer.steps_done} steps in {trainer.train_seconds:.0f} s of training "
+      f"({trainer.steps_done * 64 / len(images):.1f} passes over the 4,000 digits).")
+
+# %%
+fig, (ax_losses, ax_samples) = plt.subplots(1, 2, figsize=(12, 4.2), layout="constrained",
+                                            gridspec_kw={"width_ratios": [1, 1.3]})
+plot_losses(trainer.history, smooth=20, ax=ax_losses, title="losses (moving average of 20 steps)")
+ax_losses.axhline(2 * math.log(2), color="tab:blue", linestyle=":", linewidth=1)
+ax_losses.axhline(math.log(2), color="tab:orange", linestyle=":", linewidth=1)
+show_images(trainer.sample(64), nrow=8, ax=ax_samples, title=f"64 samples after {trainer.steps_done} steps")
+plt.show()
+
+# %% [markdown]
+# The dotted lines are 2 ln 2 and ln 2, where the losses started. A GAN's losses don't fall towards 0 as a
+# classifier's do: each network's loss is the other's success. What you want to see is both staying in a
+# band (D's loss neither collapsing to 0, which would mean D has won, nor climbing far above 2 ln 2).
+#
+# ## 8. Measuring quality
+#
+# Looking at samples is the first test, but not a measurement. GAN papers use the Inception Score and the
+# Fréchet Inception Distance (FID), which judge images with a large ImageNet network. For 28×28 digits the
+# course ships a small digit classifier (98.9% accurate on held-out digits) and uses it the same way
+# (`learntools.gans.metrics`):
+#
+# - **classifier score**, exp(E KL(p(y|x) ‖ p(y))), from 1 to 10: high when each image is a confident digit
+#   *and* the digits are varied;
+# - **Fréchet distance**: fit a Gaussian to the classifier's 128 features of the generated images and
+#   another to those of the real training digits; the distance between the two (0 for identical
+#   statistics, lower is better);
+# - **class coverage**: how many of the ten digits the generator produces with confidence.
+#
+# Numbers mean little alone, so `evaluate_images` always puts the same figures for 1,000 held-out real
+# digits beside them. That is the ceiling: a generator can't beat real data.
+
+# %%
+generated = trainer.sample(1000, seed=1)  # (1000, 1, 28, 28), from noise seeded with 1
+report = metrics.evaluate_images(generated)
+print(metrics.format_report(report))
+
+# %% [markdown]
+# ## 9. Mode collapse
+#
+# The generator's loss rewards being believed, not being varied. If the generator could find one image
+# the discriminator loves, it could draw only that. Normally the discriminator soon learns that this
+# particular look means "fake", and the generator has to move on. But give the generator a head start,
+# and it *collapses*: many different z, the same few outputs.
+#
+# Here is a deliberately bad training sequence: take the GAN you just trained, **freeze the
+# discriminator**, and let the generator train alone against it for a few hundred steps.
+
+# %%
+collapsed_G = copy.deepcopy(trainer.generator).train()
+frozen_D = copy.deepcopy(trainer.discriminator).requires_grad_(False)  # D no longer learns
+collapse_opt = torch.optim.Adam(collapsed_G.parameters(), lr=1e-3, betas=(0.5, 0.999))
+
+collapse_steps, collapse_seconds = (5, 10) if test_mode() else (150, 15)
+started, collapse_done = time.perf_counter(), 0
+for _ in tqdm(range(collapse_steps), desc="G alone against a frozen D"):
+    z = torch.randn(64, 100, device=trainer.device)               # (64, 100)
+    collapse_loss = nonsaturating_g(frozen_D(collapsed_G(z)))     # the usual G loss
+    collapse_opt.zero_grad()
+    collapse_loss.backward()
+    collapse_opt.step()
+    collapse_done += 1
+    if time.perf_counter() - started > collapse_seconds:
+        break
+
+collapsed_G.eval()
+with torch.no_grad():
+    collapsed = collapsed_G(torch.randn(1000, 100, generator=torch.Generator().manual_seed(1)).to(trainer.device)).cpu()
+collapsed_report = metrics.evaluate_images(collapsed)
+
+fig, (ax_good, ax_bad) = plt.subplots(1, 2, figsize=(12, 4.2), layout="constrained")
+show_images(generated[:64], ax=ax_good, title="trained GAN")
+show_images(collapsed[:64], ax=ax_bad, title=f"after {collapse_done} G steps against a frozen D")
+plt.show()
+
+# %% [markdown]
+# Class coverage turns what you see into a number: the share of samples the classifier confidently calls
+# each digit. Real digits have 10% of each.
+
+# %%
+shares = {
+    "real (held out)": report["real"]["class_fractions"],
+    "trained GAN": report["generated"]["class_fractions"],
+    "collapsed G": collapsed_report["generated"]["class_fractions"],
+}
+fig, ax = plt.subplots(figsize=(10, 3.5), layout="constrained")
+width = 0.27
+for position, (name, fractions) in enumerate(shares.items()):
+    ax.bar([digit + (position - 1) * width for digit in range(10)], [100 * f for f in fractions], width, label=name)
+ax.set_xticks(range(10))
+ax.set_xlabel("digit (as the classifier sees it)")
+ax.set_ylabel("% of 1,000 samples, confident")
+ax.set_title("Which digits each set contains")
+ax.legend()
+plt.show()
+
+for name, figures in [("real (held out)", report["real"]), ("trained GAN", report["generated"]),
+                      ("collapsed G", collapsed_report["generated"])]:
+    print(f"{name:>16}: {figures['classes_covered']:2d}/10 digits covered, classifier score "
+          f"{figures['classifier_score']:.2f}, Fréchet distance {figures['frechet_distance']:.1f}")
+
+# %% [markdown]
+# Many different z now give nearly the same picture, often not even a digit but a pattern that this
+# particular D happens to score as real. The figures say the same: the collapsed generator covers fewer
+# digits, its classifier score drops (its outputs are not varied) and its Fréchet distance grows (its
+# features sit on a few points). A collapse can also be subtler, a GAN drawing good 1s, 7s and 9s and
+# nothing else; every single sample would look fine. That is why GAN evaluation looks at sets of samples,
+# never at one.
+#
+# **Exercise 9 (thought question).** Why does the generator collapse when D is frozen, and what in normal
+# training pushes back against it? Write a few sentences, then compare with the discussion.
+
+# %% [markdown] tags=["answer:q9"]
+# Against a fixed discriminator, the generator's best move is to put every sample on the image D finds most
+# real: the G loss rewards being believed, not being varied. With D frozen, nothing stops that. In normal
+# training D keeps learning: when many fakes look alike, D learns that this look means fake and G is pushed
+# elsewhere, which is why GANs can hop from mode to mode instead of settling. Fixes give D a way to see
+# variety (minibatch statistics), keep the game balanced (Wasserstein or hinge losses), or ask G for each
+# class (conditional GANs).
+
+# %% [markdown]
+# ## Summary
+#
+# - D is a binary classifier: L_D = −mean log D(x) − mean log(1 − D(G(z))), computed from logits with
+#   `binary_cross_entropy_with_logits`. At logits 0 it is 2 ln 2 ≈ 1.386 (ln 2 per part).
+# - G minimises the non-saturating −mean log D(G(z)) (ln 2 at the start). The minimax log(1 − D(G(z)))
+#   has the same goal but no gradient when D rejects the fakes.
+# - The D step detaches the fakes, so G's gradients stay None; the G step does not detach, and only G's
+#   optimizer steps.
+# - A training step is a D step, then a G step. TF-GAN's five ingredients (models, data and noise, losses,
+#   optimizers, training sequence) are all a trainer needs.
+# - Judge a generator by sets of samples, beside real data: classifier score, Fréchet distance, class
+#   coverage. Few classes covered means mode collapse.
+#
+# Next: **06 · A conditional GAN**, where you ask for a digit and get that digit.

@@ -1,0 +1,667 @@
+"""Every question of lesson 05: its solution passes, realistic wrong answers fail with a message that
+names what was observed, the blank says "not attempted", and hostile answers get a sentence, never a
+traceback. The checks leave the learner's random state and thread count alone."""
+
+import math
+import textwrap
+
+import nbformat
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from learntools.core import CORRECT, INCORRECT, NOT_ATTEMPTED, ____
+from learntools.gans import ex5, losses, recipes
+from lessons import build
+
+LESSON = build.LESSONS / "05_training.py"
+
+
+def bce(logits, target):
+    return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, float(target)))
+
+
+# --------------------------------------------------------------------------- right answers
+
+
+def discriminator_loss(real_logits, fake_logits):
+    return bce(real_logits, 1) + bce(fake_logits, 0)
+
+
+def generator_loss(fake_logits):
+    return bce(fake_logits, 1)
+
+
+def discriminator_step(G, D, real, opt_d, z_dim):
+    z = torch.randn(real.shape[0], z_dim, device=real.device)
+    fake = G(z).detach()
+    d_loss = discriminator_loss(D(real), D(fake))
+    opt_d.zero_grad()
+    d_loss.backward()
+    opt_d.step()
+    return d_loss
+
+
+def generator_step(G, D, batch_size, opt_g, z_dim):
+    z = torch.randn(batch_size, z_dim, device=next(G.parameters()).device)
+    g_loss = generator_loss(D(G(z)))
+    opt_g.zero_grad()
+    g_loss.backward()
+    opt_g.step()
+    return g_loss
+
+
+def train_step(G, D, real, opt_g, opt_d, z_dim):
+    d_loss = discriminator_step(G, D, real, opt_d, z_dim)
+    g_loss = generator_step(G, D, real.shape[0], opt_g, z_dim)
+    return float(d_loss), float(g_loss)
+
+
+# Other right answers a learner may well write.
+
+
+def d_step_no_grad(G, D, real, opt_d, z_dim):
+    with torch.no_grad():
+        fake = G(torch.randn(len(real), z_dim))
+    opt_d.zero_grad()
+    real_loss = bce(D(real), 1)
+    fake_loss = bce(D(fake), 0)
+    real_loss.backward()  # two backward passes, as PyTorch's DCGAN example does
+    fake_loss.backward()
+    opt_d.step()
+    return (real_loss + fake_loss).item()
+
+
+def d_step_concatenated(G, D, real, opt_d, z_dim):
+    fake = G(torch.randn(real.size(0), z_dim, 1, 1)).detach()  # DCGAN-style 4-D noise
+    logits = D(torch.cat([real, fake]))
+    d_loss = discriminator_loss(logits[: len(real)], logits[len(real):])
+    D.zero_grad()
+    d_loss.backward()
+    opt_d.step()
+    return d_loss
+
+
+def g_step_softplus(G, D, batch_size, opt_g, z_dim):
+    fake = G(torch.randn(batch_size, z_dim))
+    g_loss = F.softplus(-D(fake)).mean()
+    opt_g.zero_grad(set_to_none=False)
+    g_loss.backward()
+    opt_g.step()
+    return g_loss.item()
+
+
+def train_step_pytorch_style(G, D, real, opt_g, opt_d, z_dim):
+    """PyTorch's DCGAN example: one fake batch, detached for D, reused for G."""
+    fake = G(torch.randn(real.shape[0], z_dim))
+    opt_d.zero_grad()
+    d_loss = bce(D(real), 1) + bce(D(fake.detach()), 0)
+    d_loss.backward()
+    opt_d.step()
+    opt_g.zero_grad()
+    g_loss = bce(D(fake), 1)
+    g_loss.backward()
+    opt_g.step()
+    return d_loss.item(), g_loss.item()
+
+
+# --------------------------------------------------------------------------- wrong D steps
+
+
+def d_step_no_detach(G, D, real, opt_d, z_dim):
+    fake = G(torch.randn(real.shape[0], z_dim))
+    d_loss = discriminator_loss(D(real), D(fake))
+    opt_d.zero_grad()
+    d_loss.backward()
+    opt_d.step()
+    return d_loss
+
+
+def d_step_no_zero_grad(G, D, real, opt_d, z_dim):
+    fake = G(torch.randn(real.shape[0], z_dim)).detach()
+    d_loss = discriminator_loss(D(real), D(fake))
+    d_loss.backward()
+    opt_d.step()
+    return d_loss
+
+
+def d_step_no_step(G, D, real, opt_d, z_dim):
+    fake = G(torch.randn(real.shape[0], z_dim)).detach()
+    d_loss = discriminator_loss(D(real), D(fake))
+    opt_d.zero_grad()
+    d_loss.backward()
+    return d_loss
+
+
+def d_step_zero_grad_late(G, D, real, opt_d, z_dim):
+    fake = G(torch.randn(real.shape[0], z_dim)).detach()
+    d_loss = discriminator_loss(D(real), D(fake))
+    d_loss.backward()
+    opt_d.zero_grad()
+    opt_d.step()
+    return d_loss
+
+
+def d_step_fixed_batch(G, D, real, opt_d, z_dim):
+    fake = G(torch.randn(64, z_dim)).detach()
+    d_loss = discriminator_loss(D(real), D(fake))
+    opt_d.zero_grad()
+    d_loss.backward()
+    opt_d.step()
+    return d_loss
+
+
+def d_step_swapped(G, D, real, opt_d, z_dim):
+    fake = G(torch.randn(real.shape[0], z_dim)).detach()
+    d_loss = bce(D(real), 0) + bce(D(fake), 1)
+    opt_d.zero_grad()
+    d_loss.backward()
+    opt_d.step()
+    return d_loss
+
+
+def d_step_fake_only(G, D, real, opt_d, z_dim):
+    fake = G(torch.randn(real.shape[0], z_dim)).detach()
+    d_loss = bce(D(fake), 0)
+    opt_d.zero_grad()
+    d_loss.backward()
+    opt_d.step()
+    return d_loss
+
+
+def d_step_no_return(G, D, real, opt_d, z_dim):
+    discriminator_step(G, D, real, opt_d, z_dim)
+
+
+def d_step_wrong_z_dim(G, D, real, opt_d, z_dim):
+    fake = G(torch.randn(real.shape[0], 100)).detach()
+    return discriminator_loss(D(real), D(fake))
+
+
+def d_step_returns_nan(G, D, real, opt_d, z_dim):
+    discriminator_step(G, D, real, opt_d, z_dim)
+    return torch.tensor(math.nan)
+
+
+# --------------------------------------------------------------------------- wrong G steps
+
+
+def g_step_minimax(G, D, batch_size, opt_g, z_dim):
+    g_loss = -bce(D(G(torch.randn(batch_size, z_dim))), 0)
+    opt_g.zero_grad()
+    g_loss.backward()
+    opt_g.step()
+    return g_loss
+
+
+def g_step_detached(G, D, batch_size, opt_g, z_dim):
+    g_loss = bce(D(G(torch.randn(batch_size, z_dim)).detach()), 1)
+    opt_g.zero_grad()
+    g_loss.backward()
+    opt_g.step()
+    return g_loss
+
+
+def g_step_no_zero_grad(G, D, batch_size, opt_g, z_dim):
+    g_loss = bce(D(G(torch.randn(batch_size, z_dim))), 1)
+    g_loss.backward()
+    opt_g.step()
+    return g_loss
+
+
+def g_step_target_zero(G, D, batch_size, opt_g, z_dim):
+    g_loss = bce(D(G(torch.randn(batch_size, z_dim))), 0)
+    opt_g.zero_grad()
+    g_loss.backward()
+    opt_g.step()
+    return g_loss
+
+
+def g_step_fixed_batch(G, D, batch_size, opt_g, z_dim):
+    return generator_step(G, D, 64, opt_g, z_dim)
+
+
+def g_step_freezes_d(G, D, batch_size, opt_g, z_dim):
+    D.requires_grad_(False)
+    return generator_step(G, D, batch_size, opt_g, z_dim)
+
+
+def g_step_no_step(G, D, batch_size, opt_g, z_dim):
+    g_loss = bce(D(G(torch.randn(batch_size, z_dim))), 1)
+    opt_g.zero_grad()
+    g_loss.backward()
+    return g_loss
+
+
+# --------------------------------------------------------------------------- wrong train steps
+
+
+def train_g_first(G, D, real, opt_g, opt_d, z_dim):
+    g_loss = generator_step(G, D, real.shape[0], opt_g, z_dim)
+    d_loss = discriminator_step(G, D, real, opt_d, z_dim)
+    return float(d_loss), float(g_loss)
+
+
+def train_no_g(G, D, real, opt_g, opt_d, z_dim):
+    d_loss = discriminator_step(G, D, real, opt_d, z_dim)
+    return float(d_loss), 0.0
+
+
+def train_no_d(G, D, real, opt_g, opt_d, z_dim):
+    g_loss = generator_step(G, D, real.shape[0], opt_g, z_dim)
+    return 0.0, float(g_loss)
+
+
+def train_swapped_return(G, D, real, opt_g, opt_d, z_dim):
+    d_loss, g_loss = train_step(G, D, real, opt_g, opt_d, z_dim)
+    return g_loss, d_loss
+
+
+def train_one_loss(G, D, real, opt_g, opt_d, z_dim):
+    d_loss, g_loss = train_step(G, D, real, opt_g, opt_d, z_dim)
+    return d_loss + g_loss
+
+
+def train_inline_no_detach(G, D, real, opt_g, opt_d, z_dim):
+    fake = G(torch.randn(real.shape[0], z_dim))
+    opt_d.zero_grad()
+    d_loss = bce(D(real), 1) + bce(D(fake), 0)
+    d_loss.backward(retain_graph=True)
+    opt_d.step()
+    opt_g.zero_grad()
+    g_loss = bce(D(fake), 1)
+    g_loss.backward()
+    opt_g.step()
+    return d_loss.item(), g_loss.item()
+
+
+def train_two_d_steps(G, D, real, opt_g, opt_d, z_dim):
+    discriminator_step(G, D, real, opt_d, z_dim)
+    return train_step(G, D, real, opt_g, opt_d, z_dim)
+
+
+def train_g_minimax(G, D, real, opt_g, opt_d, z_dim):
+    d_loss = discriminator_step(G, D, real, opt_d, z_dim)
+    g_loss = g_step_minimax(G, D, real.shape[0], opt_g, z_dim)
+    return float(d_loss), float(g_loss)
+
+
+def train_g_flipped(G, D, real, opt_g, opt_d, z_dim):
+    d_loss = discriminator_step(G, D, real, opt_d, z_dim)
+    g_loss = -bce(D(G(torch.randn(real.shape[0], z_dim))), 1)
+    opt_g.zero_grad()
+    g_loss.backward()
+    opt_g.step()
+    return float(d_loss), float(g_loss)
+
+
+def train_returns_nan(G, D, real, opt_g, opt_d, z_dim):
+    train_step(G, D, real, opt_g, opt_d, z_dim)
+    return math.nan, math.nan
+
+
+# --------------------------------------------------------------------------- the table
+
+ZERO = torch.zeros(8, 1)
+ALL_RIGHT = {
+    "q1": [discriminator_loss, losses.nonsaturating_d,
+           lambda r, f: F.softplus(-r).mean() + F.softplus(f).mean()],
+    "q2": [generator_loss, losses.nonsaturating_g, lambda f: F.softplus(-f).mean()],
+    "q3.a": [2 * math.log(2), discriminator_loss(ZERO, ZERO), 1.3863],
+    "q3.b": [math.log(2), generator_loss(ZERO), 0.6931],
+    "q4": [(-0.01, -0.99), (torch.tensor(-0.01), torch.tensor([-0.99]))],
+    "q5": [discriminator_step, d_step_no_grad, d_step_concatenated],
+    "q6": [generator_step, g_step_softplus],
+    "q7": [train_step, train_step_pytorch_style],
+}
+
+WRONG = {
+    "q1": [
+        (lambda r, f: bce(r, 0) + bce(f, 1), "targets are swapped"),
+        (lambda r, f: bce(torch.sigmoid(r), 1) + bce(torch.sigmoid(f), 0), "sigmoid is applied twice"),
+        (lambda r, f: F.softplus(-r).sum() + F.softplus(f).sum(), "sum over the batch"),
+        (lambda r, f: 0.5 * (bce(r, 1) + bce(f, 0)), "half the expected value"),
+        (lambda r, f: F.binary_cross_entropy_with_logits(
+            torch.cat([r, f]), torch.cat([torch.ones_like(r), torch.zeros_like(f)])), "half the expected value"),
+        (lambda r, f: bce(r, 1), "only has the real part"),
+        (lambda r, f: bce(r, 1) + bce(f, 1), "gives the fakes target 1"),
+        (lambda r, f: float(bce(r, 1) + bce(f, 0)), "plain float"),
+        (lambda r, f: torch.tensor(float(bce(r, 1) + bce(f, 0))), "carries no gradient"),
+        (lambda r, f: F.binary_cross_entropy_with_logits(r, torch.ones_like(r), reduction="none")
+         + F.binary_cross_entropy_with_logits(f, torch.zeros_like(f), reduction="none"), "one value per example"),
+        (lambda r, f: F.binary_cross_entropy(torch.sigmoid(r), torch.ones_like(r))
+         + F.binary_cross_entropy(torch.sigmoid(f), torch.zeros_like(f)), "BCELoss clips"),
+        (lambda r, f: -torch.log(torch.sigmoid(r)).mean() - torch.log(1 - torch.sigmoid(f)).mean(), "inf"),
+        (lambda r, f: F.binary_cross_entropy(r, torch.ones_like(r)), "raised RuntimeError"),
+    ],
+    "q2": [
+        (lambda f: -bce(f, 0), "minimax form"),
+        (lambda f: bce(f, 0), "target 0"),
+        (lambda f: -bce(f, 1), "wrong sign"),
+        (lambda f: F.softplus(-f).sum(), "sum over the batch"),
+        (lambda f: bce(torch.sigmoid(f), 1), "sigmoid is applied twice"),
+        (lambda f: bce(f, 1).item(), "plain float"),
+    ],
+    "q3.a": [(math.log(2), "one part"), (0.5, "sigmoid(0)"), (2 * math.log10(2), "base 10"), (2.0, "bits"),
+             (-2 * math.log(2), "never negative"), (1.0, "two parts of 0.5"), (1.5, "not right")],
+    "q3.b": [(-math.log(2), "minimax"), (2 * math.log(2), "discriminator's loss"), (0.5, "sigmoid(0)"),
+             (math.log10(2), "base 10"), (0.7, "not right")],
+    "q4": [
+        ((-0.99, -0.01), "swapped"),
+        ((0.01, 0.99), "signs are flipped"),
+        ((-1 / 0.99, -100.0), "with respect to the probability"),
+        ((math.log(0.99), -math.log(0.01)), "losses' values"),
+        ((-0.99, -0.99), "both numbers are the same"),
+        ((-0.5, -0.5), "both numbers are the same"),
+        ((-0.02, -0.98), "you have -0.02"),
+        ((torch.ones(3), -0.99), "should be one number"),
+    ],
+    "q5": [
+        (d_step_no_detach, "flowed back into G"),
+        (d_step_no_zero_grad, "zero_grad() before d_loss.backward()"),
+        (d_step_no_step, "call opt_d.step()"),
+        (d_step_zero_grad_late, "D has no gradients"),
+        (d_step_fixed_batch, "the fake batch has 64 images but the real batch 8"),
+        (d_step_swapped, "targets are swapped"),
+        (d_step_fake_only, "never showed D the real batch"),
+        (d_step_no_return, "returned None"),
+        (d_step_wrong_z_dim, "expects noise of shape (N, z_dim) = (N, 3)"),
+        (d_step_returns_nan, "returned nan"),
+        (lambda G, D, real, opt_d, z_dim: (discriminator_step(G, D, real, opt_d, z_dim), 0.0), "a tuple of 2"),
+        (lambda G, D, real, opt_d, z_dim: 1.0, "never called G"),
+    ],
+    "q6": [
+        (g_step_minimax, "minimax form"),
+        (g_step_detached, "Don't detach the fakes in the G step"),
+        (g_step_no_zero_grad, "opt_g.zero_grad() before g_loss.backward()"),
+        (g_step_target_zero, "target 0"),
+        (g_step_fixed_batch, "batch_size is 8"),
+        (g_step_freezes_d, "left D's parameters frozen"),
+        (g_step_no_step, "call opt_g.step()"),
+    ],
+    "q7": [
+        (train_g_first, "updates G before D"),
+        (train_no_g, "never called opt_g.step()"),
+        (train_no_d, "never called opt_d.step()"),
+        (train_swapped_return, "the other way round"),
+        (train_one_loss, "should return two losses"),
+        (train_inline_no_detach, "G's parameters had gradients"),
+        (train_two_d_steps, "stepped D 2 times"),
+        (train_g_minimax, "minimax form"),
+        (train_returns_nan, "returned the losses (nan, nan)"),
+    ],
+}
+
+CHECKED = list(WRONG)
+STEP_QUESTIONS = ["q5", "q6", "q7", "q8"]
+
+
+def problem(name):
+    top, _, part = name.partition(".")
+    found = getattr(ex5, top)
+    return getattr(found, part) if part else found
+
+
+def evaluate(p, answer):
+    outcome = p.evaluate(answer)
+    assert "Traceback" not in outcome.message
+    return outcome
+
+
+# --------------------------------------------------------------------------- the declared solutions
+
+
+@pytest.fixture(scope="module")
+def solved():
+    """Run every declared solution in order, the way the solution notebook does."""
+    namespace = {"torch": torch, "F": F, "math": math, "minimax_g": losses.minimax_g,
+                 "nonsaturating_g": losses.nonsaturating_g}
+    namespace["logit"] = torch.tensor(math.log(0.01 / 0.99), requires_grad=True)
+    for name in ["q1", "q2", "q3.a", "q3.b", "q4", "q5", "q6", "q7"]:
+        exec(textwrap.dedent(problem(name).solution_code), namespace)
+    return namespace
+
+
+def answer_of(name, namespace):
+    p = problem(name)
+    return namespace[p.var] if isinstance(p.var, str) else tuple(namespace[v] for v in p.var)
+
+
+def test_every_question_has_two_hints_a_solution_and_points():
+    for name in CHECKED + ["q8", "q9"]:
+        p = problem(name)
+        assert len(p.hints) >= (1 if name == "q9" else 2), name
+        assert p.points >= 1
+        assert (p.discussion if name == "q9" else p.solution_code), name
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_declared_solution_passes(name, solved):
+    outcome = evaluate(problem(name), answer_of(name, solved))
+    assert outcome.status == CORRECT, outcome.message
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_other_right_answers_pass(name):
+    for answer in ALL_RIGHT[name]:
+        outcome = evaluate(problem(name), answer)
+        assert outcome.status == CORRECT, (name, answer, outcome.message)
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_realistic_wrong_answers_get_specific_messages(name):
+    assert len(WRONG[name]) >= 3
+    for answer, fragment in WRONG[name]:
+        outcome = evaluate(problem(name), answer)
+        assert outcome.status == INCORRECT, (name, answer, outcome)
+        assert fragment in outcome.message, (name, fragment, outcome.message)
+
+
+@pytest.mark.parametrize("name", CHECKED + ["q8"])
+def test_placeholder_is_not_attempted(name):
+    p = problem(name)
+    blank = (____, ____) if isinstance(p.var, tuple) else ____
+    assert evaluate(p, blank).status == NOT_ATTEMPTED
+
+
+# --------------------------------------------------------------------------- the learner's starter code
+
+
+@pytest.fixture(scope="module")
+def notebooks():
+    learner, solution, _ = build.build_versions(LESSON)
+    return learner, solution
+
+
+def _functions_of(notebook):
+    """Execute the notebook's function-defining cells (and nothing else) into a fresh namespace."""
+    namespace = {"torch": torch, "F": F, "math": math, "____": ____}
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and cell.source.lstrip().startswith("def "):
+            exec(cell.source, namespace)
+    return namespace
+
+
+@pytest.mark.parametrize("name", ["q1", "q2", "q5", "q6", "q7", "q8"])
+def test_starter_functions_are_not_attempted(name, notebooks):
+    starters = _functions_of(notebooks[0])
+    outcome = evaluate(problem(name), starters[problem(name).var])
+    assert outcome.status == NOT_ATTEMPTED, outcome
+    assert "____" in outcome.message or "not written yet" in outcome.message
+
+
+def test_train_step_waits_for_the_functions_it_calls(notebooks):
+    namespace = _functions_of(notebooks[1])  # the solution's functions ...
+    exec(textwrap.dedent('''
+        def discriminator_step(G, D, real, opt_d, z_dim):
+            return ____
+    '''), namespace)  # ... but the D step is still blank
+    outcome = evaluate(ex5.q7, namespace["train_step"])
+    assert outcome.status == NOT_ATTEMPTED
+    assert "`train_step` calls `discriminator_step`, which is not written yet" in outcome.message
+    assert not ex5.ready(namespace["train_step"])
+    assert ex5.unwritten(namespace["train_step"]) == "discriminator_step"
+
+
+def test_nbgrader_stub_counts_as_unwritten():
+    namespace = {}
+    exec("def train_step(G, D, real, opt_g, opt_d, z_dim):\n    # YOUR CODE HERE\n    raise NotImplementedError()",
+         namespace)
+    assert ex5.unwritten(namespace["train_step"]) == "train_step"
+    assert ex5.q7.evaluate(namespace["train_step"]).status == NOT_ATTEMPTED
+
+
+def test_solution_notebook_functions_pass(notebooks):
+    functions = _functions_of(notebooks[1])
+    for name in ["q1", "q2", "q5", "q6", "q7"]:
+        outcome = evaluate(problem(name), functions[problem(name).var])
+        assert outcome.status == CORRECT, (name, outcome.message)
+    assert ex5.ready(functions["train_step"])
+
+
+# --------------------------------------------------------------------------- hostile answers
+
+
+def _raises(*args, **kwargs):
+    raise ValueError("something <b>odd</b>")
+
+
+def _hangs(*args, **kwargs):
+    while True:
+        pass
+
+
+def _returns_nan(*args, **kwargs):
+    return torch.tensor(math.nan)
+
+
+HOSTILE = [None, "1.386", {"a": 1}, [1, [2, 3]], object(), math.nan, math.inf, torch.tensor([math.nan]), _raises,
+           _returns_nan]
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_hostile_answers_get_a_sentence(name):
+    p = problem(name)
+    for answer in HOSTILE:
+        if isinstance(p.var, tuple):
+            answer = (answer, answer)
+        outcome = evaluate(p, answer)
+        assert outcome.status == INCORRECT, (name, answer, outcome)
+        assert outcome.message.endswith((".", "?")), outcome.message
+        assert len(outcome.message) < 400
+
+
+@pytest.mark.parametrize("name", ["q1", "q2", "q5", "q6", "q7"])
+def test_raising_function_is_named_with_its_line(name):
+    outcome = evaluate(problem(name), _raises)
+    assert "raised ValueError: something <b>odd</b>" in outcome.message
+    assert "line" in outcome.message
+
+
+@pytest.mark.parametrize("name", ["q1", "q5", "q7"])
+def test_hanging_function_is_stopped(name, monkeypatch):
+    p = problem(name)
+    monkeypatch.setattr(p, "timeout", 0.3)
+    outcome = evaluate(p, _hangs)
+    assert outcome.status == INCORRECT
+    assert "did not finish within 0.3 s" in outcome.message
+
+
+# --------------------------------------------------------------------------- q8: the short training run
+
+
+def test_training_run_passes_with_the_solution_and_shows_the_distances(solved):
+    outcome = evaluate(ex5.q8, solved["train_step"])
+    assert outcome.status == CORRECT, outcome.message
+    assert "Fréchet distance from" in outcome.message
+
+
+@pytest.mark.parametrize("answer, fragment", [
+    (train_no_g, "G did not change"),
+    (train_no_d, "D did not change"),
+    (train_returns_nan, "returned the losses (nan, nan)"),
+    (lambda G, D, real, opt_g, opt_d, z_dim: None, "returned None"),
+    (_raises, "raised ValueError"),
+])
+def test_training_run_rejects_steps_that_do_not_train(answer, fragment):
+    outcome = evaluate(ex5.q8, answer)
+    assert outcome.status == INCORRECT, outcome
+    assert fragment in outcome.message, outcome.message
+
+
+def train_concatenated(G, D, real, opt_g, opt_d, z_dim):
+    d_loss = d_step_concatenated(G, D, real, opt_d, z_dim)
+    g_loss = generator_step(G, D, real.shape[0], opt_g, z_dim)
+    return float(d_loss), float(g_loss)
+
+
+@pytest.mark.parametrize("answer, fragment", [
+    (train_g_minimax, "non-saturating loss"),  # the minimax G loss saturates: the distance hardly moves
+    (train_concatenated, "D was shown 64 images at once"),  # BatchNorm mixes real and fake statistics
+])
+def test_training_run_rejects_steps_that_train_badly(answer, fragment):
+    outcome = evaluate(ex5.q8, answer)
+    assert outcome.status == INCORRECT, outcome
+    assert fragment in outcome.message, outcome.message
+
+
+def test_training_run_stops_a_hanging_step(monkeypatch):
+    monkeypatch.setattr(ex5, "RUN_STEP_TIMEOUT", 0.3)
+    outcome = evaluate(ex5.q8, _hangs)
+    assert outcome.status == INCORRECT
+    assert "did not finish within 0.3 s" in outcome.message
+
+
+# --------------------------------------------------------------------------- side effects
+
+
+def test_checks_leave_random_state_threads_and_inputs_alone(solved):
+    torch.manual_seed(123)
+    np.random.seed(7)
+    before_torch, before_numpy = torch.get_rng_state(), np.random.get_state()[1].copy()
+    threads = torch.get_num_threads()
+    for name in ["q1", "q2", "q4", "q5", "q6", "q7"]:
+        problem(name).evaluate(answer_of(name, solved))
+    assert torch.equal(torch.get_rng_state(), before_torch)
+    assert np.array_equal(np.random.get_state()[1], before_numpy)
+    assert torch.get_num_threads() == threads
+
+
+def test_thought_question_reveals_discussion(capsys):
+    ex5.q9.check()
+    ex5.q9.solution()
+    out = capsys.readouterr().out
+    assert "nothing to check" in out and "frozen" in out
+
+
+# --------------------------------------------------------------------------- the lesson's facts
+
+
+def test_library_losses_at_logits_zero_match_the_value_question():
+    assert float(losses.nonsaturating_d(ZERO, ZERO)) == pytest.approx(ex5.q3.a.expected)
+    assert float(losses.nonsaturating_g(ZERO)) == pytest.approx(ex5.q3.b.expected)
+
+
+def test_saturation_numbers_match_autograd():
+    logit = torch.tensor(math.log(0.01 / 0.99), requires_grad=True)
+    (minimax,) = torch.autograd.grad(losses.minimax_g(logit.reshape(1)), logit)
+    (nonsaturating,) = torch.autograd.grad(losses.nonsaturating_g(logit.reshape(1)), logit)
+    assert (float(minimax), float(nonsaturating)) == pytest.approx(ex5.SATURATION_GRADIENTS, rel=1e-5)
+
+
+def test_lesson_trains_with_the_dcgan_recipe_settings(notebooks):
+    """The five ingredients spelled out in the lesson are the tuned `dcgan` recipe's."""
+    from learntools.gans import data, models, trainer as trainer_module
+
+    cell = next(c.source for c in notebooks[1].cells if "# 1. The models" in c.source)
+    namespace = {"torch": torch, "images": data.load_mnist("train")[0], **vars(models), **vars(trainer_module),
+                 "Batches": data.Batches, "print": lambda *args: None}
+    exec(cell, namespace)
+    ours, recipe = namespace["trainer"], recipes.build_recipe("dcgan", device="cpu")
+    for key in ("loss", "optimizers", "sequence", "z_dim"):
+        assert ours.config[key] == recipe.config[key], key
+    assert ours.real_batches.data.batch_size == recipe.real_batches.data.batch_size
+    for mine, theirs in ((ours.generator, recipe.generator), (ours.discriminator, recipe.discriminator)):
+        assert type(mine) is type(theirs)
+        assert [tuple(p.shape) for p in mine.parameters()] == [tuple(p.shape) for p in theirs.parameters()]
