@@ -280,7 +280,7 @@ q4.check()
 # generator's; the background is the discriminator's verdict at every place (green: "real", purple:
 # "fake"). On the right: D's average verdict on real and on generated points, and how many of the 8
 # modes the generator covers. The picture is redrawn in place about once a second; the whole run takes
-# about half a minute on a laptop.
+# under a minute on a laptop (with a progress bar below the picture).
 
 # %%
 torch.set_num_threads(1)  # these networks are tiny: one CPU thread runs them fastest (no effect on a GPU)
