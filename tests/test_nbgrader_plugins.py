@@ -197,7 +197,8 @@ def _graded(name, source, solution=False):
 
 
 def _repair(cells, url):
-    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = cells  # as submitted: not validated, so repeated cell ids stay repeated
     resources = {"nbgrader": {"notebook": "nb", "assignment": "hw", "db_url": url}}
     notebook, _ = plugins.RepairSubmission().preprocess(notebook, resources)
     return notebook
@@ -206,6 +207,7 @@ def _repair(cells, url):
 def test_a_duplicated_test_cell_is_graded_once(gradebook_url):
     t1 = _graded("t1", "assert x == 1")
     t1_copy = copy.deepcopy(t1)  # copied JSON: even the notebook cell id repeats
+    assert t1_copy["id"] == t1["id"]
     notebook = _repair([_graded("a1", "x = 1", True), t1_copy, t1, _graded("a2", "y = 2", True),
                         _graded("t2", "assert y == 2")], gradebook_url)
     graded = [plugins._grade_id(cell) for cell in notebook.cells]

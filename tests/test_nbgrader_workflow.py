@@ -46,8 +46,9 @@ def _environment(course):
         "PATH": os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", ""),
         "GAN_WORKSHOP_EXCHANGE": str(course.parent / "exchange"),
         "GAN_WORKSHOP_CELL_TIMEOUT": str(CELL_TIMEOUT),
-        # keep the user's own Jupyter configuration out of the way
+        # keep the user's own Jupyter configuration, and nbgrader's cache of submissions, out of the way
         "JUPYTER_CONFIG_DIR": str(course.parent / "jupyter-config"),
+        "JUPYTER_DATA_DIR": str(course.parent / "jupyter-data"),
     })
     env.pop("NBGRADER_EXECUTION", None)
     env.pop("WORKSHOP_TEST_MODE", None)
