@@ -323,3 +323,26 @@ def test_loss_by_name_from_the_losses_module():
     with pytest.raises(ValueError):
         make_trainer(loss="no-such-loss")
     assert "hinge" in losses.LOSSES
+
+
+def test_live_view_picture_for_images_and_for_points():
+    from learntools.gans.trainer import _live_figure_png
+
+    trainer = make_trainer()
+    trainer.fit(steps=2, progress=False)
+    assert _live_figure_png(trainer).startswith(b"\x89PNG")
+
+    class PointGenerator(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.net = nn.Linear(2, 2)
+
+        def forward(self, z):
+            return self.net(z)  # (N, 2)
+
+    points = torch.randn(64, 2)
+    critic = nn.Sequential(nn.Linear(2, 8), nn.LeakyReLU(0.2), nn.Linear(8, 1))
+    toy = GANTrainer(PointGenerator(), critic, SeededBatches(points, batch_size=16), gaussian_noise(2),
+                     loss=TinyLoss(), device="cpu")
+    toy.fit(steps=2, progress=False)
+    assert _live_figure_png(toy).startswith(b"\x89PNG")

@@ -64,18 +64,24 @@ def toy(seed=0, device=None, distribution="ring"):
 
 
 def dcgan(seed=0, device=None, source="subset"):
-    """DCGAN on MNIST tuned for quality within a minute on 2 CPU cores (measured in bench/)."""
+    """DCGAN on MNIST tuned for quality within a minute on 2 CPU cores (measured in bench/).
+
+    Against the baseline's settings: a narrower network (width 16, z_dim 32: about 14x fewer
+    operations per step, so about 4x more steps per second on a CPU), a generator that learns
+    4x faster than the discriminator (TTUR: lr 2e-3 vs 5e-4), and Adam with beta1 = 0
+    (no momentum, which lags behind a moving opponent).
+    """
     images, _ = load_mnist("train", source=source)  # (4000, 1, 28, 28) in [-1, 1]
     with seeded(seed):
-        generator = DCGANGenerator(z_dim=100, width=64)
-        discriminator = DCGANDiscriminator(width=64)
+        generator = DCGANGenerator(z_dim=32, width=16)
+        discriminator = DCGANDiscriminator(width=16)
     trainer = GANTrainer(
         generator,
         discriminator,
         data=Batches(images, batch_size=64, seed=_data_seed(seed)),
-        noise=gaussian_noise(100),
+        noise=gaussian_noise(32),
         loss="nonsaturating",
-        optimizers=AdamSettings(lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999)),
+        optimizers=AdamSettings(lr_g=2e-3, lr_d=5e-4, betas=(0.0, 0.99)),
         sequence=TrainingSequence(d_steps=1, g_steps=1),
         device=device,
         seed=seed,

@@ -192,7 +192,7 @@ class GANTrainer:
         self._stop_requested = False
         self.last_real = None
         self.config = {
-            "loss": loss if isinstance(loss, str) else type(self.loss).__name__,
+            "loss": getattr(self.loss, "name", loss if isinstance(loss, str) else type(self.loss).__name__),
             "optimizers": asdict(optimizers) if isinstance(optimizers, AdamSettings) else repr(optimizers),
             "sequence": asdict(sequence),
             "seed": seed,
@@ -556,6 +556,8 @@ def _live_figure_png(trainer) -> bytes:
     losses.legend()
 
     fakes = trainer.sample(min(64, trainer.fixed_noise.shape[0]))
+    if fakes.dim() == 2:  # points: more of them, always the same z (the trainer's seed)
+        fakes = trainer.sample(512)
     if fakes.dim() == 4:  # images (N, C, H, W): one grid
         from learntools.gans.plots import image_grid
 
