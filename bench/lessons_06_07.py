@@ -1,0 +1,92 @@
+"""Time to quality of lessons 06 and 07's classroom runs, without their wall-clock caps.
+
+The notebooks train for a number of steps with a seconds cap (so a slow or busy machine still finishes
+in about 3 minutes). This script runs the same training code for the full number of steps and reports
+the figures a classroom run reaches, with the CPU and wall time it took:
+
+    python bench/lessons_06_07.py            # both lessons
+    python bench/lessons_06_07.py 06         # the conditional GAN only
+    python bench/lessons_06_07.py 07 --task edges
+
+CPU seconds are a fair measure on a shared machine: wall time there depends on the neighbours.
+"""
+
+import argparse
+import json
+import resource
+import time
+
+import torch
+
+
+def _cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def lesson_06(steps=1000):
+    from learntools.gans.conditional import (ConditionalDiscriminator, ConditionalGANTrainer, ConditionalGenerator,
+                                             class_accuracy)
+    from learntools.gans.data import Batches, load_mnist
+    from learntools.gans.trainer import AdamSettings, gaussian_noise
+
+    images, labels = load_mnist("train")
+    torch.manual_seed(0)
+    G = ConditionalGenerator(z_dim=64, width=32)
+    D = ConditionalDiscriminator(width=32)
+    trainer = ConditionalGANTrainer(G, D, data=Batches(images, labels, batch_size=64, seed=0),
+                                    noise=gaussian_noise(64), loss="nonsaturating",
+                                    optimizers=AdamSettings(lr_g=1e-3, lr_d=1e-3, betas=(0.5, 0.999)), seed=0)
+    cpu, wall = _cpu_seconds(), time.perf_counter()
+    trainer.fit(steps=steps, progress=False)
+    cpu, wall = _cpu_seconds() - cpu, time.perf_counter() - wall
+    report = class_accuracy(G, n_per_class=100, seed=0)
+    return {"steps": trainer.steps_done, "train_cpu_seconds": round(cpu, 1), "train_wall_seconds": round(wall, 1),
+            "per_class_accuracy": report["per_class"], "mean_accuracy": report["mean"]}
+
+
+def lesson_07(task="superres", l1_steps=300, steps=500):
+    from learntools.gans.paired import edges_to_digits, lowres_to_highres_digits
+    from learntools.gans.pix2pix import (EncoderDecoderGenerator, PatchDiscriminator, Pix2PixTrainer, UNetGenerator,
+                                         fit_l1, translation_scores)
+    from learntools.gans.trainer import AdamSettings
+
+    make_pairs = lowres_to_highres_digits if task == "superres" else edges_to_digits
+    train_pairs, held_out = make_pairs("train"), make_pairs("test")
+    results = {"input itself": translation_scores(None, held_out)}
+    for name, Model in [("encoder-decoder (L1)", EncoderDecoderGenerator), ("U-Net (L1)", UNetGenerator)]:
+        torch.manual_seed(0)
+        model = Model(in_channels=1, out_channels=1, width=32, depth=5)
+        cpu, wall = _cpu_seconds(), time.perf_counter()
+        fit_l1(model, train_pairs.batches(batch_size=32, seed=0), steps=l1_steps, lr=1e-3)
+        results[name] = {**translation_scores(model, held_out), "train_cpu_seconds": round(_cpu_seconds() - cpu, 1),
+                         "train_wall_seconds": round(time.perf_counter() - wall, 1)}
+    torch.manual_seed(0)
+    G = UNetGenerator(in_channels=1, out_channels=1, width=32, depth=5)
+    D = PatchDiscriminator(in_channels=2, width=32, n_down=2)
+    trainer = Pix2PixTrainer(G, D, data=train_pairs.batches(batch_size=32, seed=0), l1_weight=100.0,
+                             optimizers=AdamSettings(lr_g=5e-4, lr_d=5e-4, betas=(0.5, 0.999)),
+                             sample_inputs=held_out.inputs[:64], seed=0)
+    cpu, wall = _cpu_seconds(), time.perf_counter()
+    trainer.fit(steps=steps, progress=False)
+    results["pix2pix (U-Net + PatchGAN)"] = {**translation_scores(G, held_out),
+                                             "train_cpu_seconds": round(_cpu_seconds() - cpu, 1),
+                                             "train_wall_seconds": round(time.perf_counter() - wall, 1)}
+    return {"task": task, "l1_steps": l1_steps, "pix2pix_steps": steps, "held_out": results}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("lesson", nargs="?", choices=("06", "07", "all"), default="all")
+    parser.add_argument("--task", choices=("superres", "edges"), default="superres")
+    arguments = parser.parse_args()
+    results = {}
+    if arguments.lesson in ("06", "all"):
+        results["06"] = lesson_06()
+    if arguments.lesson in ("07", "all"):
+        results["07"] = lesson_07(arguments.task)
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
