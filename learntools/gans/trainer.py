@@ -207,11 +207,9 @@ class GANTrainer:
         self.last_real = real
         z = self.noise(real.shape[0], self.device, self.rng)  # (N, z_dim)
 
-        # The fake batch is cut off from G, like .detach(): the D loss must not reach G, whose
-        # .grad stays None. no_grad() also skips recording G's graph, which nobody would use.
-        with torch.no_grad(), self._autocast():
-            fake = self.G(z)                                  # same shape as real
         with self._autocast():
+            # detach(): the D loss must not reach G (G's .grad stays None after this backward).
+            fake = self.G(z).detach()                         # same shape as real
             real_logits = self.D(real)                        # (N, 1)
             fake_logits = self.D(fake)                        # (N, 1)
             d_loss = self.loss.discriminator(real_logits, fake_logits)
