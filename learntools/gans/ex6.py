@@ -227,7 +227,7 @@ generator_input_question = ValueProblem(
 
 IMAGE_CASES = [
     (torch.linspace(-1, 1, 2 * 28 * 28).reshape(2, 1, 28, 28), _labels(3, 8)),
-    (torch.rand(4, 1, 28, 28, generator=torch.Generator().manual_seed(3)) * 2 - 1, _labels(0, 9, 9, 2)),
+    (torch.rand(4, 1, 10, 10, generator=torch.Generator().manual_seed(3)) * 2 - 1, _labels(0, 9, 9, 2)),
     (torch.rand(3, 1, 12, 16, generator=torch.Generator().manual_seed(4)) * 2 - 1, _labels(5, 1, 6)),
 ]
 
