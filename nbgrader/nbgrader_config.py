@@ -9,6 +9,7 @@ Settings you may change through the environment (see INSTRUCTORS.md):
 """
 
 import os
+import shutil
 import sys
 
 c = get_config()  # noqa: F821  (provided by nbgrader)
@@ -16,6 +17,12 @@ c = get_config()  # noqa: F821  (provided by nbgrader)
 HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:  # the course's nbgrader plugins live next to this file
     sys.path.insert(0, HERE)
+
+# nbgrader runs its helper `alembic` by name to open the gradebook. Make it the one installed next to
+# the Python running nbgrader, so `../.venv/bin/nbgrader ...` works without .venv/bin on PATH.
+_BIN = os.path.dirname(sys.executable)
+if os.path.exists(os.path.join(_BIN, "alembic")) and shutil.which("alembic") != os.path.join(_BIN, "alembic"):
+    os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
 
 from gan_workshop_nbgrader import HideHiddenTests, RepairSubmission, ResilientExecute  # noqa: E402
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402

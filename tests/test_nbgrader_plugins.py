@@ -28,6 +28,7 @@ plugins = importlib.import_module("gan_workshop_nbgrader")
 def _load_config(monkeypatch, **env):
     from traitlets.config.loader import PyFileConfigLoader
 
+    monkeypatch.setenv("PATH", os.environ.get("PATH", ""))  # the configuration may extend PATH: undo it after
     for name in ("GAN_WORKSHOP_EXCHANGE", "GAN_WORKSHOP_CELL_TIMEOUT"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
