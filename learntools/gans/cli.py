@@ -151,7 +151,7 @@ def train(arguments):
         from learntools.gans.metrics import format_report
 
         print(format_report(metrics["evaluation"]))
-    for key in ("class_accuracy", "translation"):  # figures of the cgan and pix2pix recipes
+    for key in ("class_accuracy", "translation", "cycle"):  # figures of the cgan, pix2pix and cyclegan recipes
         if key in metrics:
             print(f"{key}: {json.dumps(metrics[key])}")
 

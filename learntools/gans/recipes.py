@@ -11,6 +11,7 @@
                     (z 100, width 64, batch 64, Adam lr 2e-4, betas (0.5, 0.999)), for comparison.
 - "cgan":           a conditional DCGAN (lesson 6), defined in conditional.py.
 - "pix2pix-edges", "pix2pix-superres": U-Net + PatchGAN image translation (lesson 7), in pix2pix.py.
+- "cyclegan-digits": unpaired translation, thin <-> thick digit strokes (lesson 8), in cyclegan.py.
 
 Each recipe is one short function; read it to see every choice, or copy it to make your own.
 """
@@ -27,6 +28,7 @@ from learntools.gans.models import DCGANDiscriminator, DCGANGenerator, MLPDiscri
 from learntools.gans.trainer import AdamSettings, GANTrainer, TrainingSequence, gaussian_noise
 from learntools.gans.conditional import cgan
 from learntools.gans.pix2pix import pix2pix_edges, pix2pix_superres
+from learntools.gans.cyclegan import cyclegan_digits
 
 
 @contextlib.contextmanager
@@ -140,6 +142,7 @@ RECIPES = {
     "cgan": cgan,
     "pix2pix-edges": pix2pix_edges,
     "pix2pix-superres": pix2pix_superres,
+    "cyclegan-digits": cyclegan_digits,
 }
 
 
