@@ -1,0 +1,711 @@
+"""Every question of lesson 08: its solution passes, realistic wrong answers fail with a message naming what
+was observed, the blank says "not attempted", and hostile answers get a sentence, never a traceback."""
+
+import math
+import random
+import textwrap
+import time
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from learntools.core import CORRECT, INCORRECT, NOT_ATTEMPTED, ____
+from learntools.gans import cyclegan, ex8, stylegan
+
+SOLVED = {"torch": torch, "F": F}
+
+
+def evaluate(problem, answer):
+    outcome = problem.evaluate(answer)
+    assert "Traceback" not in outcome.message
+    return outcome
+
+
+def problem(name):
+    return getattr(ex8, name)
+
+
+def solution_answer(name):
+    """Run the question's declared solution code, the way the solution notebook does."""
+    p = problem(name)
+    namespace = dict(SOLVED)
+    exec(textwrap.dedent(p.solution_code), namespace)
+    return namespace[p.var]
+
+
+def l1(x, y):
+    return (x - y).abs().mean()
+
+
+# --------------------------------------------------------------------------- q1, q2: wrong losses
+
+
+def cycle_wrong_order(G_AB, G_BA, real_a, real_b, weight=10.0):
+    return weight * (l1(G_AB(G_BA(real_a)), real_a) + l1(G_BA(G_AB(real_b)), real_b))
+
+
+def cycle_same_generator_twice(G_AB, G_BA, real_a, real_b, weight=10.0):
+    return weight * (l1(G_AB(G_AB(real_a)), real_a) + l1(G_BA(G_BA(real_b)), real_b))
+
+
+def cycle_one_way(G_AB, G_BA, real_a, real_b, weight=10.0):
+    return weight * (l1(G_AB(real_a), real_a) + l1(G_BA(real_b), real_b))
+
+
+def cycle_other_domain(G_AB, G_BA, real_a, real_b, weight=10.0):
+    return weight * (l1(G_BA(G_AB(real_a)), real_b) + l1(G_AB(G_BA(real_b)), real_a))
+
+
+def cycle_squared(G_AB, G_BA, real_a, real_b, weight=10.0):
+    return weight * (((G_BA(G_AB(real_a)) - real_a) ** 2).mean() + ((G_AB(G_BA(real_b)) - real_b) ** 2).mean())
+
+
+def cycle_no_weight(G_AB, G_BA, real_a, real_b, weight=10.0):
+    return l1(G_BA(G_AB(real_a)), real_a) + l1(G_AB(G_BA(real_b)), real_b)
+
+
+def cycle_only_a(G_AB, G_BA, real_a, real_b, weight=10.0):
+    return weight * l1(G_BA(G_AB(real_a)), real_a)
+
+
+def cycle_averaged(G_AB, G_BA, real_a, real_b, weight=10.0):
+    return weight * (l1(G_BA(G_AB(real_a)), real_a) + l1(G_AB(G_BA(real_b)), real_b)) / 2
+
+
+def cycle_summed(G_AB, G_BA, real_a, real_b, weight=10.0):
+    return weight * ((G_BA(G_AB(real_a)) - real_a).abs().sum() + (G_AB(G_BA(real_b)) - real_b).abs().sum())
+
+
+def cycle_detached_middle(G_AB, G_BA, real_a, real_b, weight=10.0):
+    return weight * (l1(G_BA(G_AB(real_a).detach()), real_a) + l1(G_AB(G_BA(real_b).detach()), real_b))
+
+
+def cycle_half_detached(G_AB, G_BA, real_a, real_b, weight=10.0):
+    return weight * (l1(G_BA(G_AB(real_a).detach()), real_a) + l1(G_AB(G_BA(real_b)), real_b))
+
+
+def cycle_item(G_AB, G_BA, real_a, real_b, weight=10.0):
+    return cyclegan.cycle_consistency_loss(G_AB, G_BA, real_a, real_b, weight).item()
+
+
+def cycle_no_grad(G_AB, G_BA, real_a, real_b, weight=10.0):
+    with torch.no_grad():
+        return cyclegan.cycle_consistency_loss(G_AB, G_BA, real_a, real_b, weight)
+
+
+def cycle_fixed_weight(G_AB, G_BA, real_a, real_b, weight=10.0):
+    return cyclegan.cycle_consistency_loss(G_AB, G_BA, real_a, real_b, 10.0)
+
+
+def cycle_default_one(G_AB, G_BA, real_a, real_b, weight=1.0):
+    return cyclegan.cycle_consistency_loss(G_AB, G_BA, real_a, real_b, weight)
+
+
+def cycle_per_example(G_AB, G_BA, real_a, real_b, weight=10.0):
+    return weight * ((G_BA(G_AB(real_a)) - real_a).abs().mean(dim=(1, 2, 3))
+                     + (G_AB(G_BA(real_b)) - real_b).abs().mean(dim=(1, 2, 3)))
+
+
+def cycle_backward_inside(G_AB, G_BA, real_a, real_b, weight=10.0):
+    loss = cyclegan.cycle_consistency_loss(G_AB, G_BA, real_a, real_b, weight)
+    loss.backward(retain_graph=True)
+    return loss
+
+
+def cycle_in_place(G_AB, G_BA, real_a, real_b, weight=10.0):
+    loss = cyclegan.cycle_consistency_loss(G_AB, G_BA, real_a, real_b, weight)
+    real_a.mul_(0.5)
+    return loss
+
+
+def identity_wrong_domain(G_AB, G_BA, real_a, real_b, weight=5.0):
+    return weight * (l1(G_AB(real_a), real_a) + l1(G_BA(real_b), real_b))
+
+
+def identity_is_cycle(G_AB, G_BA, real_a, real_b, weight=5.0):
+    return weight * (l1(G_BA(G_AB(real_a)), real_a) + l1(G_AB(G_BA(real_b)), real_b))
+
+
+def identity_other_target(G_AB, G_BA, real_a, real_b, weight=5.0):
+    return weight * (l1(G_AB(real_b), real_a) + l1(G_BA(real_a), real_b))
+
+
+def identity_squared(G_AB, G_BA, real_a, real_b, weight=5.0):
+    return weight * (((G_AB(real_b) - real_b) ** 2).mean() + ((G_BA(real_a) - real_a) ** 2).mean())
+
+
+def identity_no_weight(G_AB, G_BA, real_a, real_b, weight=5.0):
+    return l1(G_AB(real_b), real_b) + l1(G_BA(real_a), real_a)
+
+
+def identity_only_ab(G_AB, G_BA, real_a, real_b, weight=5.0):
+    return weight * l1(G_AB(real_b), real_b)
+
+
+def identity_default_ten(G_AB, G_BA, real_a, real_b, weight=10.0):
+    return cyclegan.identity_loss(G_AB, G_BA, real_a, real_b, weight)
+
+
+def identity_detached(G_AB, G_BA, real_a, real_b, weight=5.0):
+    return weight * (l1(G_AB(real_b).detach(), real_b) + l1(G_BA(real_a), real_a))
+
+
+# --------------------------------------------------------------------------- q3: wrong image pools
+
+
+class _Pool:
+    def __init__(self, size=50, seed=0):
+        self.size = size
+        self.images = []
+        self.generator = torch.Generator().manual_seed(seed)
+
+
+class PoolNeverSwaps(_Pool):
+    def query(self, images):
+        for image in images.detach():
+            if len(self.images) < self.size:
+                self.images.append(image.clone())
+        return images.detach()
+
+
+class PoolGrows(_Pool):
+    def query(self, images):
+        returned = []
+        for image in images.detach():
+            if len(self.images) >= self.size and torch.rand((), generator=self.generator) < 0.5:
+                index = int(torch.randint(len(self.images), (), generator=self.generator))
+                returned.append(self.images[index].clone())
+            else:
+                returned.append(image)
+            self.images.append(image.clone())  # always: the history grows without bound
+        return torch.stack(returned)
+
+
+class PoolStoresViews(cyclegan.ImagePool):
+    def query(self, images):
+        returned = []
+        for image in images.detach():
+            if len(self.images) < self.size:
+                self.images.append(image)  # .detach() without .clone(): the same memory as the batch
+                returned.append(image)
+            elif torch.rand((), generator=self.generator) < 0.5:
+                index = int(torch.randint(len(self.images), (), generator=self.generator))
+                returned.append(self.images[index])
+                self.images[index] = image
+            else:
+                returned.append(image)
+        return torch.stack(returned)
+
+
+class PoolKeepsGraph(cyclegan.ImagePool):
+    def query(self, images):
+        returned = []
+        for image in images:  # not detached
+            if len(self.images) < self.size:
+                self.images.append(image.clone())  # a clone of a graph-carrying tensor carries the graph
+                returned.append(image)
+            elif torch.rand((), generator=self.generator) < 0.5:
+                index = int(torch.randint(len(self.images), (), generator=self.generator))
+                returned.append(self.images[index])
+                self.images[index] = image.clone()
+            else:
+                returned.append(image)
+        return torch.stack(returned)
+
+
+class PoolReturnsWhatItStores(_Pool):
+    def query(self, images):
+        out = images.detach().clone()
+        for i in range(len(out)):
+            if len(self.images) < self.size:
+                self.images.append(out[i])  # a view of the batch handed back
+            elif torch.rand((), generator=self.generator) < 0.5:
+                index = int(torch.randint(len(self.images), (), generator=self.generator))
+                stored = self.images[index].clone()
+                self.images[index] = out[i]
+                out[i] = stored
+        return out
+
+
+class PoolNeverReplaces(_Pool):
+    def query(self, images):
+        returned = []
+        for image in images.detach():
+            if len(self.images) < self.size:
+                self.images.append(image.clone())
+                returned.append(image)
+            elif torch.rand((), generator=self.generator) < 0.5:
+                index = int(torch.randint(len(self.images), (), generator=self.generator))
+                returned.append(self.images[index].clone())  # handed out, but the new image is dropped
+            else:
+                returned.append(image)
+        return torch.stack(returned)
+
+
+class PoolAlwaysSwaps(_Pool):
+    def query(self, images):
+        returned = []
+        for image in images.detach():
+            if len(self.images) < self.size:
+                self.images.append(image.clone())
+                returned.append(image)
+            else:
+                index = int(torch.randint(len(self.images), (), generator=self.generator))
+                returned.append(self.images[index])
+                self.images[index] = image.clone()
+        return torch.stack(returned)
+
+
+class PoolBiasedCoin(_Pool):
+    def query(self, images):
+        returned = []
+        for image in images.detach():
+            if len(self.images) < self.size:
+                self.images.append(image.clone())
+                returned.append(image)
+            elif torch.rand((), generator=self.generator) < 0.9:
+                index = int(torch.randint(len(self.images), (), generator=self.generator))
+                returned.append(self.images[index])
+                self.images[index] = image.clone()
+            else:
+                returned.append(image)
+        return torch.stack(returned)
+
+
+class PoolGlobalRandom(_Pool):
+    def query(self, images):
+        returned = []
+        for image in images.detach():
+            if len(self.images) < self.size:
+                self.images.append(image.clone())
+                returned.append(image)
+            elif random.random() < 0.5:  # the global random module, not the pool's generator
+                index = random.randrange(len(self.images))
+                returned.append(self.images[index])
+                self.images[index] = image.clone()
+            else:
+                returned.append(image)
+        return torch.stack(returned)
+
+
+class PoolNoSizeZero(_Pool):
+    def query(self, images):
+        returned = []
+        for image in images.detach():
+            if len(self.images) < self.size:
+                self.images.append(image.clone())
+                returned.append(image)
+            elif torch.rand((), generator=self.generator) < 0.5:
+                index = int(torch.randint(len(self.images), (), generator=self.generator))
+                returned.append(self.images[index])
+                self.images[index] = image.clone()
+            else:
+                returned.append(image)
+        return torch.stack(returned)
+
+
+class PoolReturnsList(cyclegan.ImagePool):
+    def query(self, images):
+        return list(super().query(images))
+
+
+class PoolStoredWhileFilling(_Pool):
+    def query(self, images):
+        returned = []
+        for image in images.detach():
+            if self.images and torch.rand((), generator=self.generator) < 0.5:
+                index = int(torch.randint(len(self.images), (), generator=self.generator))
+                returned.append(self.images[index])
+                self.images[index] = image.clone()
+            else:
+                if len(self.images) < self.size:
+                    self.images.append(image.clone())
+                returned.append(image)
+        return torch.stack(returned)
+
+
+class PoolStoresBatches(_Pool):
+    def query(self, images):
+        self.images.append(images.detach().clone())
+        return images.detach()
+
+
+# --------------------------------------------------------------------------- q5-q7: wrong functions
+
+
+def shuffle_channels_last(x, r):
+    n, crr, h, w = x.shape
+    c = crr // (r * r)
+    return x.reshape(n, r, r, c, h, w).permute(0, 3, 4, 1, 5, 2).reshape(n, c, h * r, w * r)
+
+
+def shuffle_swapped_block(x, r):
+    n, crr, h, w = x.shape
+    c = crr // (r * r)
+    return x.reshape(n, c, r, r, h, w).permute(0, 1, 4, 3, 5, 2).reshape(n, c, h * r, w * r)
+
+
+def shuffle_mosaic(x, r):
+    n, crr, h, w = x.shape
+    c = crr // (r * r)
+    return x.reshape(n, c, r, r, h, w).permute(0, 1, 2, 4, 3, 5).reshape(n, c, h * r, w * r)
+
+
+def shuffle_reshape_only(x, r):
+    n, crr, h, w = x.shape
+    return x.reshape(n, crr // (r * r), h * r, w * r)
+
+
+def shuffle_transposed(x, r):
+    n, crr, h, w = x.shape
+    c = crr // (r * r)
+    return x.reshape(n, c, r, r, h, w).permute(0, 1, 5, 3, 4, 2).reshape(n, c, w * r, h * r)
+
+
+def fade_swapped(old, new, alpha):
+    return alpha * F.interpolate(old, scale_factor=2, mode="nearest") + (1 - alpha) * new
+
+
+def fade_bilinear(old, new, alpha):
+    return (1 - alpha) * F.interpolate(old, scale_factor=2, mode="bilinear", align_corners=False) + alpha * new
+
+
+def fade_at_old_size(old, new, alpha):
+    return (1 - alpha) * old + alpha * F.avg_pool2d(new, 2)
+
+
+def fade_not_convex(old, new, alpha):
+    return F.interpolate(old, scale_factor=2, mode="nearest") + alpha * new
+
+
+def _instance(x, dims, unbiased=False, eps=1e-5):
+    mean = x.mean(dim=dims, keepdim=True)
+    return (x - mean) / (x.var(dim=dims, keepdim=True, unbiased=unbiased) + eps).sqrt()
+
+
+def adain_batch_norm(x, scale, bias, eps=1e-5):
+    return scale[:, :, None, None] * _instance(x, (0, 2, 3)) + bias[:, :, None, None]
+
+
+def adain_layer_norm(x, scale, bias, eps=1e-5):
+    return scale[:, :, None, None] * _instance(x, (1, 2, 3)) + bias[:, :, None, None]
+
+
+def adain_unbiased(x, scale, bias, eps=1e-5):
+    return scale[:, :, None, None] * _instance(x, (2, 3), unbiased=True) + bias[:, :, None, None]
+
+
+def adain_swapped(x, scale, bias, eps=1e-5):
+    return bias[:, :, None, None] * _instance(x, (2, 3)) + scale[:, :, None, None]
+
+
+def adain_no_normalisation(x, scale, bias, eps=1e-5):
+    return scale[:, :, None, None] * x + bias[:, :, None, None]
+
+
+def adain_no_eps(x, scale, bias, eps=1e-5):
+    mean = x.mean(dim=(2, 3), keepdim=True)
+    std = x.std(dim=(2, 3), keepdim=True, unbiased=False)
+    return scale[:, :, None, None] * (x - mean) / std + bias[:, :, None, None]
+
+
+def adain_no_bias(x, scale, bias, eps=1e-5):
+    return scale[:, :, None, None] * _instance(x, (2, 3))
+
+
+# --------------------------------------------------------------------------- the table
+
+WRONG = {
+    "q1": [
+        (cycle_wrong_order, "wrong order"),
+        (cycle_same_generator_twice, "same generator twice"),
+        (cycle_one_way, "*and back*"),
+        (cycle_other_domain, "the image you started from"),
+        (cycle_squared, "squares the differences"),
+        (cycle_no_weight, "not multiplied by the weight"),
+        (cycle_only_a, "only the A → B → A cycle"),
+        (cycle_averaged, "averages the two cycles"),
+        (cycle_summed, "sums over every pixel"),
+        (cycle_detached_middle, "gradient reaching G_AB is not"),
+        (cycle_half_detached, "gradient reaching G_AB is not"),
+        (cycle_item, "plain number"),
+        (cycle_no_grad, "carries no gradient"),
+        (cycle_fixed_weight, "ignores its `weight` argument"),
+        (cycle_default_one, "default weight should be 10"),
+        (cycle_per_example, "a loss is one number"),
+        (cycle_backward_inside, "called backward() itself"),
+        (cycle_in_place, "in place"),
+    ],
+    "q2": [
+        (identity_wrong_domain, "already in B"),
+        (identity_is_cycle, "that is the cycle-consistency loss"),
+        (identity_other_target, "compares the output with its own input"),
+        (identity_squared, "squares the differences"),
+        (identity_no_weight, "not multiplied by the weight"),
+        (identity_only_ab, "only G_AB's identity"),
+        (identity_default_ten, "default weight should be 5"),
+        (identity_detached, "no gradient reaches G_AB"),
+    ],
+    "q3": [
+        (PoolNeverSwaps, "never returns stored images"),
+        (PoolGrows, "grows beyond its size"),
+        (PoolStoresViews, "sharing memory with the caller's batch"),
+        (PoolKeepsGraph, "still carry the generator's graph"),
+        (PoolReturnsWhatItStores, "shares memory with images stored in the pool"),
+        (PoolNeverReplaces, "never puts the new image in their place"),
+        (PoolAlwaysSwaps, "for every one of"),
+        (PoolBiasedCoin, "about 50%"),
+        (PoolGlobalRandom, "two pools made with the same seed"),
+        (PoolNoSizeZero, "size 0 is switched off"),
+        (PoolReturnsList, "torch.stack"),
+        (PoolStoredWhileFilling, "while the pool is not full"),
+        (PoolStoresBatches, "whole batches"),
+    ],
+    "q5": [
+        (shuffle_channels_last, "(C, r, r), not (r, r, C)"),
+        (shuffle_swapped_block, "rows and columns inside each r×r block are swapped"),
+        (shuffle_mosaic, "mosaic of tiles"),
+        (shuffle_reshape_only, "a reshape alone"),
+        (shuffle_transposed, "height and width are swapped"),
+    ],
+    "q6": [
+        (fade_swapped, "alpha is the *new* layer's share"),
+        (fade_bilinear, "bilinear"),
+        (fade_at_old_size, "old, smaller size"),
+        (fade_not_convex, "add up to 1"),
+    ],
+    "q7": [
+        (adain_batch_norm, "BatchNorm"),
+        (adain_layer_norm, "LayerNorm"),
+        (adain_unbiased, "unbiased variance"),
+        (adain_swapped, "scale and bias are swapped"),
+        (adain_no_normalisation, "without normalising"),
+        (adain_no_eps, "add eps"),
+        (adain_no_bias, "`bias` is missing"),
+    ],
+    "q8": [
+        (64, "*one* process"),
+        (16, "does not split a batch"),
+        (4, "number of processes"),
+        (68, "multiply, not add"),
+        (255, "not right"),
+    ],
+}
+
+CHECKED = list(WRONG)
+THOUGHT = ["q4", "q9", "q10", "q11"]
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_every_question_has_hints_and_a_solution():
+    assert len(CHECKED) == 7
+    for name in CHECKED + THOUGHT:
+        p = problem(name)
+        assert len(p.hints) >= (1 if name in THOUGHT else 2), name
+        assert p.solution_code if name not in THOUGHT else p.discussion
+    for name in THOUGHT:
+        assert problem(name).points > 0  # manually graded under nbgrader
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_declared_solution_passes(name):
+    outcome = evaluate(problem(name), solution_answer(name))
+    assert outcome.status == CORRECT, outcome.message
+
+
+@pytest.mark.parametrize("name", ["q1", "q2", "q3", "q5", "q6", "q7"])
+def test_library_reference_passes(name):
+    reference = {"q1": cyclegan.cycle_consistency_loss, "q2": cyclegan.identity_loss, "q3": cyclegan.ImagePool,
+                 "q5": F.pixel_shuffle, "q6": stylegan.fade_in, "q7": stylegan.adain}[name]
+    outcome = evaluate(problem(name), reference)
+    assert outcome.status == CORRECT, outcome.message
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_realistic_wrong_answers_get_specific_messages(name):
+    assert len(WRONG[name]) >= 3
+    for answer, fragment in WRONG[name]:
+        outcome = evaluate(problem(name), answer)
+        assert outcome.status == INCORRECT, (name, answer, outcome)
+        assert fragment in outcome.message, (name, getattr(answer, "__name__", answer), outcome.message)
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_placeholder_is_not_attempted(name):
+    assert evaluate(problem(name), ____).status == NOT_ATTEMPTED
+
+
+def _starter_with_blank(*args, **kwargs):
+    return ____
+
+
+class _StarterPool:
+    """The class as the learner notebook starts it."""
+
+    def __init__(self, size=50, seed=0):
+        self.size = size
+        self.images = []
+        self.generator = torch.Generator().manual_seed(seed)
+
+    def query(self, images):
+        return ____
+
+
+class _ReleasedPool:
+    """The class as nbgrader releases it."""
+
+    def __init__(self, size=50, seed=0):
+        self.size = size
+        self.images = []
+        self.generator = torch.Generator().manual_seed(seed)
+
+    def query(self, images):
+        raise NotImplementedError()
+
+
+def _released_function(*args, **kwargs):
+    raise NotImplementedError()
+
+
+@pytest.mark.parametrize("name", ["q1", "q2", "q5", "q6", "q7"])
+def test_function_starter_with_blank_is_not_attempted(name):
+    outcome = evaluate(problem(name), _starter_with_blank)
+    assert outcome.status == NOT_ATTEMPTED
+    assert "____" in outcome.message
+
+
+def test_pool_starter_is_not_attempted_and_released_stub_fails():
+    assert evaluate(ex8.q3, _StarterPool).status == NOT_ATTEMPTED
+    outcome = evaluate(ex8.q3, _ReleasedPool)
+    assert outcome.status == INCORRECT and "NotImplementedError" in outcome.message
+
+
+@pytest.mark.parametrize("name", ["q1", "q2"])
+def test_released_stub_is_not_attempted(name):
+    assert evaluate(problem(name), _released_function).status == NOT_ATTEMPTED
+
+
+def _raises(*args, **kwargs):
+    raise ValueError("something <b>odd</b>")
+
+
+def _hangs(*args, **kwargs):
+    while True:
+        pass
+
+
+def _returns_nan(*args, **kwargs):
+    return torch.tensor(math.nan)
+
+
+def _returns_nan_batch(*args, **kwargs):
+    return torch.full((2, 1, 4, 4), math.nan)
+
+
+class _NanPool(cyclegan.ImagePool):
+    def query(self, images):
+        return torch.full_like(images, math.nan)
+
+
+HOSTILE = [None, "600", {"a": 1}, [1, [2, 3]], object(), math.nan, math.inf, torch.tensor([math.nan]), _raises,
+           _returns_nan, _returns_nan_batch]
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_hostile_answers_get_a_sentence(name):
+    p = problem(name)
+    for answer in HOSTILE + ([_NanPool] if name == "q3" else []):
+        outcome = evaluate(p, answer)
+        assert outcome.status == INCORRECT, (name, answer, outcome)
+        assert outcome.message.endswith((".", "?")), outcome.message
+        assert len(outcome.message) < 400, outcome.message
+
+
+@pytest.mark.parametrize("name", ["q1", "q3", "q5"])
+def test_raising_code_is_named_with_its_line(name):
+    outcome = evaluate(problem(name), _raises)
+    assert "raised ValueError: something <b>odd</b>" in outcome.message
+    assert "line" in outcome.message
+
+
+@pytest.mark.parametrize("name", ["q1", "q3", "q7"])
+def test_hanging_code_is_stopped(monkeypatch, name):
+    p = problem(name)
+    monkeypatch.setattr(p, "timeout", 0.3)
+    started = time.perf_counter()
+    outcome = evaluate(p, _hangs)
+    assert outcome.status == INCORRECT
+    assert "did not finish within 0.3 s" in outcome.message
+    assert time.perf_counter() - started < 5
+
+
+def test_hanging_query_is_stopped(monkeypatch):
+    class HangingPool(cyclegan.ImagePool):
+        def query(self, images):
+            while True:
+                pass
+
+    monkeypatch.setattr(ex8.q3, "timeout", 0.3)
+    outcome = evaluate(ex8.q3, HangingPool)
+    assert outcome.status == INCORRECT and "did not finish within 0.3 s" in outcome.message
+
+
+def test_loss_messages_show_what_was_observed():
+    outcome = evaluate(ex8.q1, cycle_wrong_order)
+    assert "G_AB(x) = -1.5·x - 0.1" in outcome.message and "instead of" in outcome.message
+
+
+def test_stand_ins_tell_every_mistake_apart():
+    """Each listed mistake gives a value different from the right one on the check's first case."""
+    a, b = ex8._domain_batch(801)
+    for mistakes, reference, weight in ((ex8._cycle_mistakes, cyclegan.cycle_consistency_loss, 10.0),
+                                        (ex8._identity_mistakes, cyclegan.identity_loss, 5.0)):
+        ab, ba = ex8._stubs()
+        with torch.no_grad():
+            expected = float(reference(ab, ba, a, b, weight))
+            values = [float(value) for value, _ in mistakes(ab, ba, a, b, weight)]
+        assert all(abs(v - expected) > 0.02 * abs(expected) for v in values)
+        assert len({round(v, 5) for v in values}) == len(values)
+
+
+def test_checks_leave_random_state_and_answers_alone():
+    torch.manual_seed(123)
+    np.random.seed(7)
+    random.seed(5)
+    before = torch.get_rng_state(), np.random.get_state()[1].copy(), random.getstate()
+    for name in CHECKED:
+        problem(name).evaluate(solution_answer(name))
+    assert torch.equal(torch.get_rng_state(), before[0])
+    assert np.array_equal(np.random.get_state()[1], before[1])
+    assert random.getstate() == before[2]
+
+
+def test_checks_are_quick():
+    for name in CHECKED:
+        answer = solution_answer(name)
+        problem(name).evaluate(answer)  # warm up
+        started = time.perf_counter()
+        assert problem(name).evaluate(answer).passed
+        assert time.perf_counter() - started < 2.0, name  # generous: the machine is shared
+
+
+def test_thought_questions_reveal_discussions(capsys):
+    for name, word in (("q4", "steganography"), ("q9", "consent"), ("q10", "C2PA"), ("q11", "mode")):
+        problem(name).check()
+        problem(name).solution()
+        out = capsys.readouterr().out
+        assert "nothing to check" in out and word in out
+
+
+def test_effective_batch_size_matches_the_trainer_under_torchrun():
+    """The recipe each process builds draws batches of 64; 4 processes make 256 per step."""
+    from learntools.gans.recipes import dcgan
+
+    trainer = dcgan(device="cpu")
+    first = next(iter(trainer.real_batches.data))
+    assert len(first) == ex8.PER_PROCESS_BATCH
+    assert ex8.q8.expected == ex8.GPUS * len(first)
