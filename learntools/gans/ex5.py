@@ -101,7 +101,9 @@ def _require_written(answer, var):
         raise Incorrect(f"`{var}` should be a function, but it is {describe(answer)}.")
     missing = unwritten(answer)
     if missing == var or missing == getattr(answer, "__name__", None):
-        raise NotAttempted(f"your function `{var}` still has a `____` blank (or raises NotImplementedError): fill it in.")
+        if "____" in _code_names(answer.__code__):
+            raise NotAttempted(f"your function `{var}` still has a `____` blank: fill it in.")
+        raise NotAttempted(f"your function `{var}` still raises NotImplementedError: write its code there.")
     if missing:
         raise NotAttempted(f"`{var}` calls `{missing}`, which is not written yet: finish it first.")
 
