@@ -611,6 +611,33 @@ class _NanPool(cyclegan.ImagePool):
         return torch.full_like(images, math.nan)
 
 
+def _returns_meta(*args, **kwargs):
+    return torch.ones((), device="meta")
+
+
+def _returns_graphless(G_AB, G_BA, real_a, real_b, weight=10.0):
+    loss = cyclegan.cycle_consistency_loss(G_AB, G_BA, real_a, real_b, weight)
+    G_AB.weight.data.mul_(1.0)  # harmless
+    return loss.detach().requires_grad_()  # requires grad, but no path to the generators
+
+
+class _StoresNaN(cyclegan.ImagePool):
+    def query(self, images):
+        out = super().query(images)
+        self.images = [torch.full_like(image, math.nan) for image in self.images]
+        return out
+
+
+def test_odd_tensors_get_a_sentence_not_a_checker_error():
+    for name in ("q1", "q2"):
+        outcome = evaluate(problem(name), _returns_meta)
+        assert outcome.status == INCORRECT and "meta" in outcome.message
+    outcome = evaluate(ex8.q1, _returns_graphless)
+    assert outcome.status == INCORRECT and "no gradient reaches G_AB" in outcome.message
+    outcome = evaluate(ex8.q3, _StoresNaN)
+    assert outcome.status == INCORRECT and "NaN" in outcome.message
+
+
 HOSTILE = [None, "600", {"a": 1}, [1, [2, 3]], object(), math.nan, math.inf, torch.tensor([math.nan]), _raises,
            _returns_nan, _returns_nan_batch]
 

@@ -246,7 +246,10 @@ class GeneratorLossProblem(Problem):
                                 "take the mean of the absolute differences over all pixels and images.")
             if not got.is_floating_point():
                 raise Incorrect(f"`{shown}` returned a tensor of {got.dtype}; a loss is a floating-point number.")
-            value = float(got.detach().float().reshape(()))
+            if got.device.type == "meta":
+                raise Incorrect(f"`{shown}` returned a tensor on the 'meta' device, which holds no value: compute the "
+                                "loss from the images and the generators' outputs.")
+            value = float(got.detach().float().cpu().reshape(()))
         elif isinstance(got, (int, float, np.integer, np.floating)) and not isinstance(got, bool):
             raise Incorrect(f"`{shown}` returned a plain number ({format_number(got)}), not a tensor: return the "
                             "tensor itself (no .item()), so that backward() can train the generators through it.")
@@ -281,7 +284,12 @@ class GeneratorLossProblem(Problem):
                             "False): was it computed under torch.no_grad(), with .detach(), or through numpy? The "
                             "loss must train the generators.")
         learner_params = [G_AB.weight, G_AB.bias, G_BA.weight, G_BA.bias]
-        grads = torch.autograd.grad(got.reshape(()), learner_params, allow_unused=True)
+        try:
+            grads = torch.autograd.grad(got.reshape(()), learner_params, allow_unused=True)
+        except RuntimeError as error:
+            raise Incorrect(f"the value of `{shown}` is right, but backward() through it fails "
+                            f"({str(error).splitlines()[0][:120]}): return the loss as computed, without "
+                            "calling backward() or changing tensors in place.") from None
         fresh_ab, fresh_ba = _stubs()
         fresh_params = [fresh_ab.weight, fresh_ab.bias, fresh_ba.weight, fresh_ba.bias]
         expected = torch.autograd.grad(self.reference(fresh_ab, fresh_ba, a, b, used), fresh_params)
@@ -386,7 +394,10 @@ class _PoolRun:
                                 "image (C, H, W) per entry: loop over the batch, `for image in images:`.")
             if item.ndim != 3 or item.numel() == 0:
                 raise Incorrect(f"your pool stores a tensor of shape {tuple(item.shape)}; store images of shape (C, H, W).")
-            numbers.append(int(round(float(item.detach().reshape(-1)[0]))))
+            if item.device.type == "meta" or not torch.isfinite(item.detach().float()).all():
+                raise Incorrect("your pool stores images with NaN, inf or no values at all: store copies of the "
+                                "images it is given.")
+            numbers.append(int(round(float(item.detach().float().cpu().reshape(-1)[0]))))
         return items, numbers
 
     def query(self, ids, grad=True):
@@ -405,7 +416,9 @@ class _PoolRun:
         if tuple(out.shape) != tuple(batch.shape):
             raise Incorrect(f"{shown} returned shape {tuple(out.shape)}; it should return as many images as it got, "
                             f"{tuple(batch.shape)}.")
-        values = out.detach().float()
+        if out.device.type == "meta":
+            raise Incorrect(f"{shown} returned a tensor on the 'meta' device, which holds no values.")
+        values = out.detach().float().cpu()
         if not torch.isfinite(values).all():
             raise Incorrect(f"{shown} returned NaN or inf values: it should return images it was given or stored.")
         numbers = [int(round(float(v))) for v in values[:, 0, 0, 0]]
