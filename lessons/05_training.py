@@ -477,14 +477,14 @@ print(metrics.format_report(report))
 # and the generator *collapses*: many different z, the same few outputs.
 #
 # Here is a deliberately bad training sequence: take the GAN you just trained, **freeze the
-# discriminator**, and let the generator train alone against it for 150 steps.
+# discriminator**, and let the generator train alone against it for 300 steps.
 
 # %%
 collapsed_G = copy.deepcopy(trainer.generator).train()
 frozen_D = copy.deepcopy(trainer.discriminator).eval().requires_grad_(False)  # a fixed judge: D never changes
 collapse_opt = torch.optim.Adam(collapsed_G.parameters(), lr=2e-3, betas=(0.0, 0.99))  # G's usual settings
 
-collapse_steps, collapse_seconds = (5, 10) if test_mode() else (150, 15)
+collapse_steps, collapse_seconds = (5, 10) if test_mode() else (300, 15)
 started, collapse_done = time.perf_counter(), 0
 for _ in tqdm(range(collapse_steps), desc="G alone against a frozen D"):
     z = noise(64, trainer.device)                                 # (64, 32)
