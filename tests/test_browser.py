@@ -119,12 +119,14 @@ def _run_notebook(browser, base, relative_path, screenshot_name, expect_text, ex
     # Wait for the kernel before running everything.
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'], #jp-main-statusbar :text('Idle')", timeout=60_000)
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_function(
-        "([text, count]) => Array.from(document.querySelectorAll('.jp-OutputArea-output'))"
-        ".filter(e => e.textContent.includes(text)).length >= count",
-        arg=[expect_text, expect_count],
-        timeout=180_000,
-    )
+    counting = ("([text, count]) => Array.from(document.querySelectorAll('.jp-OutputArea-output'))"
+                ".filter(e => e.textContent.includes(text)).length >= count")
+    try:
+        page.wait_for_function(counting, arg=[expect_text, expect_count], timeout=300_000)
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / f"{screenshot_name}-timeout.png"), full_page=True)
+        outputs = page.evaluate("Array.from(document.querySelectorAll('.jp-OutputArea-output')).map(e => e.textContent.slice(0, 60))")
+        pytest.fail(f"{relative_path}: expected {expect_count} outputs saying {expect_text!r}; the outputs were {outputs}")
     page.locator(".learntools-correct, .learntools-not_attempted").nth(2).scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / f"{screenshot_name}-checks.png"))
     return page
