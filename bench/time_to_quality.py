@@ -4,7 +4,9 @@
     .venv/bin/python bench/time_to_quality.py --name run2      # a second measurement
 
 Both trainers live in one process and take turns in short slices (2 s of training each), so a
-noisy neighbour on a shared machine slows both alike. At each mark (training seconds, not
+noisy neighbour on a shared machine slows both alike. One intra-op thread by default: when other
+processes keep the two cores busy, two threads wait on each other and run about 10x slower
+(measured: --threads 2 gave 1.6 steps/s where --threads 1 gave 19). At each mark (training seconds, not
 counting evaluation) we draw 1,000 samples and measure them with learntools.gans.metrics: the
 Frechet distance in the digit classifier's feature space, the classifier score, and how many
 of the ten digits are produced with confidence (coverage). The fixed-noise sample grid of each
@@ -45,7 +47,8 @@ def parse_arguments(argv=None):
     parser.add_argument("--seconds", type=float, default=60.0, help="training seconds per recipe")
     parser.add_argument("--marks", type=float, nargs="+", default=[15.0, 30.0, 60.0], help="when to evaluate")
     parser.add_argument("--slice", type=float, default=2.0, help="seconds per turn")
-    parser.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default 2)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch.set_num_threads (default 1: on a shared 2-core machine, 2 threads ran 10x slower)")
     parser.add_argument("--samples", type=int, default=1000, help="samples per evaluation")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--name", default="", help="suffix for the result files, e.g. run2")
@@ -206,7 +209,7 @@ def main(argv=None):
               f"(process peak {item['memory'].get('process_peak_rss_mb')} MB)")
     if "fd_ratio_dcgan_to_baseline_at_end" in result:
         print(f"FD ratio dcgan / baseline at {marks[-1]:g} s: {result['fd_ratio_dcgan_to_baseline_at_end']}")
-    print(f"wrote {path.relative_to(REPO)}")
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":
