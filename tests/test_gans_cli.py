@@ -69,7 +69,7 @@ def test_train_with_a_time_budget_then_resume(tmp_path, capsys):
     status, _, err = run_cli(capsys, "train", "dcgan-fast", "--steps", "2", "--out", run)
     assert status == 1 and "--resume" in err  # refuses to overwrite silently
     status, out, _ = run_cli(capsys, "train", "dcgan-fast", "--steps", "2", "--out", run, "--resume",
-                             "--eval-samples", "0", "--no-progress")
+                             "--eval-samples", "0", "--no-progress", "--threads", "1")
     assert status == 0 and json.loads((run / "metrics.json").read_text())["steps"] == steps + 2
 
 
@@ -128,6 +128,7 @@ def test_mistakes_give_one_clear_line_and_a_nonzero_status(trained_run, tmp_path
     cases = [
         (("train", "dcgan2"), "Unknown recipe 'dcgan2'"),
         (("train", "dcgan-fast", "--seconds", "-3"), "--seconds must be a positive"),
+        (("train", "dcgan-fast", "--threads", "0"), "--threads must be at least 1"),
         (("train", "dcgan-fast", "--out", blocker), "is a file"),
         (("train", "dcgan-fast", "--out", blocker / "run"), "Cannot write"),
         (("train", "dcgan-fast", "--out", tmp_path / "new", "--resume"), "Nothing to resume"),

@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="MNIST source for the image recipes (default: the bundled 5,000-digit subset)")
     train.add_argument("--device", default=None, help="cpu, cuda or mps (default: the best available)")
     train.add_argument("--eval-samples", type=int, default=1000, help="samples scored for metrics.json (0: skip)")
+    train.add_argument("--threads", type=int, default=None,
+                       help="CPU threads for PyTorch (default: its own choice); on a machine busy with other "
+                            "jobs, --threads 1 can be many times faster")
     train.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
     sample = commands.add_parser("sample", help="write generated samples of a run to a .npy file")
@@ -112,6 +115,10 @@ def train(arguments):
         raise CommandError(f"--steps must be at least 1, got {steps}.")
     if arguments.eval_samples < 0:
         raise CommandError(f"--eval-samples must be 0 or more, got {arguments.eval_samples}.")
+    if arguments.threads is not None:
+        if arguments.threads < 1:
+            raise CommandError(f"--threads must be at least 1, got {arguments.threads}.")
+        torch.set_num_threads(arguments.threads)  # this command's own process only
 
     out = arguments.out if arguments.out is not None else Path("runs") / arguments.recipe
     checkpoint = out / CHECKPOINT_NAME
