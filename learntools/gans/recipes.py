@@ -65,6 +65,28 @@ def toy(seed=0, device=None, distribution="ring"):
     return trainer
 
 
+
+def _dcgan_trainer(name, z_dim, width, batch_size, optimizers, seed, device, source):
+    """A DCGAN on the MNIST subset with the non-saturating loss, one D step per G step."""
+    images, _ = load_mnist("train", source=source)  # (4000, 1, 28, 28) in [-1, 1]
+    with seeded(seed):
+        generator = DCGANGenerator(z_dim=z_dim, width=width)
+        discriminator = DCGANDiscriminator(width=width)
+    trainer = GANTrainer(
+        generator,
+        discriminator,
+        data=Batches(images, batch_size=batch_size, seed=_data_seed(seed)),
+        noise=gaussian_noise(z_dim),
+        loss="nonsaturating",
+        optimizers=optimizers,
+        sequence=TrainingSequence(d_steps=1, g_steps=1),
+        device=device,
+        seed=seed,
+    )
+    trainer.config.update(recipe=name, options={"seed": seed, "source": source})
+    return trainer
+
+
 def dcgan(seed=0, device=None, source="subset"):
     """DCGAN on MNIST tuned for quality within a minute on 2 CPU cores (measured in bench/).
 
@@ -73,65 +95,19 @@ def dcgan(seed=0, device=None, source="subset"):
     4x faster than the discriminator (TTUR: lr 2e-3 vs 5e-4), and Adam with beta1 = 0
     (no momentum, which lags behind a moving opponent).
     """
-    images, _ = load_mnist("train", source=source)  # (4000, 1, 28, 28) in [-1, 1]
-    with seeded(seed):
-        generator = DCGANGenerator(z_dim=32, width=16)
-        discriminator = DCGANDiscriminator(width=16)
-    trainer = GANTrainer(
-        generator,
-        discriminator,
-        data=Batches(images, batch_size=64, seed=_data_seed(seed)),
-        noise=gaussian_noise(32),
-        loss="nonsaturating",
-        optimizers=AdamSettings(lr_g=2e-3, lr_d=5e-4, betas=(0.0, 0.99)),
-        sequence=TrainingSequence(d_steps=1, g_steps=1),
-        device=device,
-        seed=seed,
-    )
-    trainer.config.update(recipe="dcgan", options={"seed": seed, "source": source})
-    return trainer
+    return _dcgan_trainer("dcgan", 32, 16, 64, AdamSettings(lr_g=2e-3, lr_d=5e-4, betas=(0.0, 0.99)), seed, device, source)
 
 
 def dcgan_fast(seed=0, device=None, source="subset"):
     """The dcgan recipe at width 8 and batch 32: rough digits within 20 s, for demos and tests."""
-    images, _ = load_mnist("train", source=source)  # (4000, 1, 28, 28) in [-1, 1]
-    with seeded(seed):
-        generator = DCGANGenerator(z_dim=32, width=8)
-        discriminator = DCGANDiscriminator(width=8)
-    trainer = GANTrainer(
-        generator,
-        discriminator,
-        data=Batches(images, batch_size=32, seed=_data_seed(seed)),
-        noise=gaussian_noise(32),
-        loss="nonsaturating",
-        optimizers=AdamSettings(lr_g=2e-3, lr_d=5e-4, betas=(0.0, 0.99)),
-        sequence=TrainingSequence(d_steps=1, g_steps=1),
-        device=device,
-        seed=seed,
-    )
-    trainer.config.update(recipe="dcgan-fast", options={"seed": seed, "source": source})
-    return trainer
+    return _dcgan_trainer("dcgan-fast", 32, 8, 32, AdamSettings(lr_g=2e-3, lr_d=5e-4, betas=(0.0, 0.99)), seed, device, source)
 
 
 def dcgan_baseline(seed=0, device=None, source="subset"):
     """The PyTorch DCGAN example's settings: z 100, width 64, batch 64, Adam 2e-4, betas (0.5, 0.999)."""
-    images, _ = load_mnist("train", source=source)  # (4000, 1, 28, 28) in [-1, 1]
-    with seeded(seed):
-        generator = DCGANGenerator(z_dim=100, width=64)
-        discriminator = DCGANDiscriminator(width=64)
-    trainer = GANTrainer(
-        generator,
-        discriminator,
-        data=Batches(images, batch_size=64, seed=_data_seed(seed)),
-        noise=gaussian_noise(100),
-        loss="nonsaturating",
-        optimizers=AdamSettings(lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999)),
-        sequence=TrainingSequence(d_steps=1, g_steps=1),
-        device=device,
-        seed=seed,
+    return _dcgan_trainer(
+        "dcgan-baseline", 100, 64, 64, AdamSettings(lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999)), seed, device, source
     )
-    trainer.config.update(recipe="dcgan-baseline", options={"seed": seed, "source": source})
-    return trainer
 
 
 RECIPES = {
