@@ -120,18 +120,38 @@ def _run_notebook(browser, base, relative_path, screenshot_name, expect_text, ex
 
     A loaded machine sometimes loses JupyterLab's first start-up; a second try opens a fresh page.
     """
-    try:
-        return _run_notebook_once(browser, base, relative_path, screenshot_name, expect_text, expect_count)
-    except Exception:
-        return _run_notebook_once(browser, base, relative_path, screenshot_name, expect_text, expect_count)
+    for attempt in range(2):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            _run_notebook_once(page, base, relative_path, screenshot_name, expect_text, expect_count)
+            return page
+        except Exception:
+            page.close()
+            _shut_down_kernels(base)
+            if attempt == 1:
+                raise
 
 
-def _run_notebook_once(browser, base, relative_path, screenshot_name, expect_text, expect_count):
-    """One attempt of _run_notebook."""
+def _shut_down_kernels(base):
+    """Stop every kernel the server runs, so a failed attempt leaves nothing busy behind."""
+    import json
+
+    with urllib.request.urlopen(f"{base}/api/sessions?token={TOKEN}", timeout=10) as response:
+        sessions = json.load(response)
+    for session in sessions:
+        request = urllib.request.Request(f"{base}/api/sessions/{session['id']}?token={TOKEN}", method="DELETE")
+        urllib.request.urlopen(request, timeout=30).close()
+
+
+def _run_notebook_once(page, base, relative_path, screenshot_name, expect_text, expect_count):
+    """One attempt of _run_notebook, in a fresh page."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{base}/lab/tree/{relative_path}?token={TOKEN}", wait_until="domcontentloaded")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    # A workspace of its own, reset: JupyterLab would otherwise restore the notebooks an earlier
+    # test opened, as hidden tabs whose cells the selectors below would find first.
+    workspace = f"{screenshot_name}-{time.monotonic_ns()}"
+    page.goto(f"{base}/lab/workspaces/{workspace}/tree/{relative_path}?reset&token={TOKEN}",
+              wait_until="domcontentloaded")
+    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell", timeout=60_000)
     page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-Notebook')", timeout=60_000)
     # Wait for the kernel before running everything.
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'], #jp-main-statusbar :text('Idle')", timeout=60_000)
@@ -158,11 +178,9 @@ def _run_notebook_once(browser, base, relative_path, screenshot_name, expect_tex
     except Exception:
         page.screenshot(path=str(ARTIFACTS / f"{screenshot_name}-timeout.png"), full_page=True)
         outputs = page.evaluate("Array.from(document.querySelectorAll('.jp-OutputArea-output')).map(e => e.textContent.slice(0, 60))")
-        page.close()
         raise AssertionError(f"{relative_path}: expected {expect_count} outputs saying {expect_text!r}; the outputs were {outputs}")
     page.locator(".learntools-correct, .learntools-not_attempted").nth(2).scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / f"{screenshot_name}-checks.png"))
-    return page
 
 
 def _check_count(relative_path):
