@@ -196,3 +196,28 @@ def test_bad_inputs_give_clear_errors(model, bad_input, error, words):
 def test_mlp_needs_a_hidden_layer():
     with pytest.raises(ValueError, match="depth must be at least 1"):
         MLPGenerator(depth=0)
+
+
+# --- refine=True: the extra 3x3 convolutions of the dcgan recipe ------------------------------------------
+
+
+def test_refined_models_keep_their_shapes_and_add_same_size_convolutions():
+    plain_G, refined_G = DCGANGenerator(z_dim=8, width=SMALL), DCGANGenerator(z_dim=8, width=SMALL, refine=True)
+    plain_D, refined_D = DCGANDiscriminator(width=SMALL), DCGANDiscriminator(width=SMALL, refine=True)
+    images = refined_G(torch.randn(3, 8))
+    assert images.shape == (3, 1, 28, 28) and images.abs().max() <= 1
+    assert refined_D(images).shape == (3, 1)
+    assert refined_G.refine_7x7(torch.randn(2, 2 * SMALL, 7, 7)).shape == (2, 2 * SMALL, 7, 7)
+    assert refined_D.refine_7x7(torch.randn(2, 2 * SMALL, 7, 7)).shape == (2, 2 * SMALL, 7, 7)
+    # G: one 3x3 convolution at 7x7 and one making the output; D: one at 7x7.
+    assert len(layers_of(refined_G, nn.Conv2d)) == 2 and not layers_of(plain_G, nn.Conv2d)
+    assert len(layers_of(refined_D, nn.Conv2d)) == len(layers_of(plain_D, nn.Conv2d)) + 1
+    assert count_parameters(refined_G) > count_parameters(plain_G)
+    assert count_parameters(refined_D) == count_parameters(plain_D) + (2 * SMALL) ** 2 * 9 + 2 * SMALL
+
+
+def test_without_refine_the_saved_weights_keep_their_names():
+    """refine=False adds nothing: checkpoints of the plain models load as before."""
+    names = list(DCGANGenerator(width=SMALL).state_dict())
+    assert names[0] == "project.0.weight" and not any("refine" in name for name in names)
+    assert not any("refine" in name for name in DCGANDiscriminator(width=SMALL).state_dict())

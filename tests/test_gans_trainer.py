@@ -346,3 +346,60 @@ def test_live_view_picture_for_images_and_for_points():
                      loss=TinyLoss(), device="cpu")
     toy.fit(steps=2, progress=False)
     assert _live_figure_png(toy).startswith(b"\x89PNG")
+
+
+# --- moving average of G's weights (ema_decay) ---------------------------------------------------------
+
+
+def test_the_average_follows_the_formula_and_sample_uses_it():
+    trainer = make_trainer(ema_decay=0.9)
+    assert trainer.config["ema_decay"] == 0.9
+    assert all(not p.requires_grad for p in trainer.generator_ema.parameters())
+    trainer.fit(steps=100, progress=False)  # past the ramp (1 + t) / (10 + t): now the full decay 0.9
+    before = {k: v.clone() for k, v in trainer.generator_ema.state_dict().items()}
+    trainer.step()
+    current = trainer.generator.state_dict()
+    for name, averaged in trainer.generator_ema.state_dict().items():
+        if name.endswith(("running_mean", "running_var", "num_batches_tracked")):
+            assert torch.equal(averaged, current[name]), f"{name}: BatchNorm statistics are copied"
+        else:
+            expected = before[name] + 0.1 * (current[name] - before[name])
+            assert torch.allclose(averaged, expected, atol=1e-6), name
+    averaged, latest = trainer.sample(8), trainer.sample(8, averaged=False)
+    assert not torch.equal(averaged, latest)
+    assert trainer.generator_ema.training and trainer.generator.training
+
+
+def test_without_ema_there_is_no_average():
+    trainer = make_trainer()
+    trainer.fit(steps=2, progress=False)
+    assert trainer.generator_ema is None and trainer.config["ema_decay"] is None
+    assert torch.equal(trainer.sample(8), trainer.sample(8, averaged=False))
+
+
+@pytest.mark.parametrize("bad", [0, 1, 1.5, -0.1, True, "0.99", float("nan")])
+def test_a_bad_ema_decay_is_refused_clearly(bad):
+    with pytest.raises(ValueError, match="ema_decay must be None"):
+        make_trainer(ema_decay=bad)
+
+
+def test_the_average_is_checkpointed_and_resumes_bit_for_bit(tmp_path):
+    straight = make_trainer(seed=4, ema_decay=0.95)
+    straight.fit(steps=6, progress=False)
+    first_half = make_trainer(seed=4, ema_decay=0.95)
+    first_half.fit(steps=3, progress=False)
+    first_half.save_checkpoint(tmp_path / "c.pt")
+    resumed = make_trainer(seed=4, ema_decay=0.95).load_checkpoint(tmp_path / "c.pt")
+    resumed.fit(steps=3, progress=False)
+    for name, value in straight.generator_ema.state_dict().items():
+        assert torch.equal(value, resumed.generator_ema.state_dict()[name]), name
+    assert torch.equal(straight.sample(8), resumed.sample(8))
+
+
+def test_a_checkpoint_without_an_average_starts_one_from_its_generator(tmp_path):
+    plain = make_trainer(seed=2)
+    plain.fit(steps=3, progress=False)
+    plain.save_checkpoint(tmp_path / "c.pt")
+    averaging = make_trainer(seed=2, ema_decay=0.99).load_checkpoint(tmp_path / "c.pt")
+    for name, value in plain.generator.state_dict().items():
+        assert torch.equal(value, averaging.generator_ema.state_dict()[name]), name

@@ -66,12 +66,15 @@ def toy(seed=0, device=None, distribution="ring"):
 
 
 
-def _dcgan_trainer(name, z_dim, width, batch_size, optimizers, seed, device, source):
+def _dcgan_trainer(name, z_dim, width, batch_size, optimizers, seed, device, source, refine=False, ema_decay=None):
     """A DCGAN on the MNIST subset with the non-saturating loss, one D step per G step."""
     images, _ = load_mnist("train", source=source)  # (4000, 1, 28, 28) in [-1, 1]
     with seeded(seed):
-        generator = DCGANGenerator(z_dim=z_dim, width=width)
-        discriminator = DCGANDiscriminator(width=width)
+        generator = DCGANGenerator(z_dim=z_dim, width=width, refine=refine)
+        discriminator = DCGANDiscriminator(width=width, refine=refine)
+    # channels_last: the same numbers in a memory layout oneDNN convolves about 20% faster on a CPU.
+    generator = generator.to(memory_format=torch.channels_last)
+    discriminator = discriminator.to(memory_format=torch.channels_last)
     trainer = GANTrainer(
         generator,
         discriminator,
@@ -82,25 +85,33 @@ def _dcgan_trainer(name, z_dim, width, batch_size, optimizers, seed, device, sou
         sequence=TrainingSequence(d_steps=1, g_steps=1),
         device=device,
         seed=seed,
+        ema_decay=ema_decay,
     )
     trainer.config.update(recipe=name, options={"seed": seed, "source": source})
     return trainer
 
 
+# The tuned optimizer: 10x the baseline's learning rate for both networks, and Adam without momentum
+# (beta1 = 0, momentum lags behind an opponent that keeps moving) and with a short memory of gradient
+# sizes (beta2 = 0.9), so both follow the other's changes quickly.
+TUNED_ADAM = AdamSettings(lr_g=2e-3, lr_d=2e-3, betas=(0.0, 0.9))
+
+
 def dcgan(seed=0, device=None, source="subset"):
     """DCGAN on MNIST tuned for quality within a minute on 2 CPU cores (measured in bench/).
 
-    Against the baseline's settings: a narrower network (width 16, z_dim 32: about 14x fewer
-    operations per step, so about 4x more steps per second on a CPU), a generator that learns
-    4x faster than the discriminator (TTUR: lr 2e-3 vs 5e-4), and Adam with beta1 = 0
-    (no momentum, which lags behind a moving opponent).
+    Against the baseline's settings:
+    - narrower (width 16, z_dim 32): about 9x fewer operations per step, so more steps per second;
+    - refine=True: one more 3x3 convolution in D at 7x7, and two in G (at 7x7 and 28x28);
+    - the TUNED_ADAM optimizer above;
+    - samples from a moving average of G's weights (ema_decay=0.99).
     """
-    return _dcgan_trainer("dcgan", 32, 16, 64, AdamSettings(lr_g=2e-3, lr_d=5e-4, betas=(0.0, 0.99)), seed, device, source)
+    return _dcgan_trainer("dcgan", 32, 16, 64, TUNED_ADAM, seed, device, source, refine=True, ema_decay=0.99)
 
 
 def dcgan_fast(seed=0, device=None, source="subset"):
     """The dcgan recipe at width 8 and batch 32: rough digits within 20 s, for demos and tests."""
-    return _dcgan_trainer("dcgan-fast", 32, 8, 32, AdamSettings(lr_g=2e-3, lr_d=5e-4, betas=(0.0, 0.99)), seed, device, source)
+    return _dcgan_trainer("dcgan-fast", 32, 8, 32, TUNED_ADAM, seed, device, source, refine=True, ema_decay=0.99)
 
 
 def dcgan_baseline(seed=0, device=None, source="subset"):

@@ -26,6 +26,7 @@ DistributedDataParallel under `torchrun`.
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import math
 import os
@@ -112,7 +113,8 @@ class GANTrainer:
 
     Attributes you may read: `generator`, `discriminator`, `optimizer_g`, `optimizer_d`, `loss`,
     `device`, `history` (one dict per step), `steps_done`, `fixed_noise`, `config` (plain facts
-    stored with checkpoints), `interrupted` (True when the last `fit` was stopped by Ctrl-C).
+    stored with checkpoints), `interrupted` (True when the last `fit` was stopped by Ctrl-C),
+    `generator_ema` (the moving average of G's weights when `ema_decay` is given, else None).
     """
 
     def __init__(
@@ -128,6 +130,7 @@ class GANTrainer:
         seed=0,
         mixed_precision="auto",
         fixed_noise_size=64,
+        ema_decay=None,
     ):
         _check_module(generator, "generator")
         _check_module(discriminator, "discriminator")
@@ -184,6 +187,13 @@ class GANTrainer:
         cpu_rng = torch.Generator().manual_seed(seed)
         self.fixed_noise = noise(fixed_noise_size, "cpu", cpu_rng).to(self.device)  # (64, z_dim)
 
+        # Optional: a moving average of G's weights (EMA), which `sample` uses. The average of the
+        # last ~1/(1 - ema_decay) steps smooths out the step-to-step jitter of adversarial training.
+        self.ema_decay = _check_ema_decay(ema_decay)
+        self.generator_ema = None
+        if self.ema_decay is not None:
+            self.generator_ema = copy.deepcopy(self.generator).requires_grad_(False)
+
         self.real_batches = _EndlessBatches(data, self.device)
         self.history = []
         self.steps_done = 0
@@ -197,6 +207,7 @@ class GANTrainer:
             "sequence": asdict(sequence),
             "seed": seed,
             "z_dim": getattr(noise, "z_dim", None),
+            "ema_decay": self.ema_decay,
         }
 
     # ---- one step --------------------------------------------------------------------------
@@ -260,12 +271,26 @@ class GANTrainer:
             d_numbers = self.discriminator_step()
         for _ in range(self.sequence.g_steps):
             g_numbers = self.generator_step()
+        if self.generator_ema is not None:
+            self._update_generator_average()
 
         self.steps_done += 1
         self.train_seconds += time.perf_counter() - started
         record = {"step": self.steps_done, **d_numbers, **g_numbers, "time": self.train_seconds}
         self.history.append(record)
         return record
+
+    @torch.no_grad()
+    def _update_generator_average(self):
+        """generator_ema <- decay * generator_ema + (1 - decay) * generator; buffers are copied.
+
+        The decay ramps up over the first steps, so the average forgets the random start quickly.
+        """
+        decay = min(self.ema_decay, (1 + self.steps_done) / (10 + self.steps_done))
+        for averaged, current in zip(self.generator_ema.parameters(), self.generator.parameters()):
+            averaged.lerp_(current, 1.0 - decay)
+        for averaged, current in zip(self.generator_ema.buffers(), self.generator.buffers()):
+            averaged.copy_(current)  # BatchNorm's running statistics
 
     # ---- many steps ------------------------------------------------------------------------
 
@@ -329,11 +354,12 @@ class GANTrainer:
     # ---- sampling --------------------------------------------------------------------------
 
     @torch.no_grad()
-    def sample(self, n=64, seed=None, batch_size=500):
+    def sample(self, n=64, seed=None, batch_size=500, averaged=True):
         """Generate `n` samples as a float32 CPU tensor, G in eval mode, training RNG untouched.
 
         With `seed=None` the first samples come from `fixed_noise` (the same z every call, so
         you can watch them improve); beyond it, and with a seed, z comes from that seed.
+        averaged: use the moving average of G's weights when the trainer keeps one (ema_decay).
         """
         if not isinstance(n, int) or isinstance(n, bool) or n < 1:
             raise ValueError(f"n must be a whole number >= 1, got {n!r}.")
@@ -343,12 +369,13 @@ class GANTrainer:
             cpu_rng = torch.Generator().manual_seed(self.seed if seed is None else seed)
             z = self.noise(n, "cpu", cpu_rng).to(self.device)               # (n, z_dim)
 
-        was_training = self.generator.training
-        self.generator.eval()
+        model = self.generator_ema if averaged and self.generator_ema is not None else self.generator
+        was_training = model.training
+        model.eval()
         try:
-            chunks = [self.generator(z_part).float().cpu() for z_part in z.split(batch_size)]
+            chunks = [model(z_part).float().cpu() for z_part in z.split(batch_size)]
         finally:
-            self.generator.train(was_training)
+            model.train(was_training)
         return torch.cat(chunks)                                             # (n, C, H, W)
 
     # ---- checkpoints -----------------------------------------------------------------------
@@ -362,6 +389,7 @@ class GANTrainer:
             "train_seconds": self.train_seconds,
             "generator": self.generator.state_dict(),
             "discriminator": self.discriminator.state_dict(),
+            "generator_ema": None if self.generator_ema is None else self.generator_ema.state_dict(),
             "optimizer_g": self.optimizer_g.state_dict(),
             "optimizer_d": self.optimizer_d.state_dict(),
             "scaler_g": self.scaler_g.state_dict(),
@@ -402,6 +430,9 @@ class GANTrainer:
             self.optimizer_d.load_state_dict(state["optimizer_d"])
             self.scaler_g.load_state_dict(state["scaler_g"])
             self.scaler_d.load_state_dict(state["scaler_d"])
+            if self.generator_ema is not None:
+                # A checkpoint saved without an average starts one from the loaded generator.
+                self.generator_ema.load_state_dict(state.get("generator_ema") or state["generator"])
         except (RuntimeError, ValueError, KeyError) as error:
             raise CheckpointError(f"{path} does not fit this trainer: {_first_line(error)}") from None
 
@@ -779,6 +810,14 @@ def _resolve_loss(loss):
         "loss must be a name such as 'nonsaturating' or an object with .discriminator(real_logits, "
         "fake_logits) and .generator(fake_logits), like losses.GANLoss."
     )
+
+
+def _check_ema_decay(ema_decay):
+    if ema_decay is None:
+        return None
+    if isinstance(ema_decay, bool) or not isinstance(ema_decay, (int, float)) or not 0.0 < ema_decay < 1.0:
+        raise ValueError(f"ema_decay must be None (no average) or a number between 0 and 1, e.g. 0.99; got {ema_decay!r}.")
+    return float(ema_decay)
 
 
 def _check_budget(steps, seconds):
