@@ -5,7 +5,7 @@
     trainer.fit(seconds=60)
 
 - "toy":            MLPs learning 8 Gaussians on a ring (2-D points; lesson 1).
-- "dcgan":          DCGAN on MNIST, tuned for time to quality on a laptop CPU (see bench/).
+- "dcgan":          DCGAN on MNIST, tuned for time to quality on a laptop CPU (see bench/README.md).
 - "dcgan-fast":     the same at width 8 and batch 32: rough digits within 20 s (demos, tests).
 - "dcgan-baseline": the DCGAN architecture with the PyTorch DCGAN example's settings
                     (z 100, width 64, batch 64, Adam lr 2e-4, betas (0.5, 0.999)), for comparison.
