@@ -222,6 +222,13 @@ def test_metrics_leave_random_state_and_input_alone(test_digits):
     assert torch.equal(images, original)
 
 
+def test_the_first_load_of_the_classifier_leaves_the_random_state_alone():
+    metrics._load_classifier_cached.cache_clear()  # the next call builds the model afresh
+    torch_state = torch.get_rng_state()
+    metrics.load_classifier(device="cpu")
+    assert torch.equal(torch.get_rng_state(), torch_state), "building the classifier drew from torch's RNG"
+
+
 def test_two_thousand_images_are_fast(noise):
     images = torch.cat([noise, noise])  # (2000, 1, 28, 28)
     metrics.evaluate_images(images[:10])  # warm the caches

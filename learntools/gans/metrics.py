@@ -127,8 +127,10 @@ def _load_classifier_cached(device: str, path: str) -> DigitClassifier:
             f"it is probably corrupt or truncated: rebuild it with `{RETRAIN_COMMAND}`."
         ) from None
 
-    # 3. Its tensors must fit this model.
-    model = DigitClassifier()
+    # 3. Its tensors must fit this model. Building it draws random initial weights: do that on a
+    #    forked random state, so measuring images never moves the caller's torch random stream.
+    with torch.random.fork_rng(devices=[]):
+        model = DigitClassifier()
     try:
         model.load_state_dict(state_dict)
     except Exception:
