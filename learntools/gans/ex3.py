@@ -20,13 +20,15 @@ from learntools.core import (
 )
 from learntools.gans.model_checks import (
     BuildProblem,
+    block_convolution,
     build,
+    check_norm_channels,
+    check_parameter_count,
     close,
     current_timeout,
-    first_foreign,
     leaky_slope,
     leaves,
-    parameter_count,
+    reject_foreign,
     span,
     tensor_output,
     trace,
@@ -189,29 +191,18 @@ shapes_question = MultipartProblem(a=sizes_part, b=padding_part, c=layers_part)
 
 def _check_block_layers(block, call, in_channels, out_channels):
     """The layers a generator block holds: exactly one ConvTranspose2d, one BatchNorm2d, a ReLU."""
-    foreign = first_foreign(block, FOREIGN_IN_GENERATOR)
-    if foreign:
-        raise Incorrect(f"`{call}` contains a {foreign[0]}: {foreign[1]}")
+    reject_foreign(block, call, FOREIGN_IN_GENERATOR)
     layers = leaves(block)
-    convs = [m for m in layers if isinstance(m, nn.ConvTranspose2d)]
+    conv = block_convolution(layers, call, nn.ConvTranspose2d, in_channels, out_channels,
+                             "a generator block starts with "
+                             "nn.ConvTranspose2d(in_channels, out_channels, kernel_size, stride, padding).")
     norms = [m for m in layers if isinstance(m, nn.BatchNorm2d)]
-    if not convs:
-        raise Incorrect(f"`{call}` has no ConvTranspose2d: a generator block starts with "
-                        "nn.ConvTranspose2d(in_channels, out_channels, kernel_size, stride, padding).")
-    if len(convs) > 1:
-        raise Incorrect(f"`{call}` has {len(convs)} ConvTranspose2d layers; a block has one.")
-    conv = convs[0]
-    if conv.in_channels != in_channels or conv.out_channels != out_channels:
-        raise Incorrect(f"in `{call}` the ConvTranspose2d maps {conv.in_channels} channels to {conv.out_channels}; "
-                        f"it should map in_channels = {in_channels} to out_channels = {out_channels}.")
     if not norms:
         raise Incorrect(f"`{call}` has no BatchNorm2d: DCGAN normalises the output of each transposed convolution "
                         "(except the generator's last) with nn.BatchNorm2d(out_channels).")
     if len(norms) > 1:
         raise Incorrect(f"`{call}` has {len(norms)} BatchNorm2d layers; a block has one, after the convolution.")
-    if norms[0].num_features != out_channels:
-        raise Incorrect(f"in `{call}` the BatchNorm2d has {norms[0].num_features} channels, but the convolution "
-                        f"gives {out_channels}: use nn.BatchNorm2d(out_channels).")
+    check_norm_channels(norms, call, out_channels)
     return conv
 
 
@@ -299,9 +290,7 @@ block_question = BuildProblem(
 
 
 def _generator_structure(model, call):
-    foreign = first_foreign(model, FOREIGN_IN_GENERATOR)
-    if foreign:
-        raise Incorrect(f"`{call}` contains a {foreign[0]}: {foreign[1]}")
+    reject_foreign(model, call, FOREIGN_IN_GENERATOR)
     layers = leaves(model)
     convs = [m for m in layers if isinstance(m, nn.ConvTranspose2d)]
     if len(convs) != 3:
@@ -415,13 +404,6 @@ def _check_generator_run(run, call, z_dim, width, batch):
                     "nn.Tanh() (or torch.tanh).")
 
 
-def _check_parameters(model, call, expected):
-    count = parameter_count(model)
-    if not 0.99 * expected <= count <= 1.01 * expected:
-        raise Incorrect(f"`{call}` has {count:,} trainable parameters; this design has about {expected:,}: "
-                        "check the kernel sizes and channel numbers.")
-
-
 def _check_generator(answer):
     generator = torch.Generator().manual_seed(0)
 
@@ -430,7 +412,7 @@ def _check_generator(answer):
     _generator_structure(model, call)
     run = _run_generator(model, torch.randn(4, Z_DIM, generator=generator), call)
     _check_generator_run(run, call, Z_DIM, 64, 4)
-    _check_parameters(model, call, GENERATOR_PARAMETERS)
+    check_parameter_count(model, call, GENERATOR_PARAMETERS)
     if isinstance(answer, nn.Module):
         return "your generator maps noise (N, 100) to images (N, 1, 28, 28) in [-1, 1]."
 
@@ -442,7 +424,7 @@ def _check_generator(answer):
     if run.error is not None:
         raise Incorrect(f"{run.error} Use the arguments z_dim and width instead of fixed numbers.")
     _check_generator_run(run, call, 16, 8, 2)
-    _check_parameters(model, call, SMALL_GENERATOR_PARAMETERS)
+    check_parameter_count(model, call, SMALL_GENERATOR_PARAMETERS)
     return "your generator maps noise (N, z_dim) to images (N, 1, 28, 28) in [-1, 1], for any z_dim and width."
 
 

@@ -19,12 +19,14 @@ from learntools.core import (
 )
 from learntools.gans.model_checks import (
     BuildProblem,
+    block_convolution,
     build,
+    check_norm_channels,
+    check_parameter_count,
     close,
-    first_foreign,
     leaky_slope,
     leaves,
-    parameter_count,
+    reject_foreign,
     span,
     tensor_output,
     trace,
@@ -89,21 +91,12 @@ def _activation_problem(before, after, where):
 
 
 def _check_block_layers(block, call, in_channels, out_channels, batch_norm):
-    foreign = first_foreign(block, FOREIGN_IN_DISCRIMINATOR)
-    if foreign:
-        raise Incorrect(f"`{call}` contains a {foreign[0]}: {foreign[1]}")
+    reject_foreign(block, call, FOREIGN_IN_DISCRIMINATOR)
     layers = leaves(block)
-    convs = [m for m in layers if isinstance(m, nn.Conv2d)]
+    conv = block_convolution(layers, call, nn.Conv2d, in_channels, out_channels,
+                             "a discriminator block starts with "
+                             "nn.Conv2d(in_channels, out_channels, kernel_size=4, stride=2, padding=1).")
     norms = [m for m in layers if isinstance(m, nn.BatchNorm2d)]
-    if not convs:
-        raise Incorrect(f"`{call}` has no Conv2d: a discriminator block starts with "
-                        "nn.Conv2d(in_channels, out_channels, kernel_size=4, stride=2, padding=1).")
-    if len(convs) > 1:
-        raise Incorrect(f"`{call}` has {len(convs)} Conv2d layers; a block has one.")
-    conv = convs[0]
-    if conv.in_channels != in_channels or conv.out_channels != out_channels:
-        raise Incorrect(f"in `{call}` the Conv2d maps {conv.in_channels} channels to {conv.out_channels}; it should "
-                        f"map in_channels = {in_channels} to out_channels = {out_channels}.")
     if batch_norm and not norms:
         raise Incorrect(f"`{call}` has no BatchNorm2d: with batch_norm=True the block is Conv2d → "
                         "BatchNorm2d(out_channels) → LeakyReLU(0.2).")
@@ -112,9 +105,7 @@ def _check_block_layers(block, call, in_channels, out_channels, batch_norm):
                         "input layer unnormalised, so add BatchNorm2d only when batch_norm is True.")
     if len(norms) > 1:
         raise Incorrect(f"`{call}` has {len(norms)} BatchNorm2d layers; a block has at most one.")
-    if norms and norms[0].num_features != out_channels:
-        raise Incorrect(f"in `{call}` the BatchNorm2d has {norms[0].num_features} channels, but the convolution "
-                        f"gives {out_channels}: use nn.BatchNorm2d(out_channels).")
+    check_norm_channels(norms, call, out_channels)
     return conv
 
 
@@ -189,9 +180,7 @@ block_question = BuildProblem(
 
 
 def _structure(model, call):
-    foreign = first_foreign(model, FOREIGN_IN_DISCRIMINATOR)
-    if foreign:
-        raise Incorrect(f"`{call}` contains a {foreign[0]}: {foreign[1]}")
+    reject_foreign(model, call, FOREIGN_IN_DISCRIMINATOR)
     layers = leaves(model)
     convs = [m for m in layers if isinstance(m, nn.Conv2d)]
     if len(convs) < 2:
@@ -301,13 +290,6 @@ def _run_discriminator(model, x, call, note=""):
     return run
 
 
-def _check_parameters(model, call, expected):
-    count = parameter_count(model)
-    if not 0.99 * expected <= count <= 1.01 * expected:
-        raise Incorrect(f"`{call}` has {count:,} trainable parameters; this design has about {expected:,}: "
-                        "check the kernel sizes and channel numbers.")
-
-
 def _check_discriminator(answer):
     generator = torch.Generator().manual_seed(0)
     call = "Discriminator()"
@@ -316,7 +298,7 @@ def _check_discriminator(answer):
     images = torch.rand(4, 1, 28, 28, generator=generator) * 2 - 1  # (4, 1, 28, 28) in [-1, 1]
     run = _run_discriminator(model, images, call)
     _check_discriminator_run(run, call, 64, 4)
-    _check_parameters(model, call, DISCRIMINATOR_PARAMETERS)
+    check_parameter_count(model, call, DISCRIMINATOR_PARAMETERS)
     if isinstance(answer, nn.Module):
         return "your discriminator gives one raw logit per image."
 
@@ -325,7 +307,7 @@ def _check_discriminator(answer):
     _structure(model, call)
     run = _run_discriminator(model, images[:2], call, note=" Use the argument width instead of fixed numbers.")
     _check_discriminator_run(run, call, 8, 2)
-    _check_parameters(model, call, SMALL_DISCRIMINATOR_PARAMETERS)
+    check_parameter_count(model, call, SMALL_DISCRIMINATOR_PARAMETERS)
     return "your discriminator turns images (N, 1, 28, 28) into one raw logit each, for any width."
 
 

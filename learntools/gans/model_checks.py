@@ -41,6 +41,10 @@ __all__ = [
     "current_timeout",
     "leaves",
     "first_foreign",
+    "reject_foreign",
+    "block_convolution",
+    "check_norm_channels",
+    "check_parameter_count",
     "tensor_output",
 ]
 
@@ -294,6 +298,44 @@ def first_foreign(model, table):
             if isinstance(layer, kind):
                 return type(layer).__name__, message
     return None
+
+
+def reject_foreign(model, call, table):
+    """Incorrect naming the first leaf layer of ``model`` that matches a (types, message) row of ``table``."""
+    foreign = first_foreign(model, table)
+    if foreign:
+        raise Incorrect(f"`{call}` contains a {foreign[0]}: {foreign[1]}")
+
+
+def block_convolution(layers, call, kind, in_channels, out_channels, missing):
+    """The one layer of type ``kind`` (Conv2d, ConvTranspose2d) among a block's ``layers``, mapping
+    ``in_channels`` to ``out_channels``; else Incorrect. ``missing`` ends the sentence when there is none."""
+    name = kind.__name__
+    convs = [m for m in layers if isinstance(m, kind)]
+    if not convs:
+        raise Incorrect(f"`{call}` has no {name}: {missing}")
+    if len(convs) > 1:
+        raise Incorrect(f"`{call}` has {len(convs)} {name} layers; a block has one.")
+    conv = convs[0]
+    if conv.in_channels != in_channels or conv.out_channels != out_channels:
+        raise Incorrect(f"in `{call}` the {name} maps {conv.in_channels} channels to {conv.out_channels}; "
+                        f"it should map in_channels = {in_channels} to out_channels = {out_channels}.")
+    return conv
+
+
+def check_norm_channels(norms, call, out_channels):
+    """Incorrect when a block's BatchNorm2d (the first of ``norms``, if any) does not fit the convolution's output."""
+    if norms and norms[0].num_features != out_channels:
+        raise Incorrect(f"in `{call}` the BatchNorm2d has {norms[0].num_features} channels, but the convolution "
+                        f"gives {out_channels}: use nn.BatchNorm2d(out_channels).")
+
+
+def check_parameter_count(model, call, expected):
+    """Incorrect when ``model`` does not have about ``expected`` trainable parameters (within 1%)."""
+    count = parameter_count(model)
+    if not 0.99 * expected <= count <= 1.01 * expected:
+        raise Incorrect(f"`{call}` has {count:,} trainable parameters; this design has about {expected:,}: "
+                        "check the kernel sizes and channel numbers.")
 
 
 def tensor_output(run, what):
