@@ -6,10 +6,8 @@ plain SGD optimizers, so that every update can be recomputed exactly and compare
 own models, optimizers and random state are never touched.
 """
 
-import contextlib
 import copy
 import functools
-import inspect
 import math
 import time
 
@@ -38,45 +36,13 @@ from learntools.core import (
 )
 from learntools.core.placeholder import contains_placeholder
 from learntools.gans import losses as reference
+from learntools.gans._learner_functions import code_names, require_callable, unwritten
+from learntools.gans.model_checks import single_thread
 
 LN2 = math.log(2.0)
 
 
 # ================================================================================ finding blanks
-
-
-def _code_names(code):
-    """Every global name a code object (and the code nested in it) refers to."""
-    names, pending = set(), [code]
-    while pending:
-        current = pending.pop()
-        names.update(current.co_names)
-        pending.extend(c for c in current.co_consts if hasattr(c, "co_names"))
-    return names
-
-
-def unwritten(func, _seen=None):
-    """The name of ``func``, or of a notebook function it calls, that is not written yet, or None.
-
-    Not written: the code still refers to the blank ``____``, or raises NotImplementedError (nbgrader's
-    stub). Functions called by name from the same notebook are followed, so ``train_step`` calling an
-    unfinished ``discriminator_step`` counts as unfinished.
-    """
-    seen = set() if _seen is None else _seen
-    if not inspect.isfunction(func) or id(func) in seen:
-        return None
-    seen.add(id(func))
-    names = _code_names(func.__code__)
-    if "____" in names or "NotImplementedError" in names:
-        return func.__name__
-    namespace = func.__globals__
-    for name in sorted(names):
-        value = namespace.get(name)
-        if inspect.isfunction(value) and value.__globals__ is namespace:
-            found = unwritten(value, seen)
-            if found:
-                return found
-    return None
 
 
 def ready(*functions):
@@ -95,13 +61,10 @@ def ready(*functions):
 
 def _require_written(answer, var):
     """NotAttempted when the learner's function (or one it calls) is not written yet."""
-    if is_placeholder(answer):
-        raise NotAttempted(f"replace `____` with your function `{var}`.")
-    if not callable(answer):
-        raise Incorrect(f"`{var}` should be a function, but it is {describe(answer)}.")
+    require_callable(answer, var)
     missing = unwritten(answer)
     if missing == var or missing == getattr(answer, "__name__", None):
-        if "____" in _code_names(answer.__code__):
+        if "____" in code_names(answer.__code__):
             raise NotAttempted(f"your function `{var}` still has a `____` blank: fill it in.")
         raise NotAttempted(f"your function `{var}` still raises NotImplementedError: write its code there.")
     if missing:
@@ -172,23 +135,12 @@ def _shown_to(calls, batch):
     return False
 
 
-@contextlib.contextmanager
-def _one_thread():
-    """Tiny networks run fastest, and most predictably on a busy machine, on one thread."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
-
-
 class LossProblem(FunctionProblem):
     """A loss function checked on fixed logits, on one thread (tiny tensors on a busy machine otherwise
     wait milliseconds per operation for a second thread)."""
 
     def check_answer(self, answer):
-        with _one_thread():
+        with single_thread():
             return super().check_answer(answer)
 
 
@@ -629,40 +581,36 @@ def _g_loss_message(value, want, fake_logits, what):
                     "return the loss computed with `generator_loss(D(G(z)))`.")
 
 
-def _check_d_update(D, D_before, expected_loss, what):
-    """D moved by exactly one SGD step on the expected loss (from cleared gradients)."""
-    if _unchanged(D, _parameters(D_before)):
-        if not _has_gradients(D):
-            raise Incorrect(f"D's weights did not change and D has no gradients after {what}: call "
-                            "d_loss.backward(), then opt_d.step() (and opt_d.zero_grad() before backward()).")
-        raise Incorrect(f"D's weights did not change in {what}: after d_loss.backward(), call opt_d.step().")
-    wanted = _sgd_target(D_before, expected_loss, LEARNING_RATE)
-    if _matches(D, wanted):
+def _check_update(name, net, net_before, expected_loss, what, no_gradients):
+    """``net`` (the network called ``name``, "D" or "G") moved by exactly one SGD step on the expected loss,
+    from cleared gradients. ``no_gradients`` is the advice when it neither moved nor got gradients."""
+    loss, optimizer = f"{name.lower()}_loss", f"opt_{name.lower()}"
+    if _unchanged(net, _parameters(net_before)):
+        if not _has_gradients(net):
+            raise Incorrect(f"{name}'s weights did not change and {name} has no gradients after {what}: {no_gradients}")
+        raise Incorrect(f"{name}'s weights did not change in {what}: after {loss}.backward(), call {optimizer}.step().")
+    wanted = _sgd_target(net_before, expected_loss, LEARNING_RATE)
+    if _matches(net, wanted):
         return
     stale = [w - LEARNING_RATE * STALE_GRADIENT for w in wanted]
-    if _matches(D, stale):
-        raise Incorrect(f"D's update in {what} includes gradients left over from an earlier step: call "
-                        "opt_d.zero_grad() before d_loss.backward().")
-    raise Incorrect(f"D's weights changed in {what}, but not as one optimizer step on the D loss changes them: "
-                    "call backward() on the loss you return, then opt_d.step() once.")
+    if _matches(net, stale):
+        raise Incorrect(f"{name}'s update in {what} includes gradients left over from an earlier step: call "
+                        f"{optimizer}.zero_grad() before {loss}.backward().")
+    raise Incorrect(f"{name}'s weights changed in {what}, but not as one optimizer step on the {name} loss changes "
+                    f"them: call backward() on the loss you return, then {optimizer}.step() once.")
+
+
+def _check_d_update(D, D_before, expected_loss, what):
+    """D moved by exactly one SGD step on the expected loss (from cleared gradients)."""
+    _check_update("D", D, D_before, expected_loss, what,
+                  "call d_loss.backward(), then opt_d.step() (and opt_d.zero_grad() before backward()).")
 
 
 def _check_g_update(G, G_before, expected_loss, what):
-    if _unchanged(G, _parameters(G_before)):
-        if not _has_gradients(G):
-            raise Incorrect(f"G's weights did not change and G has no gradients after {what}: the G loss must "
-                            "flow back through D into G. Don't detach the fakes in the G step (only in the D "
-                            "step), call g_loss.backward(), then opt_g.step().")
-        raise Incorrect(f"G's weights did not change in {what}: after g_loss.backward(), call opt_g.step().")
-    wanted = _sgd_target(G_before, expected_loss, LEARNING_RATE)
-    if _matches(G, wanted):
-        return
-    stale = [w - LEARNING_RATE * STALE_GRADIENT for w in wanted]
-    if _matches(G, stale):
-        raise Incorrect(f"G's update in {what} includes gradients left over from an earlier step: call "
-                        "opt_g.zero_grad() before g_loss.backward().")
-    raise Incorrect(f"G's weights changed in {what}, but not as one optimizer step on the G loss changes them: "
-                    "call backward() on the loss you return, then opt_g.step() once.")
+    """G moved by exactly one SGD step on the expected loss (from cleared gradients)."""
+    _check_update("G", G, G_before, expected_loss, what,
+                  "the G loss must flow back through D into G. Don't detach the fakes in the G step (only in the "
+                  "D step), call g_loss.backward(), then opt_g.step().")
 
 
 # ================================================================================ q5: the D step
@@ -681,7 +629,7 @@ class StepProblem(Problem):
     def check_answer(self, answer):
         _require_written(answer, self.var)
         _warm_up_optimizers()
-        with _one_thread():
+        with single_thread():
             return self.run(answer, self)
 
 
