@@ -1,8 +1,6 @@
 """Lesson 06 checks: a conditional GAN (one-hot labels into G and D, the two losses, per-class accuracy)."""
 
-import contextlib
 import copy
-import inspect
 import math
 
 import numpy as np
@@ -23,7 +21,9 @@ from learntools.core import (
     values_match,
 )
 from learntools.gans import conditional as reference
+from learntools.gans._learner_functions import require_callable, unwritten
 from learntools.gans.losses import minimax_g, nonsaturating_d, nonsaturating_g
+from learntools.gans.model_checks import single_thread
 
 NUM_CLASSES = 10
 Z_DIM = 8  # the stub generator's noise size in the checks
@@ -32,42 +32,10 @@ Z_DIM = 8  # the stub generator's noise size in the checks
 # ================================================================================ helpers
 
 
-def _code_names(code):
-    """Every global name a code object (and the code nested in it) refers to."""
-    names, pending = set(), [code]
-    while pending:
-        current = pending.pop()
-        names.update(current.co_names)
-        pending.extend(c for c in current.co_consts if hasattr(c, "co_names"))
-    return names
-
-
-def _unwritten(func, seen=None):
-    """The name of `func`, or of a notebook function it calls, that still has a `____` blank (or raises
-    nbgrader's NotImplementedError); None when everything is written."""
-    seen = set() if seen is None else seen
-    if not inspect.isfunction(func) or id(func) in seen:
-        return None
-    seen.add(id(func))
-    names = _code_names(func.__code__)
-    if "____" in names or "NotImplementedError" in names:
-        return func.__name__
-    for name in sorted(names):
-        value = func.__globals__.get(name)
-        if inspect.isfunction(value) and value.__globals__ is func.__globals__:
-            found = _unwritten(value, seen)
-            if found:
-                return found
-    return None
-
-
 def _require_function(answer, var):
     """NotAttempted for a blank (or a function still holding one); Incorrect for a non-function."""
-    if is_placeholder(answer):
-        raise NotAttempted(f"replace `____` with your function `{var}`.")
-    if not callable(answer):
-        raise Incorrect(f"`{var}` should be a function, but it is {describe(answer)}.")
-    missing = _unwritten(answer)
+    require_callable(answer, var)
+    missing = unwritten(answer)
     if missing and missing in (var, getattr(answer, "__name__", None)):
         raise NotAttempted(f"your function `{var}` still has a `____` blank: fill it in.")
     if missing:
@@ -90,17 +58,6 @@ def _tensor_result(got, var, call):
     if not torch.isfinite(got).all():
         raise Incorrect(f"`{call}` returned a tensor containing NaN or inf.")
     return got
-
-
-@contextlib.contextmanager
-def _one_thread():
-    """Tiny networks run fastest, and most predictably on a busy machine, on one thread."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 def _labels(*values):
@@ -365,26 +322,50 @@ def _close(a, b):
     return abs(a - b) <= 1e-5 + 1e-4 * abs(b)
 
 
+def _call_loss(answer, var, call, G, D, *inputs):
+    """Call the learner's loss on copies of the test bench, as `var(D, G, *inputs)`.
+
+    Returns (the loss returned, its value, the copy of G, the copy of D); Incorrect when the function
+    changed one of its input tensors in place.
+    """
+    G_copy, D_copy = copy.deepcopy(G), copy.deepcopy(D)
+    copies = [tensor.clone() for tensor in inputs]
+    got = call_learner(answer, D_copy, G_copy, *copies, what=f"your function `{var}`", timeout=10.0)
+    value = _loss_value(got, var, call)
+    if not all(torch.equal(kept, given) for kept, given in zip(copies, inputs)):
+        raise Incorrect(f"`{call}` changed its inputs in place; compute new tensors instead.")
+    return got, value, G_copy, D_copy
+
+
+def _backpropagate(got):
+    """Run backward() on the learner's loss (when it has a graph), so that the gradients can be read."""
+    if got.requires_grad:
+        call_learner(got.backward, what="backpropagating your loss", timeout=10.0)
+
+
+def _wrong_loss(value, expected, candidates, call, formula):
+    """Incorrect with the message of the first candidate loss that ``value`` matches, else with the formula."""
+    for candidate, message in candidates:
+        if _close(value, candidate):
+            raise Incorrect(message)
+    raise Incorrect(f"`{call}` returned {value:.4g} on the check's test networks, but {expected:.4g} was "
+                    f"expected: {formula}.")
+
+
 def _check_d_loss(answer):
     _require_function(answer, "conditional_d_loss")
-    with _one_thread():
+    with single_thread():
         G, D, real, labels, z = _stubs()
         real_logits = D(real, labels).detach()
         fake = G(z, labels).detach()
         fake_logits = D(fake, labels).detach()
         expected = float(nonsaturating_d(real_logits, fake_logits))
 
-        G_copy, D_copy = copy.deepcopy(G), copy.deepcopy(D)
-        args = (D_copy, G_copy, real.clone(), labels.clone(), z.clone())
         call = "conditional_d_loss(D, G, real, labels, z)"
-        got = call_learner(answer, *args, what="your function `conditional_d_loss`", timeout=10.0)
-        value = _loss_value(got, "conditional_d_loss", call)
-        if not torch.equal(args[2], real) or not torch.equal(args[3], labels) or not torch.equal(args[4], z):
-            raise Incorrect(f"`{call}` changed its inputs in place; compute new tensors instead.")
+        got, value, G_copy, D_copy = _call_loss(answer, "conditional_d_loss", call, G, D, real, labels, z)
 
         if _close(value, expected):
-            if got.requires_grad:
-                call_learner(got.backward, what="backpropagating your loss", timeout=10.0)
+            _backpropagate(got)
             if _grad_of(G_copy):
                 raise Incorrect("the value is right, but backpropagating it fills the generator's gradients: "
                                 "detach the fake batch (G(z, labels).detach()) so the D step leaves G alone.")
@@ -411,11 +392,8 @@ def _check_d_loss(answer):
              "that is the generator's loss, -log D(G(z, y), y). The discriminator's loss scores real images as "
              "real and fakes as fake."),
         ]
-        for candidate, message in candidates:
-            if _close(value, candidate):
-                raise Incorrect(message)
-        raise Incorrect(f"`{call}` returned {value:.4g} on the check's test networks, but {expected:.4g} was "
-                        "expected: nonsaturating_d(D(real, labels), D(G(z, labels).detach(), labels)).")
+        _wrong_loss(value, expected, candidates, call,
+                    "nonsaturating_d(D(real, labels), D(G(z, labels).detach(), labels))")
 
 
 d_loss_question = ValueProblem(
@@ -436,22 +414,16 @@ d_loss_question = ValueProblem(
 
 def _check_g_loss(answer):
     _require_function(answer, "conditional_g_loss")
-    with _one_thread():
+    with single_thread():
         G, D, _, labels, z = _stubs()
         fake_logits = D(G(z, labels), labels).detach()
         expected = float(nonsaturating_g(fake_logits))
 
-        G_copy, D_copy = copy.deepcopy(G), copy.deepcopy(D)
-        args = (D_copy, G_copy, labels.clone(), z.clone())
         call = "conditional_g_loss(D, G, labels, z)"
-        got = call_learner(answer, *args, what="your function `conditional_g_loss`", timeout=10.0)
-        value = _loss_value(got, "conditional_g_loss", call)
-        if not torch.equal(args[2], labels) or not torch.equal(args[3], z):
-            raise Incorrect(f"`{call}` changed its inputs in place; compute new tensors instead.")
+        got, value, G_copy, _ = _call_loss(answer, "conditional_g_loss", call, G, D, labels, z)
 
         if _close(value, expected):
-            if got.requires_grad:
-                call_learner(got.backward, what="backpropagating your loss", timeout=10.0)
+            _backpropagate(got)
             if not _grad_of(G_copy):
                 raise Incorrect("the value is right, but no gradient reaches the generator: don't detach the "
                                 "fakes in the G step (G learns through D's verdict on them).")
@@ -472,11 +444,7 @@ def _check_g_loss(answer):
             (float(nonsaturating_d(fake_logits, fake_logits)),
              "that mixes in the discriminator's loss: the generator's loss is only -log D(G(z, y), y)."),
         ]
-        for candidate, message in candidates:
-            if _close(value, candidate):
-                raise Incorrect(message)
-        raise Incorrect(f"`{call}` returned {value:.4g} on the check's test networks, but {expected:.4g} was "
-                        "expected: nonsaturating_g(D(G(z, labels), labels)).")
+        _wrong_loss(value, expected, candidates, call, "nonsaturating_g(D(G(z, labels), labels))")
 
 
 g_loss_question = ValueProblem(
