@@ -1,31 +1,31 @@
 """Every question of lesson 06: its solution passes, realistic wrong answers fail with a message naming
 what was observed, the blank says "not attempted", and hostile answers get a sentence."""
 
-import math
 import textwrap
 
-import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from gans_support import (  # noqa: F401  (one_thread: an autouse fixture)
+    HOSTILE,
+    assert_correct,
+    assert_discussion_revealed,
+    assert_hostile_answers_get_a_sentence,
+    assert_quick,
+    assert_stopped,
+    assert_wrong_answers_named,
+    evaluate,
+    hangs,
+    one_thread,
+    random_state_and_threads_kept,
+    returns_nan_grid,
+    run_solution,
+    starter_with_blank,
+)
 
-from learntools.core import CORRECT, INCORRECT, NOT_ATTEMPTED, ____
+from learntools.core import CORRECT, NOT_ATTEMPTED, ____
 from learntools.gans import ex6
 from learntools.gans.losses import minimax_g, nonsaturating_d, nonsaturating_g
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def evaluate(problem, answer):
-    outcome = problem.evaluate(answer)
-    assert "Traceback" not in outcome.message
-    return outcome
 
 
 # --------------------------------------------------------------------------- the notebook's solutions
@@ -35,7 +35,7 @@ def solved_namespace():
     """The names the solution notebook defines, built by running each declared solution in turn."""
     namespace = {"torch": torch, "F": F, "nonsaturating_d": nonsaturating_d, "nonsaturating_g": nonsaturating_g}
     for name in ("q1", "q2", "q3", "q4", "q5", "q6", "q7"):
-        exec(textwrap.dedent(getattr(ex6, name).solution_code), namespace)
+        run_solution(getattr(ex6, name), namespace)
     return namespace
 
 
@@ -211,8 +211,7 @@ def test_every_question_has_hints_and_a_solution():
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_declared_solution_passes(name):
-    outcome = evaluate(getattr(ex6, name), solution_answer(name))
-    assert outcome.status == CORRECT, outcome.message
+    assert_correct(getattr(ex6, name), solution_answer(name))
 
 
 def test_library_reference_answers_pass_too():
@@ -227,11 +226,7 @@ def test_library_reference_answers_pass_too():
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_realistic_wrong_answers_get_specific_messages(name):
-    assert len(WRONG[name]) >= 3
-    for answer, fragment in WRONG[name]:
-        outcome = evaluate(getattr(ex6, name), answer)
-        assert outcome.status == INCORRECT, (name, fragment, outcome)
-        assert fragment in outcome.message, (name, outcome.message)
+    assert_wrong_answers_named(getattr(ex6, name), WRONG[name])
 
 
 @pytest.mark.parametrize("name", CHECKED)
@@ -239,13 +234,9 @@ def test_placeholder_is_not_attempted(name):
     assert evaluate(getattr(ex6, name), ____).status == NOT_ATTEMPTED
 
 
-def _starter(*args, **kwargs):
-    return ____
-
-
 @pytest.mark.parametrize("name", ["q1", "q2", "q3", "q5", "q6", "q7"])
 def test_function_starter_is_not_attempted(name):
-    outcome = evaluate(getattr(ex6, name), _starter)
+    outcome = evaluate(getattr(ex6, name), starter_with_blank)
     assert outcome.status == NOT_ATTEMPTED and "____" in outcome.message
 
 
@@ -257,59 +248,26 @@ def test_a_function_calling_an_unwritten_one_hot_is_not_attempted():
     assert outcome.status == NOT_ATTEMPTED and "`one_hot`" in outcome.message
 
 
-def _raises(*args, **kwargs):
-    raise ValueError("something <b>odd</b>")
-
-
-def _hangs(*args, **kwargs):
-    while True:
-        pass
-
-
-def _returns_nan(*args, **kwargs):
-    return torch.full((3, 3), math.nan)
-
-
-HOSTILE = [None, "600", {"a": 1}, [1, [2, 3]], object(), math.nan, math.inf, torch.tensor([math.nan]), _raises,
-           _returns_nan, lambda *args: "a string", lambda *args: None]
-
-
 @pytest.mark.parametrize("name", CHECKED)
 def test_hostile_answers_get_a_sentence(name):
-    for answer in HOSTILE:
-        outcome = evaluate(getattr(ex6, name), answer)
-        assert outcome.status == INCORRECT, (name, answer, outcome)
-        assert outcome.message.endswith((".", "?")), outcome.message
-        assert len(outcome.message) < 400, outcome.message
+    assert_hostile_answers_get_a_sentence(
+        getattr(ex6, name), HOSTILE + [returns_nan_grid, lambda *args: "a string", lambda *args: None])
 
 
 def test_hanging_function_is_stopped(monkeypatch):
-    monkeypatch.setattr(ex6.q1, "timeout", 0.3)
-    outcome = evaluate(ex6.q1, _hangs)
-    assert outcome.status == INCORRECT and "did not finish within 0.3 s" in outcome.message
+    assert_stopped(ex6.q1, hangs, monkeypatch)
 
 
 def test_checks_leave_random_state_and_learner_networks_alone():
-    torch.manual_seed(123)
-    np.random.seed(7)
-    before_torch, before_numpy = torch.get_rng_state(), np.random.get_state()[1].copy()
-    for name in CHECKED:
-        assert getattr(ex6, name).evaluate(solution_answer(name)).status == CORRECT
-    assert torch.equal(torch.get_rng_state(), before_torch)
-    assert np.array_equal(np.random.get_state()[1], before_numpy)
+    with random_state_and_threads_kept():
+        for name in CHECKED:
+            assert getattr(ex6, name).evaluate(solution_answer(name)).status == CORRECT
 
 
 def test_checks_are_quick():
-    import time
-
     for name in CHECKED:
-        started = time.perf_counter()
-        getattr(ex6, name).evaluate(solution_answer(name))
-        assert time.perf_counter() - started < 2.0, name
+        assert_quick(getattr(ex6, name), solution_answer(name), 2.0, warm_up=False)
 
 
 def test_thought_question_reveals_discussion(capsys):
-    ex6.q8.check()
-    ex6.q8.solution()
-    out = capsys.readouterr().out
-    assert "nothing to check" in out and "label" in out
+    assert_discussion_revealed(ex6.q8, "label", capsys)

@@ -2,38 +2,34 @@
 what was observed, the blank says "not attempted", and hostile answers get a sentence."""
 
 import math
-import textwrap
 
-import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from gans_support import (  # noqa: F401  (one_thread: an autouse fixture)
+    HOSTILE,
+    assert_correct,
+    assert_discussion_revealed,
+    assert_hostile_answers_get_a_sentence,
+    assert_stopped,
+    assert_wrong_answers_named,
+    declared_answer,
+    evaluate,
+    hangs,
+    one_thread,
+    random_state_and_threads_kept,
+    returns_nan_grid,
+    starter_with_blank,
+)
 
-from learntools.core import CORRECT, INCORRECT, NOT_ATTEMPTED, ____
+from learntools.core import CORRECT, NOT_ATTEMPTED, ____
 from learntools.gans import ex7
 from learntools.gans import pix2pix as reference
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def evaluate(problem, answer):
-    outcome = problem.evaluate(answer)
-    assert "Traceback" not in outcome.message
-    return outcome
-
-
 def solution_answer(name):
     """Run the question's declared solution code, the way the solution notebook does."""
-    problem = getattr(ex7, name)
-    namespace = {"torch": torch, "F": F}
-    exec(textwrap.dedent(problem.solution_code), namespace)
-    return namespace[problem.var]
+    return declared_answer(getattr(ex7, name), {"torch": torch, "F": F})
 
 
 # --------------------------------------------------------------------------- wrong answers
@@ -199,8 +195,7 @@ def test_every_question_has_hints_and_a_solution():
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_declared_solution_passes(name):
-    outcome = evaluate(getattr(ex7, name), solution_answer(name))
-    assert outcome.status == CORRECT, outcome.message
+    assert_correct(getattr(ex7, name), solution_answer(name))
 
 
 def test_other_right_answers_pass():
@@ -215,11 +210,7 @@ def test_other_right_answers_pass():
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_realistic_wrong_answers_get_specific_messages(name):
-    assert len(WRONG[name]) >= 3
-    for answer, fragment in WRONG[name]:
-        outcome = evaluate(getattr(ex7, name), answer)
-        assert outcome.status == INCORRECT, (name, fragment, outcome)
-        assert fragment in outcome.message, (name, outcome.message)
+    assert_wrong_answers_named(getattr(ex7, name), WRONG[name])
 
 
 @pytest.mark.parametrize("name", CHECKED)
@@ -232,46 +223,20 @@ def test_half_filled_answers_are_not_attempted():
     assert evaluate(ex7.q3, (____, ____)).status == NOT_ATTEMPTED
 
 
-def _starter(*args, **kwargs):
-    return ____
-
-
 @pytest.mark.parametrize("name", ["q2", "q4", "q5", "q6"])
 def test_function_starter_is_not_attempted(name):
-    outcome = evaluate(getattr(ex7, name), _starter)
+    outcome = evaluate(getattr(ex7, name), starter_with_blank)
     assert outcome.status == NOT_ATTEMPTED and "____" in outcome.message
-
-
-def _raises(*args, **kwargs):
-    raise ValueError("something <b>odd</b>")
-
-
-def _hangs(*args, **kwargs):
-    while True:
-        pass
-
-
-def _returns_nan(*args, **kwargs):
-    return torch.full((3, 3), math.nan)
-
-
-HOSTILE = [None, "600", {"a": 1}, [1, [2, 3]], object(), math.nan, math.inf, torch.tensor([math.nan]), _raises,
-           _returns_nan, lambda *args: "a string", lambda *args: None, lambda *args: math.nan]
 
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_hostile_answers_get_a_sentence(name):
-    for answer in HOSTILE:
-        outcome = evaluate(getattr(ex7, name), answer)
-        assert outcome.status == INCORRECT, (name, answer, outcome)
-        assert outcome.message.endswith((".", "?")), outcome.message
-        assert len(outcome.message) < 400, outcome.message
+    assert_hostile_answers_get_a_sentence(getattr(ex7, name), HOSTILE + [
+        returns_nan_grid, lambda *args: "a string", lambda *args: None, lambda *args: math.nan])
 
 
 def test_hanging_function_is_stopped(monkeypatch):
-    monkeypatch.setattr(ex7.q4, "timeout", 0.3)
-    outcome = evaluate(ex7.q4, _hangs)
-    assert outcome.status == INCORRECT and "did not finish within 0.3 s" in outcome.message
+    assert_stopped(ex7.q4, hangs, monkeypatch)
 
 
 def test_the_lessons_numbers_match_the_library():
@@ -287,17 +252,10 @@ def test_the_lessons_numbers_match_the_library():
 
 
 def test_checks_leave_random_state_alone():
-    torch.manual_seed(123)
-    np.random.seed(7)
-    before_torch, before_numpy = torch.get_rng_state(), np.random.get_state()[1].copy()
-    for name in CHECKED:
-        assert getattr(ex7, name).evaluate(solution_answer(name)).status == CORRECT
-    assert torch.equal(torch.get_rng_state(), before_torch)
-    assert np.array_equal(np.random.get_state()[1], before_numpy)
+    with random_state_and_threads_kept():
+        for name in CHECKED:
+            assert getattr(ex7, name).evaluate(solution_answer(name)).status == CORRECT
 
 
 def test_thought_question_reveals_discussion(capsys):
-    ex7.q7.check()
-    ex7.q7.solution()
-    out = capsys.readouterr().out
-    assert "nothing to check" in out and "L1" in out
+    assert_discussion_revealed(ex7.q7, "L1", capsys)

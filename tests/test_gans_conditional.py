@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import torch
+from gans_support import one_thread  # noqa: F401  (an autouse fixture)
 
 from learntools.gans import conditional
 from learntools.gans.conditional import (
@@ -17,14 +18,6 @@ from learntools.gans.conditional import (
 )
 from learntools.gans.data import Batches
 from learntools.gans.trainer import gaussian_noise
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def tiny_models(seed=0, **d_options):

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from gans_support import one_thread  # noqa: F401  (an autouse fixture)
 
 from learntools.gans import pix2pix
 from learntools.gans.data import PairedImages
@@ -24,14 +25,6 @@ from learntools.gans.pix2pix import (
     translate,
     translation_scores,
 )
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def toy_pairs(n=32, size=28, seed=0):

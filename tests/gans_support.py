@@ -1,0 +1,177 @@
+"""Helpers shared by the tests of the GAN lessons' questions (tests/test_ex*.py) and of the GAN library
+(tests/test_gans_*.py): looking questions up, running their declared solutions, and the assertions every
+lesson's questions must pass (right answers pass, wrong ones get a specific sentence, hostile ones never a
+traceback, checks are quick and leave the learner's state alone)."""
+
+import contextlib
+import math
+import random
+import textwrap
+import time
+
+import numpy as np
+import pytest
+import torch
+
+from learntools.core import CORRECT, INCORRECT, ____
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """Tiny networks check and train fastest on one thread (import it into a test module to use it there)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+# --------------------------------------------------------------------------- questions and their solutions
+
+
+def evaluate(problem, answer):
+    """The check's outcome; a learner never sees a traceback."""
+    outcome = problem.evaluate(answer)
+    assert "Traceback" not in outcome.message
+    return outcome
+
+
+def question(module, name):
+    """A lesson's question by name: "q2" is ``module.q2``, "q5.a" its part ``module.q5.a``."""
+    top, _, part = name.partition(".")
+    found = getattr(module, top)
+    return getattr(found, part) if part else found
+
+
+def answer_in(namespace, problem):
+    """The question's answer among a notebook's names (a tuple where it asks for several names)."""
+    return namespace[problem.var] if isinstance(problem.var, str) else tuple(namespace[v] for v in problem.var)
+
+
+def run_solution(problem, namespace):
+    """Run the question's declared solution code in ``namespace``, the way the solution notebook does."""
+    exec(textwrap.dedent(problem.solution_code), namespace)
+    return answer_in(namespace, problem)
+
+
+def declared_answer(problem, names):
+    """The question's declared solution, run on a copy of the notebook's names ``names``."""
+    return run_solution(problem, dict(names))
+
+
+def blank(problem):
+    """The untouched placeholder: ``____``, or one per name where the question asks for several."""
+    return tuple([____] * len(problem.var)) if isinstance(problem.var, tuple) else ____
+
+
+# --------------------------------------------------------------------------- assertions
+
+
+def assert_correct(problem, answer):
+    outcome = evaluate(problem, answer)
+    assert outcome.status == CORRECT, (answer, outcome.message)
+    return outcome
+
+
+def assert_wrong_answers_named(problem, wrong):
+    """Each (answer, fragment) of ``wrong`` (at least three) is INCORRECT with a message containing fragment."""
+    assert len(wrong) >= 3
+    outcomes = []
+    for answer, fragment in wrong:
+        outcome = evaluate(problem, answer)
+        assert outcome.status == INCORRECT, (answer, fragment, outcome)
+        assert fragment in outcome.message, (getattr(answer, "__name__", answer), fragment, outcome.message)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def assert_a_sentence(outcome, answer=None, ends=(".", "?")):
+    """INCORRECT, with a short message that ends like a sentence."""
+    assert outcome.status == INCORRECT, (answer, outcome)
+    assert outcome.message.endswith(ends), outcome.message
+    assert len(outcome.message) < 400, outcome.message
+
+
+def assert_hostile_answers_get_a_sentence(problem, answers):
+    for answer in answers:
+        assert_a_sentence(evaluate(problem, answer), answer)
+
+
+def assert_names_the_line(outcome):
+    """The message of a check whose answer raised :func:`raises`."""
+    assert "raised ValueError: something <b>odd</b>" in outcome.message
+    assert "line" in outcome.message
+
+
+def assert_stopped(problem, answer, monkeypatch, timeout=0.3):
+    """With the check's timeout cut to ``timeout`` s, a hanging answer is stopped with a sentence."""
+    monkeypatch.setattr(problem, "timeout", timeout)
+    outcome = evaluate(problem, answer)
+    assert outcome.status == INCORRECT
+    assert f"did not finish within {timeout} s" in outcome.message
+    return outcome
+
+
+def assert_quick(problem, answer, seconds, tries=1, warm_up=True):
+    """The fastest of ``tries`` checks of ``answer`` (after one untimed check if ``warm_up``) takes under
+    ``seconds``; returns the last outcome."""
+    if warm_up:
+        problem.evaluate(answer)
+    fastest = math.inf
+    for _ in range(tries):
+        started = time.perf_counter()
+        outcome = problem.evaluate(answer)
+        fastest = min(fastest, time.perf_counter() - started)
+    assert fastest < seconds, (problem, fastest)
+    return outcome
+
+
+@contextlib.contextmanager
+def random_state_and_threads_kept():
+    """Seed torch, numpy and random; what runs inside must leave their states and the thread count as they were."""
+    torch.manual_seed(123)
+    np.random.seed(7)
+    random.seed(5)
+    threads = torch.get_num_threads()
+    before_torch, before_numpy, before_random = torch.get_rng_state(), np.random.get_state()[1].copy(), random.getstate()
+    yield
+    assert torch.equal(torch.get_rng_state(), before_torch)
+    assert np.array_equal(np.random.get_state()[1], before_numpy)
+    assert random.getstate() == before_random
+    assert torch.get_num_threads() == threads
+
+
+def assert_discussion_revealed(problem, word, capsys):
+    """A thought question: check() says there is nothing to check, solution() shows a discussion with ``word``."""
+    problem.check()
+    problem.solution()
+    out = capsys.readouterr().out
+    assert "nothing to check" in out and word in out
+
+
+# --------------------------------------------------------------------------- hostile answers
+
+
+def raises(*args, **kwargs):
+    raise ValueError("something <b>odd</b>")
+
+
+def hangs(*args, **kwargs):
+    while True:
+        pass
+
+
+def starter_with_blank(*args, **kwargs):
+    """A learner function as the notebook starts it."""
+    return ____
+
+
+def returns_nan(*args, **kwargs):
+    return torch.tensor(math.nan)
+
+
+def returns_nan_grid(*args, **kwargs):
+    return torch.full((3, 3), math.nan)
+
+
+# Answers no check may answer with a traceback (lessons add their own).
+HOSTILE = [None, "600", {"a": 1}, [1, [2, 3]], object(), math.nan, math.inf, torch.tensor([math.nan]), raises]
