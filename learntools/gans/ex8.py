@@ -35,6 +35,7 @@ from learntools.core import (
 from learntools.core.placeholder import code_uses_placeholder
 from learntools.gans import cyclegan as reference_cycle
 from learntools.gans import stylegan as reference_style
+from learntools.gans._learner_functions import code_names, require_callable
 from learntools.gans.model_checks import single_thread
 
 CYCLE_WEIGHT = reference_cycle.CYCLE_WEIGHT  # 10, the paper's lambda
@@ -45,25 +46,13 @@ GPUS, PER_PROCESS_BATCH = 4, 64  # the torchrun question: 4 GPUs, the dcgan reci
 # ================================================================================ helpers
 
 
-def _code_names(code):
-    names, pending = set(), [code]
-    while pending:
-        current = pending.pop()
-        names.update(current.co_names)
-        pending.extend(c for c in current.co_consts if hasattr(c, "co_names"))
-    return names
-
-
 def _require_function(answer, var):
     """NotAttempted for the blank or a function still holding it; Incorrect for a non-function."""
-    if is_placeholder(answer):
-        raise NotAttempted(f"replace `____` with your function `{var}`.")
-    if not callable(answer):
-        raise Incorrect(f"`{var}` should be a function, but it is {describe(answer)}.")
+    require_callable(answer, var)
     if code_uses_placeholder(answer):
         raise NotAttempted(f"your function `{var}` still contains a `____` blank: fill it in.")
     code = getattr(answer, "__code__", None)
-    if code is not None and "NotImplementedError" in _code_names(code):
+    if code is not None and "NotImplementedError" in code_names(code):
         raise NotAttempted(f"your function `{var}` still raises NotImplementedError: write it.")
 
 
@@ -74,6 +63,15 @@ def _close(a, b, rtol=1e-4, atol=1e-6):
 def _sentence(text):
     """End a diagnosis with a full stop (FunctionProblem puts it after "for `call`: ")."""
     return text if text.endswith((".", "?")) else text + "."
+
+
+def _named_mistake(got, expected, candidates, rtol, atol):
+    """The message (as a sentence) of the first (value, message) candidate that ``got`` matches and the
+    right answer does not; None when there is none."""
+    for candidate, message in candidates:
+        if values_match(got, candidate, rtol, atol) and not values_match(candidate, expected, rtol, atol):
+            return _sentence(message)
+    return None
 
 
 # ================================================================================ q1, q2: the generator losses
@@ -651,10 +649,7 @@ def _diagnose_shuffle(args, got, expected):
          "a reshape alone keeps the values in memory order, which stacks whole channels on top of each other; "
          "view the channels as (C, r, r), permute to (N, C, H, r, W, r), then reshape"),
     ]
-    for candidate, message in candidates:
-        if values_match(got, candidate, 1e-5, 1e-6) and not values_match(candidate, expected, 1e-5, 1e-6):
-            return _sentence(message)
-    return None
+    return _named_mistake(got, expected, candidates, 1e-5, 1e-6)
 
 
 pixel_shuffle_question = FunctionProblem(
@@ -719,10 +714,7 @@ def _diagnose_fade(args, got, expected):
         candidates.append(((1 - alpha) * smooth + alpha * new,
                            f"you doubled the old image with {mode} interpolation; ProGAN uses nearest neighbour "
                            "(mode=\"nearest\"): every old pixel becomes a 2×2 block, as the old network drew it"))
-    for candidate, message in candidates:
-        if values_match(got, candidate, 1e-4, 1e-5) and not values_match(candidate, expected, 1e-4, 1e-5):
-            return _sentence(message)
-    return None
+    return _named_mistake(got, expected, candidates, 1e-4, 1e-5)
 
 
 fade_question = FunctionProblem(
@@ -799,10 +791,7 @@ def _diagnose_adain(args, got, expected):
         (_normalise(x, (2, 3)), "you normalised but did not apply the style: multiply by `scale` and add `bias`"),
         (s * _normalise(x, (2, 3)), "the style's `bias` is missing: add it after scaling"),
     ]
-    for candidate, message in candidates:
-        if values_match(got, candidate, 1e-3, 1e-4) and not values_match(candidate, expected, 1e-3, 1e-4):
-            return _sentence(message)
-    return None
+    return _named_mistake(got, expected, candidates, 1e-3, 1e-4)
 
 
 adain_question = FunctionProblem(
