@@ -2,12 +2,24 @@
 message that names what was observed, the blank says "not attempted", and hostile answers get a sentence."""
 
 import math
-import textwrap
-import time
 
 import numpy as np
 import pytest
 import torch
+from gans_support import (
+    assert_a_sentence,
+    assert_correct,
+    assert_hostile_answers_get_a_sentence,
+    assert_quick,
+    assert_stopped,
+    assert_wrong_answers_named,
+    evaluate,
+    question,
+    raises,
+    random_state_and_threads_kept,
+    run_solution,
+    starter_with_blank,
+)
 from torch import nn
 
 from learntools.core import CORRECT, INCORRECT, NOT_ATTEMPTED, ____
@@ -15,23 +27,15 @@ from learntools.gans import ex3
 from learntools.gans.models import DCGANGenerator, count_parameters
 
 
-def evaluate(problem, answer):
-    outcome = problem.evaluate(answer)
-    assert "Traceback" not in outcome.message
-    return outcome
-
-
 def problem(name):
-    top, _, part = name.partition(".")
-    found = getattr(ex3, top)
-    return getattr(found, part) if part else found
+    return question(ex3, name)
 
 
 def solved_namespace():
     """The notebook's names as the solution notebook defines them, from the declared solutions."""
     namespace = {"torch": torch, "nn": nn}
     for name in ("q1.a", "q1.b", "q1.c", "q2", "q3", "q4", "q5"):
-        exec(textwrap.dedent(problem(name).solution_code), namespace)
+        run_solution(problem(name), namespace)
     return namespace
 
 
@@ -424,15 +428,13 @@ def test_every_question_has_hints_a_solution_and_points():
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_declared_solution_passes(name):
-    outcome = evaluate(problem(name), solution_answer(name))
-    assert outcome.status == CORRECT, outcome.message
+    assert_correct(problem(name), solution_answer(name))
 
 
 @pytest.mark.parametrize("name", list(RIGHT_TOO))
 def test_other_right_answers_pass(name):
     for answer in RIGHT_TOO[name]:
-        outcome = evaluate(problem(name), answer)
-        assert outcome.status == CORRECT, (name, answer, outcome.message)
+        assert_correct(problem(name), answer)
 
 
 def test_a_bias_before_batchnorm_passes_with_a_note():
@@ -442,13 +444,8 @@ def test_a_bias_before_batchnorm_passes_with_a_note():
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_realistic_wrong_answers_get_specific_messages(name):
-    assert len(WRONG[name]) >= 3
-    for answer, fragment in WRONG[name]:
-        outcome = evaluate(problem(name), answer)
-        assert outcome.status == INCORRECT, (name, answer, outcome)
-        assert fragment in outcome.message, (name, answer, outcome.message)
-        assert outcome.message.endswith((".", "?")), outcome.message
-        assert len(outcome.message) < 400, outcome.message
+    for outcome in assert_wrong_answers_named(problem(name), WRONG[name]):
+        assert_a_sentence(outcome)
 
 
 @pytest.mark.parametrize("name", CHECKED)
@@ -456,13 +453,9 @@ def test_placeholder_is_not_attempted(name):
     assert evaluate(problem(name), ____).status == NOT_ATTEMPTED
 
 
-def _starter_with_blank(*args, **kwargs):
-    return ____
-
-
 @pytest.mark.parametrize("name", ["q2", "q4", "q5"])
 def test_function_starter_with_blank_is_not_attempted(name):
-    outcome = evaluate(problem(name), _starter_with_blank)
+    outcome = evaluate(problem(name), starter_with_blank)
     assert outcome.status == NOT_ATTEMPTED
     assert "____" in outcome.message
 
@@ -472,10 +465,6 @@ def test_half_filled_answers_are_not_attempted():
     assert evaluate(ex3.q3, UnfinishedGenerator).status == NOT_ATTEMPTED
     outcome = evaluate(ex3.q3, GeneratorOfBlankBlocks)
     assert outcome.status == NOT_ATTEMPTED and "self.project" in outcome.message, outcome.message
-
-
-def _raises(*args, **kwargs):
-    raise ValueError("something <b>odd</b>")
 
 
 class RaisingModule(nn.Module):
@@ -493,18 +482,13 @@ class TupleModule(nn.Module):
         return torch.zeros(4, 1, 28, 28), torch.zeros(4)
 
 
-HOSTILE = [None, "Generator", {"a": 1}, [1, [2, 3]], object(), math.nan, math.inf, torch.tensor([math.nan]), _raises,
+HOSTILE = [None, "Generator", {"a": 1}, [1, [2, 3]], object(), math.nan, math.inf, torch.tensor([math.nan]), raises,
            RaisingModule(), NanModule(), TupleModule(), RaisingModule, NanModule, TupleModule]
 
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_hostile_answers_get_a_sentence(name):
-    p = problem(name)
-    for answer in HOSTILE:
-        outcome = evaluate(p, answer)
-        assert outcome.status == INCORRECT, (name, answer, outcome)
-        assert outcome.message.endswith((".", "?")), outcome.message
-        assert len(outcome.message) < 400, outcome.message
+    assert_hostile_answers_get_a_sentence(problem(name), HOSTILE)
 
 
 def test_hostile_generators_with_the_right_layers_get_a_sentence():
@@ -516,9 +500,7 @@ def test_hostile_generators_with_the_right_layers_get_a_sentence():
 
 
 def test_a_hanging_generator_is_stopped(monkeypatch):
-    monkeypatch.setattr(ex3.q3, "timeout", 0.3)
-    outcome = evaluate(ex3.q3, SlowGenerator)
-    assert outcome.status == INCORRECT and "did not finish within 0.3 s" in outcome.message
+    assert_stopped(ex3.q3, SlowGenerator, monkeypatch)
 
 
 def test_a_generator_instance_is_checked_on_a_copy():
@@ -543,25 +525,15 @@ def test_reference_numbers_match_the_library():
 
 
 def test_checks_leave_random_state_and_threads_alone():
-    torch.manual_seed(123)
-    np.random.seed(7)
-    threads = torch.get_num_threads()
-    before_torch, before_numpy = torch.get_rng_state(), np.random.get_state()[1].copy()
-    for name in CHECKED:
-        problem(name).evaluate(solution_answer(name))
-    assert torch.equal(torch.get_rng_state(), before_torch)
-    assert np.array_equal(np.random.get_state()[1], before_numpy)
-    assert torch.get_num_threads() == threads
+    with random_state_and_threads_kept():
+        for name in CHECKED:
+            problem(name).evaluate(solution_answer(name))
     assert torch.is_grad_enabled()
 
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_checks_are_quick(name):
-    p = problem(name)
-    p.evaluate(solution_answer(name))  # warm up
-    started = time.perf_counter()
-    p.evaluate(solution_answer(name))
-    assert time.perf_counter() - started < 0.5  # typically 1-40 ms; generous for a loaded 2-core machine
+    assert_quick(problem(name), solution_answer(name), 0.5)  # typically 1-40 ms; generous for a loaded 2-core machine
 
 
 def test_a_generator_on_another_device_gets_a_sentence():

@@ -2,37 +2,42 @@
 message that names what was observed, the blank says "not attempted", and hostile answers get a sentence."""
 
 import math
-import textwrap
-import time
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from gans_support import (
+    assert_a_sentence,
+    assert_correct,
+    assert_discussion_revealed,
+    assert_hostile_answers_get_a_sentence,
+    assert_quick,
+    assert_stopped,
+    assert_wrong_answers_named,
+    evaluate,
+    question,
+    raises,
+    random_state_and_threads_kept,
+    run_solution,
+    starter_with_blank,
+)
 from torch import nn
 
-from learntools.core import CORRECT, INCORRECT, NOT_ATTEMPTED, ____
+from learntools.core import CORRECT, NOT_ATTEMPTED, ____
 from learntools.gans import ex4
 from learntools.gans.models import DCGANDiscriminator, count_parameters
 
 
-def evaluate(problem, answer):
-    outcome = problem.evaluate(answer)
-    assert "Traceback" not in outcome.message
-    return outcome
-
-
 def problem(name):
-    top, _, part = name.partition(".")
-    found = getattr(ex4, top)
-    return getattr(found, part) if part else found
+    return question(ex4, name)
 
 
 def solved_namespace():
     """The notebook's names as the solution notebook defines them, from the declared solutions."""
     namespace = {"torch": torch, "nn": nn, "logit": ex4.LOGIT.clone(), "label": ex4.LABEL.clone()}
     for name in ("q1", "q2", "q4.a", "q4.b", "q4.c"):
-        exec(textwrap.dedent(problem(name).solution_code), namespace)
+        run_solution(problem(name), namespace)
     return namespace
 
 
@@ -279,15 +284,13 @@ def test_every_question_has_hints_a_solution_and_points():
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_declared_solution_passes(name):
-    outcome = evaluate(problem(name), solution_answer(name))
-    assert outcome.status == CORRECT, outcome.message
+    assert_correct(problem(name), solution_answer(name))
 
 
 @pytest.mark.parametrize("name", list(RIGHT_TOO))
 def test_other_right_answers_pass(name):
     for answer in RIGHT_TOO[name]:
-        outcome = evaluate(problem(name), answer)
-        assert outcome.status == CORRECT, (name, answer, outcome.message)
+        assert_correct(problem(name), answer)
 
 
 def test_a_bias_before_batchnorm_passes_with_a_note():
@@ -297,13 +300,8 @@ def test_a_bias_before_batchnorm_passes_with_a_note():
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_realistic_wrong_answers_get_specific_messages(name):
-    assert len(WRONG[name]) >= 3
-    for answer, fragment in WRONG[name]:
-        outcome = evaluate(problem(name), answer)
-        assert outcome.status == INCORRECT, (name, answer, outcome)
-        assert fragment in outcome.message, (name, answer, outcome.message)
-        assert outcome.message.endswith((".", "?")), outcome.message
-        assert len(outcome.message) < 400, outcome.message
+    for outcome in assert_wrong_answers_named(problem(name), WRONG[name]):
+        assert_a_sentence(outcome)
 
 
 @pytest.mark.parametrize("name", CHECKED)
@@ -311,18 +309,10 @@ def test_placeholder_is_not_attempted(name):
     assert evaluate(problem(name), ____).status == NOT_ATTEMPTED
 
 
-def _starter_with_blank(*args, **kwargs):
-    return ____
-
-
 def test_starters_with_blanks_are_not_attempted():
-    outcome = evaluate(ex4.q1, _starter_with_blank)
+    outcome = evaluate(ex4.q1, starter_with_blank)
     assert outcome.status == NOT_ATTEMPTED and "____" in outcome.message
     assert evaluate(ex4.q2, UnfinishedDiscriminator).status == NOT_ATTEMPTED
-
-
-def _raises(*args, **kwargs):
-    raise ValueError("something <b>odd</b>")
 
 
 class RaisingModule(nn.Module):
@@ -340,18 +330,13 @@ class TupleModule(nn.Module):
         return torch.zeros(4, 1), torch.zeros(4)
 
 
-HOSTILE = [None, "Discriminator", {"a": 1}, [1, [2, 3]], object(), math.nan, torch.tensor([math.nan]), _raises,
+HOSTILE = [None, "Discriminator", {"a": 1}, [1, [2, 3]], object(), math.nan, torch.tensor([math.nan]), raises,
            RaisingModule(), NanModule(), TupleModule(), RaisingModule, NanModule, TupleModule]
 
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_hostile_answers_get_a_sentence(name):
-    p = problem(name)
-    for answer in HOSTILE:
-        outcome = evaluate(p, answer)
-        assert outcome.status == INCORRECT, (name, answer, outcome)
-        assert outcome.message.endswith((".", "?")), outcome.message
-        assert len(outcome.message) < 400, outcome.message
+    assert_hostile_answers_get_a_sentence(problem(name), HOSTILE)
 
 
 def test_a_hanging_discriminator_is_stopped(monkeypatch):
@@ -360,9 +345,7 @@ def test_a_hanging_discriminator_is_stopped(monkeypatch):
             while True:
                 pass
 
-    monkeypatch.setattr(ex4.q2, "timeout", 0.3)
-    outcome = evaluate(ex4.q2, Slow)
-    assert outcome.status == INCORRECT and "did not finish within 0.3 s" in outcome.message
+    assert_stopped(ex4.q2, Slow, monkeypatch)
 
 
 def test_a_discriminator_instance_is_checked_on_a_copy():
@@ -397,31 +380,18 @@ def test_the_loss_numbers_are_what_pytorch_computes():
     assert x.grad.item() == 0.0
 
 
-def test_thought_questions_reveal_their_discussion(capsys):
-    for question, word in ((ex4.q3, "LeakyReLU"), (ex4.q5, "BCEWithLogitsLoss")):
-        question.check()
-        question.solution()
-        out = capsys.readouterr().out
-        assert "nothing to check" in out and word in out
+@pytest.mark.parametrize("name, word", [("q3", "LeakyReLU"), ("q5", "BCEWithLogitsLoss")], ids=["q3", "q5"])
+def test_thought_questions_reveal_their_discussion(name, word, capsys):
+    assert_discussion_revealed(problem(name), word, capsys)
 
 
 def test_checks_leave_random_state_and_threads_alone():
-    torch.manual_seed(123)
-    np.random.seed(7)
-    threads = torch.get_num_threads()
-    before_torch, before_numpy = torch.get_rng_state(), np.random.get_state()[1].copy()
-    for name in CHECKED:
-        problem(name).evaluate(solution_answer(name))
-    assert torch.equal(torch.get_rng_state(), before_torch)
-    assert np.array_equal(np.random.get_state()[1], before_numpy)
-    assert torch.get_num_threads() == threads
+    with random_state_and_threads_kept():
+        for name in CHECKED:
+            problem(name).evaluate(solution_answer(name))
     assert torch.is_grad_enabled()
 
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_checks_are_quick(name):
-    p = problem(name)
-    p.evaluate(solution_answer(name))  # warm up
-    started = time.perf_counter()
-    p.evaluate(solution_answer(name))
-    assert time.perf_counter() - started < 0.5  # typically well under 50 ms; generous for a loaded 2-core machine
+    assert_quick(problem(name), solution_answer(name), 0.5)  # typically well under 50 ms; generous for a loaded 2-core machine
