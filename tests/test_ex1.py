@@ -3,13 +3,26 @@ message, the blank says "not attempted", and hostile answers get a sentence, nev
 Also the toy helpers the lesson is built on: mode counting, the live view, the figures."""
 
 import math
-import textwrap
 
 import numpy as np
 import pytest
 import torch
+from gans_support import (  # noqa: F401  (one_thread: an autouse fixture)
+    assert_a_sentence,
+    assert_correct,
+    assert_discussion_revealed,
+    assert_quick,
+    assert_wrong_answers_named,
+    blank,
+    declared_answer,
+    evaluate,
+    one_thread,
+    question,
+    raises,
+    random_state_and_threads_kept,
+)
 
-from learntools.core import CORRECT, INCORRECT, INFO, NOT_ATTEMPTED, ____
+from learntools.core import INFO, NOT_ATTEMPTED, ____
 from learntools.gans import ex1, toy
 from learntools.gans.data import Batches, toy_distribution, toy_modes
 from learntools.gans.models import MLPDiscriminator, MLPGenerator
@@ -33,12 +46,6 @@ def kinds_with(**changes):
 
 def roles_with(**changes):
     return {**RIGHT_ROLES, **changes}
-
-
-def evaluate(problem, answer):
-    outcome = problem.evaluate(answer)
-    assert "Traceback" not in outcome.message
-    return outcome
 
 
 # --------------------------------------------------------------------------- the table
@@ -123,17 +130,12 @@ RIGHT_ANSWERS = {  # besides the declared solution, other spellings that must pa
 
 
 def problem(name):
-    top, _, part = name.partition(".")
-    found = getattr(ex1, top)
-    return getattr(found, part) if part else found
+    return question(ex1, name)
 
 
 def solution_answer(name):
     """Run the question's declared solution code, the way the solution notebook does."""
-    p = problem(name)
-    namespace = dict(SOLVED)
-    exec(textwrap.dedent(p.solution_code), namespace)
-    return namespace[p.var] if isinstance(p.var, str) else tuple(namespace[v] for v in p.var)
+    return declared_answer(problem(name), SOLVED)
 
 
 # --------------------------------------------------------------------------- the questions
@@ -149,45 +151,33 @@ def test_questions_have_two_hints_and_a_solution():
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_declared_solution_passes(name):
-    outcome = evaluate(problem(name), solution_answer(name))
-    assert outcome.status == CORRECT, outcome.message
+    assert_correct(problem(name), solution_answer(name))
 
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_other_right_spellings_pass(name):
     for answer in RIGHT_ANSWERS[name]:
-        outcome = evaluate(problem(name), answer)
-        assert outcome.status == CORRECT, (name, answer, outcome.message)
+        assert_correct(problem(name), answer)
 
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_realistic_wrong_answers_get_specific_messages(name):
-    assert len(WRONG[name]) >= 3
-    messages = set()
-    for answer, fragment in WRONG[name]:
-        outcome = evaluate(problem(name), answer)
-        assert outcome.status == INCORRECT, (name, answer, outcome)
-        assert fragment in outcome.message, (name, answer, outcome.message)
+    outcomes = assert_wrong_answers_named(problem(name), WRONG[name])
+    for outcome in outcomes:
         assert outcome.message.endswith((".", "?", ")")), outcome.message
-        messages.add(outcome.message)
+    messages = {outcome.message for outcome in outcomes}
     assert len(messages) >= 3, "wrong answers should get different, specific messages"
 
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_placeholder_is_not_attempted(name):
-    p = problem(name)
-    blank = tuple([____] * len(p.var)) if isinstance(p.var, tuple) else ____
-    assert evaluate(p, blank).status == NOT_ATTEMPTED
+    assert evaluate(problem(name), blank(problem(name))).status == NOT_ATTEMPTED
 
 
 def test_half_filled_answers_are_not_attempted():
     assert evaluate(ex1.q1, {**RIGHT_KINDS, "face maker": ____}).status == NOT_ATTEMPTED
     assert evaluate(ex1.q2, (1, ____, ____)).status == NOT_ATTEMPTED
     assert evaluate(ex1.q3, roles_with(noise=____)).status == NOT_ATTEMPTED
-
-
-def _raises(*args, **kwargs):
-    raise ValueError("something <b>odd</b>")
 
 
 class _Hostile:
@@ -206,7 +196,7 @@ class _Hostile:
 
 
 HOSTILE = [None, "600", {"a": 1}, [1, [2, 3]], object(), math.nan, math.inf, -math.inf, torch.tensor([math.nan]),
-           torch.zeros(3), np.array(["a"]), 1 + 2j, _raises, _Hostile()]
+           torch.zeros(3), np.array(["a"]), 1 + 2j, raises, _Hostile()]
 
 
 @pytest.mark.parametrize("name", CHECKED)
@@ -221,44 +211,27 @@ def test_hostile_answers_get_a_sentence(name):
         else:
             answers = [answer]
         for shaped in answers:
-            outcome = evaluate(p, shaped)
-            assert outcome.status == INCORRECT, (name, shaped, outcome)
-            assert outcome.message.endswith((".", "?")), outcome.message
-            assert len(outcome.message) < 400
+            assert_a_sentence(evaluate(p, shaped), shaped)
 
 
 def test_checks_leave_random_state_and_answers_alone():
-    torch.manual_seed(123)
-    np.random.seed(7)
-    before_torch, before_numpy = torch.get_rng_state(), np.random.get_state()[1].copy()
-    answers = {name: solution_answer(name) for name in CHECKED}
-    kinds = dict(answers["q1"])
-    for name in CHECKED:
-        problem(name).evaluate(answers[name])
-    assert torch.equal(torch.get_rng_state(), before_torch)
-    assert np.array_equal(np.random.get_state()[1], before_numpy)
+    with random_state_and_threads_kept():
+        answers = {name: solution_answer(name) for name in CHECKED}
+        kinds = dict(answers["q1"])
+        for name in CHECKED:
+            problem(name).evaluate(answers[name])
     assert answers["q1"] == kinds
 
 
 def test_checks_are_quick():
-    import time
-
     for name in CHECKED:
-        answer = solution_answer(name)
-        fastest = math.inf
-        for _ in range(3):  # the best of three, so that a busy machine doesn't fail the test
-            started = time.perf_counter()
-            problem(name).evaluate(answer)
-            fastest = min(fastest, time.perf_counter() - started)
-        assert fastest < 0.05, name
+        # the best of three, so that a busy machine doesn't fail the test
+        assert_quick(problem(name), solution_answer(name), 0.05, tries=3, warm_up=False)
 
 
 def test_multipart_and_thought_question(capsys):
     assert ex1.q5.points == 2
-    ex1.q6.check()
-    ex1.q6.solution()
-    out = capsys.readouterr().out
-    assert "nothing to check" in out and "variety" in out
+    assert_discussion_revealed(ex1.q6, "variety", capsys)
     assert ex1.q6.evaluate().status == INFO
 
 
@@ -325,15 +298,6 @@ def test_the_question_panels_are_what_the_question_says():
 
 
 # --------------------------------------------------------------------------- the view and figures
-
-
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Tiny networks train fastest on one thread (and much faster than on two on a busy machine)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def _tiny_trainer(seed=0, **settings):

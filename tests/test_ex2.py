@@ -1,15 +1,28 @@
 """Every question of lesson 02: its solution passes, realistic wrong answers fail with a specific
 message, the blank says "not attempted", and hostile answers get a sentence, never a traceback."""
 
-import math
-import textwrap
-
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from gans_support import (
+    HOSTILE,
+    assert_correct,
+    assert_discussion_revealed,
+    assert_hostile_answers_get_a_sentence,
+    assert_names_the_line,
+    assert_stopped,
+    assert_wrong_answers_named,
+    declared_answer,
+    evaluate,
+    hangs,
+    question,
+    raises,
+    random_state_and_threads_kept,
+    returns_nan_grid,
+)
 
-from learntools.core import CORRECT, INCORRECT, NOT_ATTEMPTED, ____
+from learntools.core import NOT_ATTEMPTED, ____
 from learntools.gans import conv as reference
 from learntools.gans import ex2
 
@@ -27,12 +40,6 @@ SOLVED = {  # the notebook's names, as the solution notebook defines them
     "conv_transpose2d": reference.conv_transpose2d,
     "convolution_matrix": reference.convolution_matrix,
 }
-
-
-def evaluate(problem, answer):
-    outcome = problem.evaluate(answer)
-    assert "Traceback" not in outcome.message
-    return outcome
 
 
 # --------------------------------------------------------------------------- wrong learner functions
@@ -161,17 +168,12 @@ CHECKED = list(WRONG)
 
 
 def problem(name):
-    top, _, part = name.partition(".")
-    found = getattr(ex2, top)
-    return getattr(found, part) if part else found
+    return question(ex2, name)
 
 
 def solution_answer(name):
     """Run the question's declared solution code, the way the solution notebook does."""
-    p = problem(name)
-    namespace = dict(SOLVED)
-    exec(textwrap.dedent(p.solution_code), namespace)
-    return namespace[p.var] if isinstance(p.var, str) else tuple(namespace[v] for v in p.var)
+    return declared_answer(problem(name), SOLVED)
 
 
 # --------------------------------------------------------------------------- tests
@@ -187,17 +189,12 @@ def test_at_least_eight_checked_questions_each_with_two_hints_and_a_solution():
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_declared_solution_passes(name):
-    outcome = evaluate(problem(name), solution_answer(name))
-    assert outcome.status == CORRECT, outcome.message
+    assert_correct(problem(name), solution_answer(name))
 
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_realistic_wrong_answers_get_specific_messages(name):
-    assert len(WRONG[name]) >= 3
-    for answer, fragment in WRONG[name]:
-        outcome = evaluate(problem(name), answer)
-        assert outcome.status == INCORRECT, (name, answer)
-        assert fragment in outcome.message, (name, outcome.message)
+    assert_wrong_answers_named(problem(name), WRONG[name])
 
 
 @pytest.mark.parametrize("name", CHECKED)
@@ -223,45 +220,18 @@ def test_half_filled_grid_is_not_attempted():
     assert outcome.status == NOT_ATTEMPTED
 
 
-def _raises(*args, **kwargs):
-    raise ValueError("something <b>odd</b>")
-
-
-def _hangs(*args, **kwargs):
-    while True:
-        pass
-
-
-def _returns_nan(*args, **kwargs):
-    return torch.full((3, 3), math.nan)
-
-
-HOSTILE = [None, "600", {"a": 1}, [1, [2, 3]], object(), math.nan, math.inf, torch.tensor([math.nan]), _raises]
-
-
 @pytest.mark.parametrize("name", CHECKED)
 def test_hostile_answers_get_a_sentence(name):
-    p = problem(name)
-    for answer in HOSTILE + [_returns_nan]:
-        outcome = evaluate(p, answer)
-        assert outcome.status == INCORRECT, (name, answer, outcome)
-        assert outcome.message.endswith((".", "?")), outcome.message
-        assert len(outcome.message) < 400
+    assert_hostile_answers_get_a_sentence(problem(name), HOSTILE + [returns_nan_grid])
 
 
 @pytest.mark.parametrize("name", ["q6.a", "q7", "q8", "q9"])
 def test_raising_function_is_named_with_its_line(name):
-    outcome = evaluate(problem(name), _raises)
-    assert "raised ValueError: something <b>odd</b>" in outcome.message
-    assert "line" in outcome.message
+    assert_names_the_line(evaluate(problem(name), raises))
 
 
 def test_hanging_function_is_stopped(monkeypatch):
-    p = problem("q7")
-    monkeypatch.setattr(p, "timeout", 0.3)
-    outcome = evaluate(p, _hangs)
-    assert outcome.status == INCORRECT
-    assert "did not finish within 0.3 s" in outcome.message
+    assert_stopped(problem("q7"), hangs, monkeypatch)
 
 
 def test_reference_conv_matches_torch_on_random_inputs():
@@ -294,19 +264,12 @@ def test_matrix_view_matches_transposed_convolution():
 
 
 def test_checks_leave_random_state_and_inputs_alone():
-    torch.manual_seed(123)
-    np.random.seed(7)
-    before_torch, before_numpy = torch.get_rng_state(), np.random.get_state()[1].copy()
     image = ex2.IMAGE.clone()
-    for name in CHECKED:
-        problem(name).evaluate(solution_answer(name))
-    assert torch.equal(torch.get_rng_state(), before_torch)
-    assert np.array_equal(np.random.get_state()[1], before_numpy)
+    with random_state_and_threads_kept():
+        for name in CHECKED:
+            problem(name).evaluate(solution_answer(name))
     assert torch.equal(ex2.IMAGE, image)
 
 
 def test_thought_question_reveals_discussion(capsys):
-    ex2.q12.check()
-    ex2.q12.solution()
-    out = capsys.readouterr().out
-    assert "nothing to check" in out and "checkerboard" in out
+    assert_discussion_revealed(ex2.q12, "checkerboard", capsys)
