@@ -172,9 +172,10 @@ class ConditionalDiscriminator(nn.Module):
 class KeepSecond:
     """Wrap an iterable of (first, second, ...) batches: pass every batch on and remember its second item.
 
-    GANTrainer hands its steps the first item of each batch (the images); a conditional or paired
-    trainer reads the second (labels, or target images) from `.second`. Resuming works as for the
-    wrapped data: `iterate(start)` jumps (or skips) to batch `start` of a pass.
+    GANTrainer hands its steps the first item of each batch (the images); a conditional, paired or
+    cycle trainer reads the second (labels, or target images) from `.second`. Resuming works as for
+    the wrapped data: `iterate(start)` jumps (or skips) to batch `start` of a pass. A subclass can
+    demand more of a batch by overriding `_check_batch`.
     """
 
     def __init__(self, data, what: str = "data"):
@@ -197,11 +198,15 @@ class KeepSecond:
 
     def _remember(self, batches):
         for batch in batches:
-            if not isinstance(batch, (tuple, list)) or len(batch) < 2:
-                raise TypeError(f"{self.what} must yield pairs of tensors, e.g. Batches(images, labels, batch_size=64); "
-                                f"got a batch of type {type(batch).__name__}.")
+            self._check_batch(batch)
             self.second = batch[1]
             yield batch
+
+    def _check_batch(self, batch):
+        """TypeError unless the batch is a tuple or list of at least two items."""
+        if not isinstance(batch, (tuple, list)) or len(batch) < 2:
+            raise TypeError(f"{self.what} must yield pairs of tensors, e.g. Batches(images, labels, batch_size=64); "
+                            f"got a batch of type {type(batch).__name__}.")
 
     def __len__(self):
         return len(self.data)

@@ -37,6 +37,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from learntools.gans.conditional import KeepSecond
 from learntools.gans.data import Batches, load_mnist
 from learntools.gans.pix2pix import PatchDiscriminator, l1_distance
 from learntools.gans.trainer import GANTrainer, frozen, load_checkpoint
@@ -536,33 +537,19 @@ class CycleGANTrainer(GANTrainer):
         return {"cycle": cycle_scores(self.generator, held_out)} if held_out is not None else {}
 
 
-class _KeepBoth:
+class _KeepBoth(KeepSecond):
     """Hand GANTrainer the A half of each (a, b) batch and keep the B half in `.second`."""
 
     def __init__(self, data):
         if isinstance(data, torch.Tensor) or not hasattr(data, "__iter__"):
             raise TypeError("data must yield (a, b) batches, e.g. domains.batches(batch_size=16).")
-        self.data = data
-        self.second = None
+        super().__init__(data)
 
-    def __iter__(self):
-        return self._remember(iter(self.data))
-
-    def iterate(self, start: int = 0):
-        if hasattr(self.data, "iterate"):
-            return self._remember(self.data.iterate(start))
-        batches = iter(self.data)
-        for _ in range(start):
-            next(batches, None)
-        return self._remember(batches)
-
-    def _remember(self, batches):
-        for batch in batches:
-            if not isinstance(batch, (tuple, list)) or len(batch) != 2:
-                raise TypeError("data must yield (a, b) pairs of image batches, e.g. domains.batches(16); "
-                                f"got a batch of type {type(batch).__name__}.")
-            self.second = batch[1]
-            yield batch
+    def _check_batch(self, batch):
+        """TypeError unless the batch is an (a, b) pair."""
+        if not isinstance(batch, (tuple, list)) or len(batch) != 2:
+            raise TypeError("data must yield (a, b) pairs of image batches, e.g. domains.batches(16); "
+                            f"got a batch of type {type(batch).__name__}.")
 
 
 # ---------------------------------------------------------------------------------------------
