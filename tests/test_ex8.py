@@ -3,24 +3,33 @@ was observed, the blank says "not attempted", and hostile answers get a sentence
 
 import math
 import random
-import textwrap
 import time
 
-import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from gans_support import (
+    HOSTILE,
+    assert_correct,
+    assert_discussion_revealed,
+    assert_hostile_answers_get_a_sentence,
+    assert_names_the_line,
+    assert_quick,
+    assert_stopped,
+    assert_wrong_answers_named,
+    declared_answer,
+    evaluate,
+    hangs,
+    raises,
+    random_state_and_threads_kept,
+    returns_nan,
+    starter_with_blank,
+)
 
-from learntools.core import CORRECT, INCORRECT, NOT_ATTEMPTED, ____
+from learntools.core import INCORRECT, NOT_ATTEMPTED, ____
 from learntools.gans import cyclegan, ex8, stylegan
 
 SOLVED = {"torch": torch, "F": F}
-
-
-def evaluate(problem, answer):
-    outcome = problem.evaluate(answer)
-    assert "Traceback" not in outcome.message
-    return outcome
 
 
 def problem(name):
@@ -29,10 +38,7 @@ def problem(name):
 
 def solution_answer(name):
     """Run the question's declared solution code, the way the solution notebook does."""
-    p = problem(name)
-    namespace = dict(SOLVED)
-    exec(textwrap.dedent(p.solution_code), namespace)
-    return namespace[p.var]
+    return declared_answer(problem(name), SOLVED)
 
 
 def l1(x, y):
@@ -229,81 +235,56 @@ class PoolReturnsWhatItStores(_Pool):
         return out
 
 
-class PoolNeverReplaces(_Pool):
-    def query(self, images):
-        returned = []
-        for image in images.detach():
-            if len(self.images) < self.size:
-                self.images.append(image.clone())
-                returned.append(image)
-            elif torch.rand((), generator=self.generator) < 0.5:
-                index = int(torch.randint(len(self.images), (), generator=self.generator))
-                returned.append(self.images[index].clone())  # handed out, but the new image is dropped
-            else:
-                returned.append(image)
-        return torch.stack(returned)
-
-
-class PoolAlwaysSwaps(_Pool):
-    def query(self, images):
-        returned = []
-        for image in images.detach():
-            if len(self.images) < self.size:
-                self.images.append(image.clone())
-                returned.append(image)
-            else:
-                index = int(torch.randint(len(self.images), (), generator=self.generator))
-                returned.append(self.images[index])
-                self.images[index] = image.clone()
-        return torch.stack(returned)
-
-
-class PoolBiasedCoin(_Pool):
-    def query(self, images):
-        returned = []
-        for image in images.detach():
-            if len(self.images) < self.size:
-                self.images.append(image.clone())
-                returned.append(image)
-            elif torch.rand((), generator=self.generator) < 0.9:
-                index = int(torch.randint(len(self.images), (), generator=self.generator))
-                returned.append(self.images[index])
-                self.images[index] = image.clone()
-            else:
-                returned.append(image)
-        return torch.stack(returned)
-
-
-class PoolGlobalRandom(_Pool):
-    def query(self, images):
-        returned = []
-        for image in images.detach():
-            if len(self.images) < self.size:
-                self.images.append(image.clone())
-                returned.append(image)
-            elif random.random() < 0.5:  # the global random module, not the pool's generator
-                index = random.randrange(len(self.images))
-                returned.append(self.images[index])
-                self.images[index] = image.clone()
-            else:
-                returned.append(image)
-        return torch.stack(returned)
-
-
 class PoolNoSizeZero(_Pool):
+    """The right pool, except that size 0 should switch it off; the pools below change one more part of it."""
+
+    def coin(self):
+        return torch.rand((), generator=self.generator) < 0.5
+
+    def pick(self):
+        return int(torch.randint(len(self.images), (), generator=self.generator))
+
+    def swap(self, index, image):
+        stored = self.images[index]
+        self.images[index] = image.clone()
+        return stored
+
     def query(self, images):
         returned = []
         for image in images.detach():
             if len(self.images) < self.size:
                 self.images.append(image.clone())
                 returned.append(image)
-            elif torch.rand((), generator=self.generator) < 0.5:
-                index = int(torch.randint(len(self.images), (), generator=self.generator))
-                returned.append(self.images[index])
-                self.images[index] = image.clone()
+            elif self.coin():
+                returned.append(self.swap(self.pick(), image))
             else:
                 returned.append(image)
         return torch.stack(returned)
+
+
+class PoolNeverReplaces(PoolNoSizeZero):
+    def swap(self, index, image):
+        return self.images[index].clone()  # handed out, but the new image is dropped
+
+
+class PoolAlwaysSwaps(PoolNoSizeZero):
+    def coin(self):
+        return True
+
+
+class PoolBiasedCoin(PoolNoSizeZero):
+    def coin(self):
+        return torch.rand((), generator=self.generator) < 0.9
+
+
+class PoolGlobalRandom(PoolNoSizeZero):
+    """Uses the global random module, not the pool's generator."""
+
+    def coin(self):
+        return random.random() < 0.5
+
+    def pick(self):
+        return random.randrange(len(self.images))
 
 
 class PoolReturnsList(cyclegan.ImagePool):
@@ -513,34 +494,24 @@ def test_every_question_has_hints_and_a_solution():
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_declared_solution_passes(name):
-    outcome = evaluate(problem(name), solution_answer(name))
-    assert outcome.status == CORRECT, outcome.message
+    assert_correct(problem(name), solution_answer(name))
 
 
 @pytest.mark.parametrize("name", ["q1", "q2", "q3", "q5", "q6", "q7"])
 def test_library_reference_passes(name):
     reference = {"q1": cyclegan.cycle_consistency_loss, "q2": cyclegan.identity_loss, "q3": cyclegan.ImagePool,
                  "q5": F.pixel_shuffle, "q6": stylegan.fade_in, "q7": stylegan.adain}[name]
-    outcome = evaluate(problem(name), reference)
-    assert outcome.status == CORRECT, outcome.message
+    assert_correct(problem(name), reference)
 
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_realistic_wrong_answers_get_specific_messages(name):
-    assert len(WRONG[name]) >= 3
-    for answer, fragment in WRONG[name]:
-        outcome = evaluate(problem(name), answer)
-        assert outcome.status == INCORRECT, (name, answer, outcome)
-        assert fragment in outcome.message, (name, getattr(answer, "__name__", answer), outcome.message)
+    assert_wrong_answers_named(problem(name), WRONG[name])
 
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_placeholder_is_not_attempted(name):
     assert evaluate(problem(name), ____).status == NOT_ATTEMPTED
-
-
-def _starter_with_blank(*args, **kwargs):
-    return ____
 
 
 class _StarterPool:
@@ -573,7 +544,7 @@ def _released_function(*args, **kwargs):
 
 @pytest.mark.parametrize("name", ["q1", "q2", "q5", "q6", "q7"])
 def test_function_starter_with_blank_is_not_attempted(name):
-    outcome = evaluate(problem(name), _starter_with_blank)
+    outcome = evaluate(problem(name), starter_with_blank)
     assert outcome.status == NOT_ATTEMPTED
     assert "____" in outcome.message
 
@@ -587,19 +558,6 @@ def test_pool_starter_is_not_attempted_and_released_stub_fails():
 @pytest.mark.parametrize("name", ["q1", "q2"])
 def test_released_stub_is_not_attempted(name):
     assert evaluate(problem(name), _released_function).status == NOT_ATTEMPTED
-
-
-def _raises(*args, **kwargs):
-    raise ValueError("something <b>odd</b>")
-
-
-def _hangs(*args, **kwargs):
-    while True:
-        pass
-
-
-def _returns_nan(*args, **kwargs):
-    return torch.tensor(math.nan)
 
 
 def _returns_nan_batch(*args, **kwargs):
@@ -638,35 +596,21 @@ def test_odd_tensors_get_a_sentence_not_a_checker_error():
     assert outcome.status == INCORRECT and "NaN" in outcome.message
 
 
-HOSTILE = [None, "600", {"a": 1}, [1, [2, 3]], object(), math.nan, math.inf, torch.tensor([math.nan]), _raises,
-           _returns_nan, _returns_nan_batch]
-
-
 @pytest.mark.parametrize("name", CHECKED)
 def test_hostile_answers_get_a_sentence(name):
-    p = problem(name)
-    for answer in HOSTILE + ([_NanPool] if name == "q3" else []):
-        outcome = evaluate(p, answer)
-        assert outcome.status == INCORRECT, (name, answer, outcome)
-        assert outcome.message.endswith((".", "?")), outcome.message
-        assert len(outcome.message) < 400, outcome.message
+    answers = HOSTILE + [returns_nan, _returns_nan_batch] + ([_NanPool] if name == "q3" else [])
+    assert_hostile_answers_get_a_sentence(problem(name), answers)
 
 
 @pytest.mark.parametrize("name", ["q1", "q3", "q5"])
 def test_raising_code_is_named_with_its_line(name):
-    outcome = evaluate(problem(name), _raises)
-    assert "raised ValueError: something <b>odd</b>" in outcome.message
-    assert "line" in outcome.message
+    assert_names_the_line(evaluate(problem(name), raises))
 
 
 @pytest.mark.parametrize("name", ["q1", "q3", "q7"])
 def test_hanging_code_is_stopped(monkeypatch, name):
-    p = problem(name)
-    monkeypatch.setattr(p, "timeout", 0.3)
     started = time.perf_counter()
-    outcome = evaluate(p, _hangs)
-    assert outcome.status == INCORRECT
-    assert "did not finish within 0.3 s" in outcome.message
+    assert_stopped(problem(name), hangs, monkeypatch)
     assert time.perf_counter() - started < 5
 
 
@@ -676,9 +620,7 @@ def test_hanging_query_is_stopped(monkeypatch):
             while True:
                 pass
 
-    monkeypatch.setattr(ex8.q3, "timeout", 0.3)
-    outcome = evaluate(ex8.q3, HangingPool)
-    assert outcome.status == INCORRECT and "did not finish within 0.3 s" in outcome.message
+    assert_stopped(ex8.q3, HangingPool, monkeypatch)
 
 
 def test_loss_messages_show_what_was_observed():
@@ -700,32 +642,21 @@ def test_stand_ins_tell_every_mistake_apart():
 
 
 def test_checks_leave_random_state_and_answers_alone():
-    torch.manual_seed(123)
-    np.random.seed(7)
-    random.seed(5)
-    before = torch.get_rng_state(), np.random.get_state()[1].copy(), random.getstate()
-    for name in CHECKED:
-        problem(name).evaluate(solution_answer(name))
-    assert torch.equal(torch.get_rng_state(), before[0])
-    assert np.array_equal(np.random.get_state()[1], before[1])
-    assert random.getstate() == before[2]
+    with random_state_and_threads_kept():
+        for name in CHECKED:
+            problem(name).evaluate(solution_answer(name))
 
 
 def test_checks_are_quick():
     for name in CHECKED:
-        answer = solution_answer(name)
-        problem(name).evaluate(answer)  # warm up
-        started = time.perf_counter()
-        assert problem(name).evaluate(answer).passed
-        assert time.perf_counter() - started < 2.0, name  # generous: the machine is shared
+        # generous: the machine is shared
+        assert assert_quick(problem(name), solution_answer(name), 2.0).passed, name
 
 
-def test_thought_questions_reveal_discussions(capsys):
-    for name, word in (("q4", "steganography"), ("q9", "consent"), ("q10", "C2PA"), ("q11", "mode")):
-        problem(name).check()
-        problem(name).solution()
-        out = capsys.readouterr().out
-        assert "nothing to check" in out and word in out
+@pytest.mark.parametrize("name, word", [("q4", "steganography"), ("q9", "consent"), ("q10", "C2PA"), ("q11", "mode")],
+                         ids=["q4", "q9", "q10", "q11"])
+def test_thought_questions_reveal_discussions(name, word, capsys):
+    assert_discussion_revealed(problem(name), word, capsys)
 
 
 def test_effective_batch_size_matches_the_trainer_under_torchrun():
