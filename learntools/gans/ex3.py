@@ -21,6 +21,7 @@ from learntools.core import (
 from learntools.gans.model_checks import (
     BuildProblem,
     block_convolution,
+    block_output,
     build,
     check_norm_channels,
     check_parameter_count,
@@ -207,13 +208,7 @@ def _check_block_layers(block, call, in_channels, out_channels):
 
 
 def _check_block_run(run, call, conv, n_in, expected_shape, advice):
-    output = tensor_output(run, f"`{call}`")
-    if tuple(output.shape) != expected_shape:
-        h, w = expected_shape[-2:]
-        if output.ndim == 4 and output.shape[1] == expected_shape[1]:
-            raise Incorrect(f"`{call}` turns a {n_in}×{n_in} input into {output.shape[-2]}×{output.shape[-1]}, "
-                            f"not {h}×{w}: {advice(*_ct_params(conv))}")
-        raise Incorrect(f"`{call}` returned shape {tuple(output.shape)}; {expected_shape} was expected.")
+    output = block_output(run, call, n_in, expected_shape, lambda: advice(*_ct_params(conv)))
     sequence = [kind for kind in run.layer_sequence() if kind in ("ConvTranspose2d", "BatchNorm2d", "ReLU")]
     if "BatchNorm2d" not in sequence or "ConvTranspose2d" not in sequence:
         missing = "BatchNorm2d" if "BatchNorm2d" not in sequence else "ConvTranspose2d"

@@ -20,6 +20,7 @@ from learntools.core import (
 from learntools.gans.model_checks import (
     BuildProblem,
     block_convolution,
+    block_output,
     build,
     check_norm_channels,
     check_parameter_count,
@@ -110,12 +111,7 @@ def _check_block_layers(block, call, in_channels, out_channels, batch_norm):
 
 
 def _check_block_run(run, call, block, conv, n, expected_shape):
-    output = tensor_output(run, f"`{call}`")
-    if tuple(output.shape) != expected_shape:
-        if output.ndim == 4 and output.shape[1] == expected_shape[1]:
-            raise Incorrect(f"`{call}` turns a {n}×{n} input into {output.shape[-2]}×{output.shape[-1]}, not "
-                            f"{n // 2}×{n // 2}: {_halving_advice(n, *_conv_params(conv))}")
-        raise Incorrect(f"`{call}` returned shape {tuple(output.shape)}; {expected_shape} was expected.")
+    output = block_output(run, call, n, expected_shape, lambda: _halving_advice(n, *_conv_params(conv)))
     if _conv_params(conv) != (4, 2, 1):
         raise Incorrect(f"`{call}` halves the size, but {_kernel_advice(*_conv_params(conv))}")
     sequence = [kind for kind in run.layer_sequence() if kind in ("Conv2d", "BatchNorm2d", "LeakyReLU")]

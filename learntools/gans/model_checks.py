@@ -46,6 +46,7 @@ __all__ = [
     "check_norm_channels",
     "check_parameter_count",
     "tensor_output",
+    "block_output",
 ]
 
 # Layers that only reshape or pass values through: ignored when reading a model's layer sequence.
@@ -352,4 +353,19 @@ def tensor_output(run, what):
         raise Incorrect(f"{what} returned a tensor of {output.dtype}; it should return floating-point values.")
     if not torch.isfinite(output).all():
         raise Incorrect(f"{what} returned NaN or inf values: look for a division by zero or a log of zero in forward.")
+    return output
+
+
+def block_output(run, call, n_in, expected_shape, advice):
+    """A block's output tensor when it has ``expected_shape``, or Incorrect with a sentence.
+
+    The block got an ``n_in``×``n_in`` input; ``advice()`` says why its convolution gives the wrong size.
+    """
+    output = tensor_output(run, f"`{call}`")
+    if tuple(output.shape) != expected_shape:
+        h, w = expected_shape[-2:]
+        if output.ndim == 4 and output.shape[1] == expected_shape[1]:
+            raise Incorrect(f"`{call}` turns a {n_in}×{n_in} input into {output.shape[-2]}×{output.shape[-1]}, "
+                            f"not {h}×{w}: {advice()}")
+        raise Incorrect(f"`{call}` returned shape {tuple(output.shape)}; {expected_shape} was expected.")
     return output
