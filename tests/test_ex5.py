@@ -6,10 +6,26 @@ import math
 import textwrap
 
 import nbformat
-import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from gans_support import (
+    answer_in,
+    assert_a_sentence,
+    assert_correct,
+    assert_discussion_revealed,
+    assert_names_the_line,
+    assert_stopped,
+    assert_wrong_answers_named,
+    blank,
+    evaluate,
+    hangs,
+    question,
+    raises,
+    random_state_and_threads_kept,
+    returns_nan,
+    run_solution,
+)
 
 from learntools.core import CORRECT, INCORRECT, NOT_ATTEMPTED, ____
 from learntools.gans import ex5, losses, recipes
@@ -20,6 +36,14 @@ LESSON = build.LESSONS / "05_training.py"
 
 def bce(logits, target):
     return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, float(target)))
+
+
+def update(optimizer, loss):
+    """The end of every step: clear the old gradients, backpropagate the loss, step; returns the loss."""
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    return loss
 
 
 # --------------------------------------------------------------------------- right answers
@@ -36,20 +60,12 @@ def generator_loss(fake_logits):
 def discriminator_step(G, D, real, opt_d, z_dim):
     z = torch.randn(real.shape[0], z_dim, device=real.device)
     fake = G(z).detach()
-    d_loss = discriminator_loss(D(real), D(fake))
-    opt_d.zero_grad()
-    d_loss.backward()
-    opt_d.step()
-    return d_loss
+    return update(opt_d, discriminator_loss(D(real), D(fake)))
 
 
 def generator_step(G, D, batch_size, opt_g, z_dim):
     z = torch.randn(batch_size, z_dim, device=next(G.parameters()).device)
-    g_loss = generator_loss(D(G(z)))
-    opt_g.zero_grad()
-    g_loss.backward()
-    opt_g.step()
-    return g_loss
+    return update(opt_g, generator_loss(D(G(z))))
 
 
 def train_step(G, D, real, opt_g, opt_d, z_dim):
@@ -111,11 +127,7 @@ def train_step_pytorch_style(G, D, real, opt_g, opt_d, z_dim):
 
 def d_step_no_detach(G, D, real, opt_d, z_dim):
     fake = G(torch.randn(real.shape[0], z_dim))
-    d_loss = discriminator_loss(D(real), D(fake))
-    opt_d.zero_grad()
-    d_loss.backward()
-    opt_d.step()
-    return d_loss
+    return update(opt_d, discriminator_loss(D(real), D(fake)))
 
 
 def d_step_no_zero_grad(G, D, real, opt_d, z_dim):
@@ -145,29 +157,17 @@ def d_step_zero_grad_late(G, D, real, opt_d, z_dim):
 
 def d_step_fixed_batch(G, D, real, opt_d, z_dim):
     fake = G(torch.randn(64, z_dim)).detach()
-    d_loss = discriminator_loss(D(real), D(fake))
-    opt_d.zero_grad()
-    d_loss.backward()
-    opt_d.step()
-    return d_loss
+    return update(opt_d, discriminator_loss(D(real), D(fake)))
 
 
 def d_step_swapped(G, D, real, opt_d, z_dim):
     fake = G(torch.randn(real.shape[0], z_dim)).detach()
-    d_loss = bce(D(real), 0) + bce(D(fake), 1)
-    opt_d.zero_grad()
-    d_loss.backward()
-    opt_d.step()
-    return d_loss
+    return update(opt_d, bce(D(real), 0) + bce(D(fake), 1))
 
 
 def d_step_fake_only(G, D, real, opt_d, z_dim):
     fake = G(torch.randn(real.shape[0], z_dim)).detach()
-    d_loss = bce(D(fake), 0)
-    opt_d.zero_grad()
-    d_loss.backward()
-    opt_d.step()
-    return d_loss
+    return update(opt_d, bce(D(fake), 0))
 
 
 def d_step_no_return(G, D, real, opt_d, z_dim):
@@ -188,19 +188,11 @@ def d_step_returns_nan(G, D, real, opt_d, z_dim):
 
 
 def g_step_minimax(G, D, batch_size, opt_g, z_dim):
-    g_loss = -bce(D(G(torch.randn(batch_size, z_dim))), 0)
-    opt_g.zero_grad()
-    g_loss.backward()
-    opt_g.step()
-    return g_loss
+    return update(opt_g, -bce(D(G(torch.randn(batch_size, z_dim))), 0))
 
 
 def g_step_detached(G, D, batch_size, opt_g, z_dim):
-    g_loss = bce(D(G(torch.randn(batch_size, z_dim)).detach()), 1)
-    opt_g.zero_grad()
-    g_loss.backward()
-    opt_g.step()
-    return g_loss
+    return update(opt_g, bce(D(G(torch.randn(batch_size, z_dim)).detach()), 1))
 
 
 def g_step_no_zero_grad(G, D, batch_size, opt_g, z_dim):
@@ -211,11 +203,7 @@ def g_step_no_zero_grad(G, D, batch_size, opt_g, z_dim):
 
 
 def g_step_target_zero(G, D, batch_size, opt_g, z_dim):
-    g_loss = bce(D(G(torch.randn(batch_size, z_dim))), 0)
-    opt_g.zero_grad()
-    g_loss.backward()
-    opt_g.step()
-    return g_loss
+    return update(opt_g, bce(D(G(torch.randn(batch_size, z_dim))), 0))
 
 
 def g_step_fixed_batch(G, D, batch_size, opt_g, z_dim):
@@ -289,10 +277,7 @@ def train_g_minimax(G, D, real, opt_g, opt_d, z_dim):
 
 def train_g_flipped(G, D, real, opt_g, opt_d, z_dim):
     d_loss = discriminator_step(G, D, real, opt_d, z_dim)
-    g_loss = -bce(D(G(torch.randn(real.shape[0], z_dim))), 1)
-    opt_g.zero_grad()
-    g_loss.backward()
-    opt_g.step()
+    g_loss = update(opt_g, -bce(D(G(torch.randn(real.shape[0], z_dim))), 1))
     return float(d_loss), float(g_loss)
 
 
@@ -398,15 +383,7 @@ STEP_QUESTIONS = ["q5", "q6", "q7", "q8"]
 
 
 def problem(name):
-    top, _, part = name.partition(".")
-    found = getattr(ex5, top)
-    return getattr(found, part) if part else found
-
-
-def evaluate(p, answer):
-    outcome = p.evaluate(answer)
-    assert "Traceback" not in outcome.message
-    return outcome
+    return question(ex5, name)
 
 
 # --------------------------------------------------------------------------- the declared solutions
@@ -419,13 +396,12 @@ def solved():
                  "nonsaturating_g": losses.nonsaturating_g}
     namespace["logit"] = torch.tensor(math.log(0.01 / 0.99), requires_grad=True)
     for name in ["q1", "q2", "q3.a", "q3.b", "q4", "q5", "q6", "q7"]:
-        exec(textwrap.dedent(problem(name).solution_code), namespace)
+        run_solution(problem(name), namespace)
     return namespace
 
 
 def answer_of(name, namespace):
-    p = problem(name)
-    return namespace[p.var] if isinstance(p.var, str) else tuple(namespace[v] for v in p.var)
+    return answer_in(namespace, problem(name))
 
 
 def test_every_question_has_two_hints_a_solution_and_points():
@@ -438,31 +414,23 @@ def test_every_question_has_two_hints_a_solution_and_points():
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_declared_solution_passes(name, solved):
-    outcome = evaluate(problem(name), answer_of(name, solved))
-    assert outcome.status == CORRECT, outcome.message
+    assert_correct(problem(name), answer_of(name, solved))
 
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_other_right_answers_pass(name):
     for answer in ALL_RIGHT[name]:
-        outcome = evaluate(problem(name), answer)
-        assert outcome.status == CORRECT, (name, answer, outcome.message)
+        assert_correct(problem(name), answer)
 
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_realistic_wrong_answers_get_specific_messages(name):
-    assert len(WRONG[name]) >= 3
-    for answer, fragment in WRONG[name]:
-        outcome = evaluate(problem(name), answer)
-        assert outcome.status == INCORRECT, (name, answer, outcome)
-        assert fragment in outcome.message, (name, fragment, outcome.message)
+    assert_wrong_answers_named(problem(name), WRONG[name])
 
 
 @pytest.mark.parametrize("name", CHECKED + ["q8"])
 def test_placeholder_is_not_attempted(name):
-    p = problem(name)
-    blank = (____, ____) if isinstance(p.var, tuple) else ____
-    assert evaluate(p, blank).status == NOT_ATTEMPTED
+    assert evaluate(problem(name), blank(problem(name))).status == NOT_ATTEMPTED
 
 
 # --------------------------------------------------------------------------- the learner's starter code
@@ -523,21 +491,8 @@ def test_solution_notebook_functions_pass(notebooks):
 # --------------------------------------------------------------------------- hostile answers
 
 
-def _raises(*args, **kwargs):
-    raise ValueError("something <b>odd</b>")
-
-
-def _hangs(*args, **kwargs):
-    while True:
-        pass
-
-
-def _returns_nan(*args, **kwargs):
-    return torch.tensor(math.nan)
-
-
-HOSTILE = [None, "1.386", {"a": 1}, [1, [2, 3]], object(), math.nan, math.inf, torch.tensor([math.nan]), _raises,
-           _returns_nan]
+HOSTILE = [None, "1.386", {"a": 1}, [1, [2, 3]], object(), math.nan, math.inf, torch.tensor([math.nan]), raises,
+           returns_nan]
 
 
 @pytest.mark.parametrize("name", CHECKED)
@@ -546,26 +501,17 @@ def test_hostile_answers_get_a_sentence(name):
     for answer in HOSTILE:
         if isinstance(p.var, tuple):
             answer = (answer, answer)
-        outcome = evaluate(p, answer)
-        assert outcome.status == INCORRECT, (name, answer, outcome)
-        assert outcome.message.endswith((".", "?")), outcome.message
-        assert len(outcome.message) < 400
+        assert_a_sentence(evaluate(p, answer), answer)
 
 
 @pytest.mark.parametrize("name", ["q1", "q2", "q5", "q6", "q7"])
 def test_raising_function_is_named_with_its_line(name):
-    outcome = evaluate(problem(name), _raises)
-    assert "raised ValueError: something <b>odd</b>" in outcome.message
-    assert "line" in outcome.message
+    assert_names_the_line(evaluate(problem(name), raises))
 
 
 @pytest.mark.parametrize("name", ["q1", "q5", "q7"])
 def test_hanging_function_is_stopped(name, monkeypatch):
-    p = problem(name)
-    monkeypatch.setattr(p, "timeout", 0.3)
-    outcome = evaluate(p, _hangs)
-    assert outcome.status == INCORRECT
-    assert "did not finish within 0.3 s" in outcome.message
+    assert_stopped(problem(name), hangs, monkeypatch)
 
 
 # --------------------------------------------------------------------------- q8: the short training run
@@ -582,7 +528,7 @@ def test_training_run_passes_with_the_solution_and_shows_the_distances(solved):
     (train_no_d, "D did not change"),
     (train_returns_nan, "returned the losses (nan, nan)"),
     (lambda G, D, real, opt_g, opt_d, z_dim: None, "returned None"),
-    (_raises, "raised ValueError"),
+    (raises, "raised ValueError"),
 ])
 def test_training_run_rejects_steps_that_do_not_train(answer, fragment):
     outcome = evaluate(ex5.q8, answer)
@@ -608,7 +554,7 @@ def test_training_run_rejects_steps_that_train_badly(answer, fragment):
 
 def test_training_run_stops_a_hanging_step(monkeypatch):
     monkeypatch.setattr(ex5, "RUN_STEP_TIMEOUT", 0.3)
-    outcome = evaluate(ex5.q8, _hangs)
+    outcome = evaluate(ex5.q8, hangs)
     assert outcome.status == INCORRECT
     assert "did not finish within 0.3 s" in outcome.message
 
@@ -617,22 +563,13 @@ def test_training_run_stops_a_hanging_step(monkeypatch):
 
 
 def test_checks_leave_random_state_threads_and_inputs_alone(solved):
-    torch.manual_seed(123)
-    np.random.seed(7)
-    before_torch, before_numpy = torch.get_rng_state(), np.random.get_state()[1].copy()
-    threads = torch.get_num_threads()
-    for name in ["q1", "q2", "q4", "q5", "q6", "q7"]:
-        problem(name).evaluate(answer_of(name, solved))
-    assert torch.equal(torch.get_rng_state(), before_torch)
-    assert np.array_equal(np.random.get_state()[1], before_numpy)
-    assert torch.get_num_threads() == threads
+    with random_state_and_threads_kept():
+        for name in ["q1", "q2", "q4", "q5", "q6", "q7"]:
+            problem(name).evaluate(answer_of(name, solved))
 
 
 def test_thought_question_reveals_discussion(capsys):
-    ex5.q9.check()
-    ex5.q9.solution()
-    out = capsys.readouterr().out
-    assert "nothing to check" in out and "frozen" in out
+    assert_discussion_revealed(ex5.q9, "frozen", capsys)
 
 
 # --------------------------------------------------------------------------- the lesson's facts
