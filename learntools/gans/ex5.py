@@ -642,6 +642,14 @@ def _warm_up_optimizers():
     return True
 
 
+def _call_step(answer, problem, *args):
+    """Run the learner's step function on the stand-ins; NotAttempted when it still returns `____`."""
+    result = call_learner(answer, *args, what=f"your function `{problem.var}`", timeout=problem.timeout)
+    if is_placeholder(result):
+        raise NotAttempted(f"your function `{problem.var}` still returns `____`: replace it with your code.")
+    return result
+
+
 def _run_d_step(answer, problem):
     what = "your discriminator_step"
     torch.manual_seed(0)
@@ -652,10 +660,7 @@ def _run_d_step(answer, problem):
     _fill_stale(D)  # what the previous G step's backward() left in D's .grad
     G_before, D_before = copy.deepcopy(G), copy.deepcopy(D)
 
-    result = call_learner(answer, G, D, real, opt_d, STUB_Z_DIM, what=f"your function `{problem.var}`",
-                          timeout=problem.timeout)
-    if is_placeholder(result):
-        raise NotAttempted(f"your function `{problem.var}` still returns `____`: replace it with your code.")
+    result = _call_step(answer, problem, G, D, real, opt_d, STUB_Z_DIM)
 
     # 1. The detach: nothing of the D loss may reach G.
     with_gradients = [name for name, p in G.named_parameters() if p.grad is not None]
@@ -720,10 +725,7 @@ def _run_g_step(answer, problem):
     _fill_stale(G)  # what the previous G step left in G's .grad
     G_before, D_before = copy.deepcopy(G), copy.deepcopy(D)
 
-    result = call_learner(answer, G, D, STUB_BATCH, opt_g, STUB_Z_DIM, what=f"your function `{problem.var}`",
-                          timeout=problem.timeout)
-    if is_placeholder(result):
-        raise NotAttempted(f"your function `{problem.var}` still returns `____`: replace it with your code.")
+    result = _call_step(answer, problem, G, D, STUB_BATCH, opt_g, STUB_Z_DIM)
 
     if not _unchanged(D, _parameters(D_before)):
         raise Incorrect(f"{what} changed D's weights; the G step must update G only (opt_g.step()).")
