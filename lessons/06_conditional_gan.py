@@ -271,7 +271,7 @@ def _hidden_q5():
         for z_dim, labels in [(5, [6]), (3, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 0])]:
             G, D = ConditionalGenerator(z_dim=z_dim, width=4).eval(), ConditionalDiscriminator(width=4).eval()
             for parameter in list(G.parameters()) + list(D.parameters()):
-                parameter.data.normal_(0.0, 0.3)
+                torch.nn.init.normal_(parameter, std=0.3)  # larger than DCGAN's, so the label matters
             labels = torch.tensor(labels)
             real, z = torch.rand(len(labels), 1, 28, 28) * 2 - 1, torch.randn(len(labels), z_dim)
             with torch.no_grad():
