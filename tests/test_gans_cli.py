@@ -14,19 +14,13 @@ import numpy as np
 import pytest
 import torch
 
+from gans_support import one_thread  # noqa: F401  (an autouse fixture: one torch thread per module)
+
 from learntools.gans.cli import main
 from learntools.gans.recipes import RECIPES, build_recipe, get_recipe
 
 REPO = Path(__file__).resolve().parents[1]
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """One intra-op thread: on a shared 2-core machine, 2 threads can run 10x slower."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def run_cli(capsys, *argv):

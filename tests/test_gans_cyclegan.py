@@ -14,6 +14,8 @@ import pytest
 import torch
 from torch import nn
 
+from gans_support import one_thread  # noqa: F401  (an autouse fixture: one torch thread per module)
+
 from learntools.gans import cyclegan
 from learntools.gans.cyclegan import (
     CycleDiscriminators,
@@ -34,13 +36,6 @@ from learntools.gans.data import load_mnist
 
 REPO = Path(__file__).resolve().parents[1]
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def tiny_models(seed=0):

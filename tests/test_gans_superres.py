@@ -4,19 +4,14 @@ feature (perceptual) loss with the digit classifier, and the SRGAN trainer on th
 import pytest
 import torch
 
+from gans_support import one_thread  # noqa: F401  (an autouse fixture: one torch thread per module)
+
 from learntools.gans.data import PairedImages
 from learntools.gans.metrics import load_classifier
 from learntools.gans.paired import bicubic_upsample, downsample, lowres_to_highres_digits
 from learntools.gans.pix2pix import PatchDiscriminator, fit_l1, translation_scores
 from learntools.gans.superres import SRGANTrainer, SRResNet, digit_features, feature_distance
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 @pytest.mark.parametrize("scale, size", [(4, 28), (2, 28), (8, 32)])

@@ -14,6 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from gans_support import one_thread  # noqa: F401  (an autouse fixture: one torch thread per module)
+
 from learntools.gans.trainer import (
     AdamSettings,
     CheckpointError,
@@ -27,14 +29,6 @@ from learntools.gans.trainer import (
 
 Z_DIM = 4
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """One intra-op thread: on a shared 2-core machine, 2 threads can run 10x slower."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 class TinyGenerator(nn.Module):
