@@ -39,7 +39,7 @@ from torch import nn
 
 from learntools.gans.conditional import KeepSecond
 from learntools.gans.data import Batches, load_mnist
-from learntools.gans.pix2pix import PatchDiscriminator, l1_distance
+from learntools.gans.pix2pix import PatchDiscriminator, l1_distance, sample_inputs_or_first_batch
 from learntools.gans.trainer import GANTrainer, frozen, load_checkpoint
 
 __all__ = [
@@ -439,12 +439,7 @@ class CycleGANTrainer(GANTrainer):
         self.pool_b = ImagePool(pool_size, generator=torch.Generator().manual_seed(pool_seed + 2))
         self.last_fakes = None
 
-        if sample_inputs is None:
-            first = next(iter(data))
-            sample_inputs = first[0] if isinstance(first, (tuple, list)) else first
-        if not isinstance(sample_inputs, torch.Tensor) or sample_inputs.ndim != 4:
-            raise TypeError("sample_inputs must be a tensor of domain-A images (N, C, H, W).")
-        self.sample_inputs = sample_inputs.detach().float().cpu()
+        self.sample_inputs = sample_inputs_or_first_batch(sample_inputs, data, "domain-A images")
         self.config.update(cycle_weight=self.cycle_weight, identity_weight=self.identity_weight, pool_size=pool_size)
 
     def generator_step(self) -> dict:

@@ -284,6 +284,19 @@ def _no_noise(n, device=None, generator=None):
     return torch.zeros(n, 0, device=device)
 
 
+def sample_inputs_or_first_batch(sample_inputs, data, what: str) -> torch.Tensor:
+    """The inputs a translation trainer's sample() translates: given, or the first inputs `data` yields.
+
+    Returns a float32 CPU tensor (N, C, H, W); anything else raises a TypeError naming `what`.
+    """
+    if sample_inputs is None:
+        first = next(iter(data))
+        sample_inputs = first[0] if isinstance(first, (tuple, list)) else first
+    if not isinstance(sample_inputs, torch.Tensor) or sample_inputs.ndim != 4:
+        raise TypeError(f"sample_inputs must be a tensor of {what} (N, C, H, W).")
+    return sample_inputs.detach().float().cpu()
+
+
 class Pix2PixTrainer(GANTrainer):
     """GANTrainer for paired images: G(x) must look like y, and like a real y to the PatchGAN.
 
@@ -310,13 +323,7 @@ class Pix2PixTrainer(GANTrainer):
         self.l1_weight = float(l1_weight)
         self.last_inputs = None
 
-        # Inputs to translate in sample(): given, or the first inputs the data yields.
-        if sample_inputs is None:
-            first = next(iter(data))
-            sample_inputs = first[0] if isinstance(first, (tuple, list)) else first
-        if not isinstance(sample_inputs, torch.Tensor) or sample_inputs.ndim != 4:
-            raise TypeError("sample_inputs must be a tensor of input images (N, C, H, W).")
-        self.sample_inputs = sample_inputs.detach().float().cpu()
+        self.sample_inputs = sample_inputs_or_first_batch(sample_inputs, data, "input images")
         self.config.update(l1_weight=self.l1_weight)
 
     def discriminator_step(self) -> dict:
