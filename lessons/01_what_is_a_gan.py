@@ -40,7 +40,7 @@ from learntools.core import test_mode
 from learntools.gans.data import Batches, toy_distribution
 from learntools.gans.models import MLPDiscriminator, MLPGenerator
 from learntools.gans.toy import ToyView, collapse_panels, compare_figure, covered_modes, gan_diagram, panels_figure
-from learntools.gans.trainer import AdamSettings, GANTrainer, TrainingSequence, gaussian_noise
+from learntools.gans.training import AdamSettings, GANTrainer, TrainingSequence, gaussian_noise
 
 print("Setup complete: checks for lesson 01 are loaded.", "(Test mode: short training runs.)" if test_mode() else "")
 

@@ -121,7 +121,7 @@ q2.check()
 # writes out the sum. (Where widgets don't display, you see the last step as a picture.)
 
 # %%
-from learntools.gans.widgets import conv_stepper
+from learntools.gans.display.widgets import conv_stepper
 
 conv_stepper(image, kernel)
 

@@ -42,8 +42,8 @@ from torch import nn
 
 from learntools.core import test_mode
 from learntools.gans.data import Batches, load_mnist
+from learntools.gans.display import show_images
 from learntools.gans.models import DCGANDiscriminator, DCGANGenerator, count_parameters, init_dcgan_weights
-from learntools.gans.plots import show_images
 
 # The same code runs on a GPU when there is one, and on the CPU otherwise.
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")

@@ -47,12 +47,12 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from learntools.core import test_mode
-from learntools.gans import metrics
 from learntools.gans.data import Batches, load_mnist
+from learntools.gans.display import plot_losses, show_images
+from learntools.gans.evaluation import metrics
 from learntools.gans.losses import minimax_g, nonsaturating_d, nonsaturating_g
 from learntools.gans.models import DCGANDiscriminator, DCGANGenerator
-from learntools.gans.plots import plot_losses, show_images
-from learntools.gans.trainer import AdamSettings, GANTrainer, TrainingSequence, gaussian_noise
+from learntools.gans.training import AdamSettings, GANTrainer, TrainingSequence, gaussian_noise
 
 images, labels = load_mnist("train")  # 4,000 real digits: (4000, 1, 28, 28) in [-1, 1], labels (4000,)
 device = "cuda" if torch.cuda.is_available() else "cpu"  # the trainer picks its device the same way
@@ -534,7 +534,7 @@ q8.check()
 #
 # The original workshop trained its GAN with TF-GAN, where you specify five things and the library runs the
 # loop: the generator and discriminator **models**, the **real data and the noise**, the **loss
-# functions**, the **optimizer** settings and the **training sequence**. `learntools.gans.trainer.GANTrainer`
+# functions**, the **optimizer** settings and the **training sequence**. `learntools.gans.training.GANTrainer`
 # takes exactly those five, and its `step()` is your `train_step` (read `GANTrainer.discriminator_step`: it
 # detaches too). Around it the trainer adds what a real run needs: the device, seeding, checkpoints, time
 # budgets, a progress bar, and a live view of the samples.
@@ -606,7 +606,7 @@ plt.show()
 # Looking at samples is the first test, but not a measurement. GAN papers use the Inception Score and the
 # Fréchet Inception Distance (FID), which judge images with a large ImageNet network. For 28×28 digits the
 # course ships a small digit classifier (98.9% accurate on held-out digits) and uses it the same way
-# (`learntools.gans.metrics`):
+# (`learntools.gans.evaluation.metrics`):
 #
 # - **classifier score**, exp(E KL(p(y|x) ‖ p(y))), from 1 to 10: high when each image is a confident digit
 #   *and* the digits are varied;

@@ -41,12 +41,12 @@ import torch
 import torch.nn.functional as F
 
 from learntools.core import test_mode
-from learntools.gans.paired import edges_to_digits, lowres_to_highres_digits, photo_patches
-from learntools.gans.pix2pix import (EncoderDecoderGenerator, PatchDiscriminator, Pix2PixTrainer, UNetGenerator,
-                                     fit_l1, receptive_field as library_receptive_field, patch_layers,
-                                     show_translations, translate, translation_scores)
-from learntools.gans.plots import plot_losses, show_images
-from learntools.gans.trainer import AdamSettings
+from learntools.gans.data import edges_to_digits, lowres_to_highres_digits, photo_patches
+from learntools.gans.display import plot_losses, show_images, show_translations
+from learntools.gans.evaluation import translate, translation_scores
+from learntools.gans.models import (EncoderDecoderGenerator, PatchDiscriminator, UNetGenerator, patch_layers,
+                                    receptive_field as library_receptive_field)
+from learntools.gans.training import AdamSettings, Pix2PixTrainer, fit_l1
 
 device = "cuda" if torch.cuda.is_available() else "cpu"
 
@@ -61,7 +61,7 @@ print(f"Setup complete: {len(train_pairs)} training pairs, {len(held_out)} held-
 # ## 1. Paired data, and the baseline to beat
 #
 # Image translation needs **pairs**: an input and the target it should become. Here are a few, built offline
-# from real MNIST digits (`learntools/gans/paired.py`):
+# from real MNIST digits (`learntools/gans/data/paired.py`):
 
 # %%
 fig, ax = plt.subplots(figsize=(9, 2.6), layout="constrained")
@@ -163,7 +163,7 @@ finally:
 
 # %% [markdown]
 # The library's `UNetGenerator` is exactly this (its `forward` is a dozen lines: read it in
-# `learntools/gans/pix2pix.py`), and `EncoderDecoderGenerator` is the same network with `skips=False`.
+# `learntools/gans/models/pix2pix.py`), and `EncoderDecoderGenerator` is the same network with `skips=False`.
 # Let's train both the same way, on **L1 alone** for now (no discriminator), and compare them on the
 # held-out pairs:
 
@@ -244,7 +244,7 @@ q4.check()
 def _hidden_q4():
     import warnings
     from learntools.core import call_learner
-    from learntools.gans.pix2pix import receptive_field as reference
+    from learntools.gans.models import receptive_field as reference
     what = "your function `receptive_field`"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -334,7 +334,7 @@ finally:
 # ## 5. Training pix2pix on the CPU
 #
 # `Pix2PixTrainer` is the GANTrainer of lessons 05 and 06 with these losses (read its `discriminator_step`
-# and `generator_step` in `learntools/gans/pix2pix.py`). The generator is a U-Net like the one above, the
+# and `generator_step` in `learntools/gans/training/pix2pix.py`). The generator is a U-Net like the one above, the
 # discriminator the PatchGAN, with Adam (learning rate 5e-4, betas (0.5, 0.999)) for both. The live view
 # shows the translations of a few held-out inputs as training goes on.
 
@@ -434,7 +434,7 @@ finally:
 # digit that was shrunk?
 
 # %%
-from learntools.gans.metrics import classifier_probabilities
+from learntools.gans.evaluation import classifier_probabilities
 
 _, held_out_labels = make_pairs("test", return_labels=True)
 

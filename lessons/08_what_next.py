@@ -37,11 +37,11 @@ import torch
 import torch.nn.functional as F
 
 from learntools.core import test_mode
-from learntools.gans.cyclegan import (CycleDiscriminators, CycleGANTrainer, CycleGenerators, ImagePatchDiscriminator,
-                                      ResnetGenerator, cycle_scores, show_cycle, thin_thick_digits)
-from learntools.gans.pix2pix import show_translations, translate
-from learntools.gans.plots import plot_losses, show_images
-from learntools.gans.trainer import AdamSettings
+from learntools.gans.data import thin_thick_digits
+from learntools.gans.display import plot_losses, show_cycle, show_images, show_translations
+from learntools.gans.evaluation import cycle_scores, translate
+from learntools.gans.models import CycleDiscriminators, CycleGenerators, ImagePatchDiscriminator, ResnetGenerator
+from learntools.gans.training import AdamSettings, CycleGANTrainer
 
 torch.set_num_threads(1)  # small networks: one CPU thread is fastest on a shared machine (no effect on a GPU)
 device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -213,7 +213,7 @@ finally:
 # %% [markdown]
 # ### Training
 #
-# `CycleGANTrainer` (in `learntools/gans/cyclegan.py`) is the GANTrainer of lesson 05 with these pieces. One
+# `CycleGANTrainer` (in `learntools/gans/training/cyclegan.py`) is the GANTrainer of lesson 05 with these pieces. One
 # step, as in the paper:
 #
 # - **generator step**: one forward of both generators makes the translations, the round trips and the
@@ -364,16 +364,16 @@ finally:
 # A pixel shuffle after a convolution is a transposed convolution with stride r in disguise, but every output
 # pixel gets the same number of kernel taps: no built-in checkerboard (lesson 02).
 #
-# Now two small SRGAN generators (`SRResNet` in `learntools/gans/superres.py`: four residual blocks at 7×7, two
+# Now two small SRGAN generators (`SRResNet` in `learntools/gans/models/superres.py`: four residual blocks at 7×7, two
 # sub-pixel doublings) on lesson 07's pairs. The first is trained on L1 alone (SRGAN's "SRResNet", the
 # PSNR-oriented baseline); the second with SRGAN's loss: pix2pix's PatchGAN adversarial term + L1 + the feature
 # (perceptual) loss, with `SRGANTrainer`, pix2pix's trainer with that loss.
 
 # %%
-from learntools.gans.metrics import classifier_probabilities
-from learntools.gans.paired import lowres_to_highres_digits
-from learntools.gans.pix2pix import PatchDiscriminator, fit_l1, l1_distance, psnr
-from learntools.gans.superres import SRGANTrainer, SRResNet
+from learntools.gans.data import lowres_to_highres_digits
+from learntools.gans.evaluation import classifier_probabilities, l1_distance, psnr
+from learntools.gans.models import PatchDiscriminator, SRResNet
+from learntools.gans.training import SRGANTrainer, fit_l1
 
 sr_pairs = lowres_to_highres_digits("train")                                  # (bicubic of 7×7, sharp 28×28)
 sr_held_out, sr_labels = lowres_to_highres_digits("test", return_labels=True)
@@ -462,7 +462,7 @@ q6.check()
 # the 14×14 digit, the "new layer" the 28×28 one.
 
 # %%
-from learntools.gans import stylegan
+from learntools.gans.models import stylegan
 
 digits = held_out.a[:4]                                      # (4, 1, 28, 28)
 alphas = [0.0, 0.25, 0.5, 0.75, 1.0]
@@ -514,7 +514,7 @@ q7.check()
 # (`stylegan.transfer_statistics`, on photos that ship with scikit-image):
 
 # %%
-from learntools.gans.paired import load_photo
+from learntools.gans.data import load_photo
 
 
 def photo(name, size=96):

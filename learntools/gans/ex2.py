@@ -15,7 +15,7 @@ from learntools.core import (
     describe,
     values_match,
 )
-from learntools.gans import conv as reference
+from learntools.gans.models import conv as reference
 
 # The workshop's numbers: a bright first row over a dark second row, and an edge-detecting kernel.
 IMAGE = torch.tensor(
