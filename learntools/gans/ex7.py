@@ -411,7 +411,7 @@ l1_versus_gan_question = ThoughtProblem(
         "near-binary digits is crisp but can thin or break strokes and need not be one coherent digit. Both "
         "reward staying close to the target pixel by pixel. The adversarial term rewards outputs the PatchGAN cannot "
         "tell from real patches: crisp strokes of one plausible digit. When the crisp stroke lands a pixel "
-        "off, the per-pixel error is larger than the blur's, so pix2pix can score a little worse on L1/PSNR "
+        "off, the per-pixel error is larger than a per-pixel compromise's, so pix2pix can score a little worse on L1/PSNR "
         "than the L1-only U-Net while looking sharper and more real. λ trades the two: a large λ keeps the "
         "output faithful to the target (and calmer to train), a small λ buys sharpness at the risk of "
         "hallucinated detail. Both beat the input itself by a wide margin."
