@@ -418,6 +418,7 @@ compare_figure({"1 G step per D step": view, "5 G steps per D step": collapse_vi
 #
 # - A discriminative model reads a sample and outputs a label; a generative model makes new samples.
 #   A GAN trains a generator with the help of a discriminator.
+# - A GAN is an implicit generative model: it draws samples from p(x) but cannot tell you p(x) of a given x.
 # - Four parts: a data distribution, a noise distribution, a generator G (noise -> sample) and a
 #   discriminator D (sample -> probability "real").
 # - D minimises BCE with targets real -> 1, fake -> 0; G minimises BCE on its fakes with target 1.

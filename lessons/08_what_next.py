@@ -690,6 +690,7 @@ q8.check()
 #   sufficient: a do-nothing pair of generators has none.
 # - **SRGAN** works at low resolution and upsamples with sub-pixel convolutions (pixel shuffle), and adds a
 #   perceptual loss and an adversarial loss to the pixel loss. PSNR rewards the average; GANs commit to detail.
+#   A pixel shuffle draws a checkerboard at initialisation unless its sub-kernels start equal (ICNR).
 # - **ProGAN** grows the networks during training, fading each new layer in; **StyleGAN** maps noise to styles
 #   applied by AdaIN at every layer. The same trainer runs on a GPU unchanged, and on several with `torchrun`.
 # - Generated media call for **consent**, **provenance** and an eye on **bias**.
