@@ -615,9 +615,9 @@ plt.show()
 #
 # Looking at samples is the first test, but not a measurement. A GAN can't tell you how probable the held-out
 # digits are (it is an *implicit* model, lesson 01), so GAN evaluation judges its samples instead. Papers use
-# the Inception Score and the
-# Fréchet Inception Distance (FID), which judge images with a large ImageNet network. For 28×28 digits the
-# course ships a small digit classifier (98.9% accurate on held-out digits) and uses it the same way
+# the Inception Score and the Fréchet Inception Distance (FID), which judge images with a large ImageNet
+# network. For 28×28 digits the course ships a small digit classifier (98.9% accurate on held-out digits) and
+# uses it the same way
 # (`learntools.gans.metrics`):
 #
 # - **classifier score**, exp(E KL(p(y|x) ‖ p(y))), from 1 to 10: high when each image is a confident digit
