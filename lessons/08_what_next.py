@@ -468,7 +468,7 @@ plt.show()
 # %% [markdown]
 # Bicubic upsampling cannot invent what the 7×7 image lost: compare how often the classifier reads its digits
 # correctly with how often it reads the networks' outputs. Between the two networks, read the table rather than
-# a rule: after runs this short their figures are close, and the order can change from one run to the next.
+# a rule: after runs this short their figures are close, so don't read much into which one is ahead.
 # The training cell printed how many steps each one got: an SRGAN step is slower (it also runs the
 # discriminator and the classifier), so within its time budget SRGAN may stop before its 300 steps. With long
 # training the usual picture appears, which the SRGAN paper reported on photos (Set5, 4×): the PSNR-oriented
@@ -478,8 +478,9 @@ plt.show()
 # Don't read SRGAN's three changes as progress over lesson 07 on these digits: lesson 07's U-Net, trained on
 # L1 alone on the same pairs, reached a higher PSNR than this SRResNet (compare the two tables). Working at 7×7
 # saves computing, which matters for large photos. But our SRResNet shrinks its input back to 7×7 and has to
-# redraw every pixel of the digit through its pixel shuffles, while the U-Net's skip connections hand it the
-# input picture at full size, so it only has to learn a correction; the U-Net is also a much larger network.
+# redraw every pixel of the digit through its pixel shuffles, while the U-Net's skip connections carry the
+# full-size input picture across to its last layers, so it mostly learns a correction; the U-Net is also a much
+# larger network.
 # Adding the bicubic input to SRResNet's output, so that it too learns only a correction, closes most of the
 # gap: try it.
 #
