@@ -453,19 +453,29 @@ print(f"{'real digits (targets)':28s}{0:8.3f}{'-':>12s}{read_correctly(held_out.
 
 # %% [markdown]
 # Every model beats the input by a wide margin, and the U-Net beats the encoder-decoder. The two U-Nets
-# are close to each other: L1 and PSNR reward the safe, averaged answer, so the adversarial term gains
-# little on them (and can cost a little), while pix2pix commits to crisp strokes. Look at the pictures above
-# for the difference the per-pixel numbers miss.
+# are close to each other: both are pulled towards the target pixel by pixel, and that is exactly what L1 and
+# PSNR measure. Neither measure asks whether an output is *one* plausible digit, which is what the adversarial
+# term adds. Look at the pictures above for the difference the per-pixel numbers miss.
+#
+# Which single answer does a per-pixel loss prefer, when many sharp digits fit the same blurry input? Under the
+# squared error (and so under PSNR) it is their per-pixel **mean**: grey wherever they disagree, and that is where
+# the blur usually blamed on pixel losses comes from. Under L1 it is their per-pixel **median**. A digit's pixels
+# are nearly all ink or paper, so the median is nearly all ink or paper too: crisp, not grey. But it is a vote
+# taken pixel by pixel, so it can thin or break the strokes the candidates disagree on, and it need not be any
+# one digit that fits.
 #
 # **Exercise 7 (thought question).** Why does the adversarial term do little for L1 and PSNR (it can even
 # make them slightly worse than the L1-only U-Net), while making the output look sharper? What does λ trade?
 
 # %% [markdown] tags=["answer:q7"]
-# A blurry input fits many sharp digits. L1 (and PSNR, through the squared error) is lowest for a hedged,
-# averaged answer, so a model trained on L1 alone draws soft strokes, which scores best per pixel. The
-# adversarial term rewards outputs the PatchGAN can't tell from real ones: one crisp, committed digit, whose
-# strokes may sit a pixel off and so cost more per-pixel error. λ trades faithfulness (large λ: close to
-# the target, smoother) against realism (small λ: sharper, but free to hallucinate detail).
+# A blurry input fits many sharp digits, and a per-pixel loss picks one value for each pixel. The squared error
+# (behind PSNR) is lowest for the per-pixel mean of the plausible digits, which is grey where they disagree;
+# L1 is lowest for the per-pixel median, which for near-binary digits is crisp but can thin or break strokes
+# and need not be one coherent digit. Both numbers reward staying close to the target pixel by pixel. The
+# adversarial term rewards outputs the PatchGAN can't tell from real ones: one coherent, committed digit, whose
+# strokes may sit a pixel off the target and so cost more per-pixel error. λ trades faithfulness (large λ:
+# close to the target pixel by pixel) against realism (small λ: free to commit to one plausible digit, and to
+# hallucinate detail).
 
 # %% [markdown]
 # ## 8. Beyond digits: photos, and the command line
