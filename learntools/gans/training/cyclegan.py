@@ -23,6 +23,7 @@ from learntools.gans.data.unpaired import UnpairedImages
 from learntools.gans.evaluation.translation import cycle_scores, translate
 from learntools.gans.losses import gradient_penalty
 from learntools.gans.models.cyclegan import CYCLE_WEIGHT, IDENTITY_WEIGHT, CycleDiscriminators, CycleGenerators
+from learntools.gans.training.ingredients import no_noise
 from learntools.gans.training.pix2pix import sample_inputs_or_first_batch
 from learntools.gans.training.checkpoints import load_checkpoint
 from learntools.gans.training.trainer import GANTrainer
@@ -99,11 +100,6 @@ class ImagePool:
 # ---------------------------------------------------------------------------------------------
 
 
-def _no_noise(n, device=None, generator=None):
-    """CycleGAN has no z: the input image is the generator's only input."""
-    return torch.zeros(n, 0, device=device)
-
-
 class CycleGANTrainer(GANTrainer):
     """GANTrainer for two unpaired domains: generators = CycleGenerators, discriminators = CycleDiscriminators.
 
@@ -133,7 +129,7 @@ class CycleGANTrainer(GANTrainer):
             raise TypeError("data must yield batches: use domains.batches(batch_size=16), not the UnpairedImages itself.")
         settings.setdefault("fixed_noise_size", 64)  # the live view shows sample(64)
         self.pairs = _KeepBoth(data)
-        super().__init__(generators, discriminators, self.pairs, noise=_no_noise, loss=loss, **settings)
+        super().__init__(generators, discriminators, self.pairs, noise=no_noise, loss=loss, **settings)
         self.cycle_weight, self.identity_weight = float(cycle_weight), float(identity_weight)
         pool_seed = self.seed + 1000 * self.rank
         self.pool_a = ImagePool(pool_size, generator=torch.Generator().manual_seed(pool_seed + 1))

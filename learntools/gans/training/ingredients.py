@@ -18,7 +18,7 @@ from torch import nn
 
 from learntools.gans.losses import get_loss
 
-__all__ = ["gaussian_noise", "AdamSettings", "TrainingSequence", "resolve_loss"]
+__all__ = ["gaussian_noise", "no_noise", "AdamSettings", "TrainingSequence", "resolve_loss"]
 
 
 def gaussian_noise(z_dim: int):
@@ -31,6 +31,11 @@ def gaussian_noise(z_dim: int):
 
     noise.z_dim = z_dim
     return noise
+
+
+def no_noise(n, device=None, generator=None):
+    """The noise of image-to-image trainers (pix2pix, CycleGAN): none, the input image is G's only input."""
+    return torch.zeros(n, 0, device=device)  # (n, 0)
 
 
 @dataclass

@@ -16,14 +16,10 @@ from learntools.gans.data.digits import PairedImages
 from learntools.gans.evaluation.translation import translate, translation_scores
 from learntools.gans.models.pix2pix import L1_WEIGHT
 from learntools.gans.runtime import default_device
+from learntools.gans.training.ingredients import no_noise
 from learntools.gans.training.trainer import GANTrainer
 
 __all__ = ["Pix2PixTrainer", "fit_l1", "sample_inputs_or_first_batch"]
-
-
-def _no_noise(n, device=None, generator=None):
-    """pix2pix has no z: the input image is the generator's only input."""
-    return torch.zeros(n, 0, device=device)
 
 
 def sample_inputs_or_first_batch(sample_inputs, data, what: str) -> torch.Tensor:
@@ -61,7 +57,7 @@ class Pix2PixTrainer(GANTrainer):
             raise TypeError("data must yield batches: use pairs.batches(batch_size=32), not the PairedImages itself.")
         self.pairs = KeepSecond(data, what="data")
         settings.setdefault("fixed_noise_size", 64)
-        super().__init__(generator, discriminator, self.pairs, noise=_no_noise, loss=loss, **settings)
+        super().__init__(generator, discriminator, self.pairs, noise=no_noise, loss=loss, **settings)
         self.l1_weight = float(l1_weight)
         self.last_inputs = None
 
