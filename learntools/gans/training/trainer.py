@@ -68,8 +68,8 @@ class GANTrainer:
         real, condition = self.discriminator_batch()
         with self._autocast():
             fake = self.discriminator_fakes(real, condition)   # detached: the D loss must not reach G
-            real_logits = self.judge(self.D, real, condition)  # (N, 1)
-            fake_logits = self.judge(self.D, fake, condition)  # (N, 1)
+            real_logits = self.judge(self.D, real, condition)  # (N, 1) for a DCGAN's D
+            fake_logits = self.judge(self.D, fake, condition)
             d_loss, numbers = self.discriminator_loss(real_logits, fake_logits)
         if self.gradient_penalty_weight:                       # WGAN-GP: keep D's gradient norm near 1
             d_loss = d_loss + self.gradient_penalty(real, fake, condition)
