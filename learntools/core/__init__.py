@@ -17,7 +17,8 @@ from .feedback import (
     test_mode,
 )
 from .placeholder import ____, is_placeholder
-from .problems import FunctionProblem, ModuleProblem, MultipartProblem, Problem, ThoughtProblem, ValueProblem
+from .models import ModuleProblem, build, current_timeout, leaves, parameter_count, single_thread, trace
+from .problems import FunctionProblem, MultipartProblem, Problem, ThoughtProblem, ValueProblem
 from .safety import LearnerCodeError, call_learner, preserved_random_state, quiet
 
 __all__ = [
@@ -25,5 +26,6 @@ __all__ = [
     "values_match", "CHECKER_ERROR", "CORRECT", "INCORRECT", "INFO", "NOT_ATTEMPTED", "Incorrect",
     "NotAttempted", "Outcome", "grading_mode", "show", "test_mode", "____", "is_placeholder",
     "FunctionProblem", "ModuleProblem", "MultipartProblem", "Problem", "ThoughtProblem", "ValueProblem",
-    "LearnerCodeError", "call_learner", "preserved_random_state", "quiet",
+    "LearnerCodeError", "call_learner", "preserved_random_state", "quiet", "build", "trace", "leaves", "current_timeout",
+    "single_thread", "parameter_count",
 ]

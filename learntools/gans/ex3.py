@@ -10,30 +10,30 @@ from torch import nn
 from learntools.core import (
     Incorrect,
     LearnerCodeError,
+    ModuleProblem,
     MultipartProblem,
     ValueProblem,
-    ____,
     bind_exercises,
+    build,
     call_learner,
+    current_timeout,
     describe,
+    leaves,
     to_numpy,
+    trace,
+    ____,
 )
-from learntools.gans.model_checks import (
-    BuildProblem,
+from learntools.gans.checking.model_checks import (
     block_convolution,
     block_output,
-    build,
     check_norm_channels,
     check_parameter_count,
-    close,
-    current_timeout,
     leaky_slope,
-    leaves,
     reject_foreign,
     span,
     tensor_output,
-    trace,
 )
+from learntools.gans.checking.numbers import close
 
 Z_DIM = 100
 # The reference generator: (kernel, stride, padding) of its three transposed convolutions, the
@@ -264,8 +264,9 @@ def _check_generator_block(answer):
     return "ConvTranspose2d → BatchNorm2d → ReLU, and the arguments reach the convolution."
 
 
-block_question = BuildProblem(
+block_question = ModuleProblem(
     var="generator_block",
+    noun="function",
     test=_check_generator_block,
     hints=[
         "Return nn.Sequential(...) holding three layers: nn.ConvTranspose2d(in_channels, out_channels, kernel_size, "
@@ -423,7 +424,7 @@ def _check_generator(answer):
     return "your generator maps noise (N, z_dim) to images (N, 1, 28, 28) in [-1, 1], for any z_dim and width."
 
 
-generator_question = BuildProblem(
+generator_question = ModuleProblem(
     var="Generator",
     noun="class",
     test=_check_generator,
@@ -518,8 +519,9 @@ def _check_noise(answer):
     return "standard normal noise of shape (n, z_dim), made on the caller's device."
 
 
-noise_question = BuildProblem(
+noise_question = ModuleProblem(
     var="sample_noise",
+    noun="function",
     test=_check_noise,
     hints=[
         "torch.randn(n, z_dim) draws n rows of z_dim standard normal numbers; it takes a device= argument too.",
@@ -607,8 +609,9 @@ def _check_init(answer):
     return "weights N(0, 0.02), BatchNorm scales N(1, 0.02), biases 0."
 
 
-init_question = BuildProblem(
+init_question = ModuleProblem(
     var="dcgan_init",
+    noun="function",
     test=_check_init,
     hints=[
         "Test the layer type with isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)) and "

@@ -32,12 +32,15 @@ from learntools.core import (
     describe,
     format_number,
     is_placeholder,
+    single_thread,
     values_match,
 )
 from learntools.core.placeholder import contains_placeholder
 from learntools.gans import losses as reference
-from learntools.gans._learner_functions import code_names, require_callable, unwritten
-from learntools.gans.model_checks import single_thread
+from learntools.gans.checking.functions import require_written, unwritten
+from learntools.gans.checking.mistakes import named_number_mistake
+from learntools.gans.checking.numbers import close
+from learntools.gans.checking.stand_ins import RECORDING_Z_DIM, recording_gan
 
 LN2 = math.log(2.0)
 
@@ -57,18 +60,6 @@ def ready(*functions):
             print(f"`{missing}` is not written yet: fill it in above, then run this cell again.")
             return False
     return True
-
-
-def _require_written(answer, var):
-    """NotAttempted when the learner's function (or one it calls) is not written yet."""
-    require_callable(answer, var)
-    missing = unwritten(answer)
-    if missing == var or missing == getattr(answer, "__name__", None):
-        if "____" in code_names(answer.__code__):
-            raise NotAttempted(f"your function `{var}` still has a `____` blank: fill it in.")
-        raise NotAttempted(f"your function `{var}` still raises NotImplementedError: write its code there.")
-    if missing:
-        raise NotAttempted(f"`{var}` calls `{missing}`, which is not written yet: finish it first.")
 
 
 # ================================================================================ small helpers
@@ -97,10 +88,6 @@ def _loss_number(value, what):
             "binary_cross_entropy_with_logits, not log(sigmoid(...)))."
         )
     return number
-
-
-def _close(a, b, rtol=1e-4, atol=1e-5):
-    return abs(a - b) <= atol + rtol * abs(b)
 
 
 def _parameters(module):
@@ -236,10 +223,7 @@ def _diagnose_d(args, got, expected):
         return ("your loss is inf for confident logits (a fake logit of 20): sigmoid(20) rounds to exactly 1 "
                 "in float32 and log(1 - 1) = -inf. Work on logits: binary_cross_entropy_with_logits (or softplus).")
     want, candidates = _d_candidates(real, fake)
-    for candidate, message in candidates:
-        if _close(value, float(candidate)) and not _close(float(candidate), float(want)):
-            return message + "."
-    return None
+    return named_number_mistake(value, want, candidates)
 
 
 # The first case tells the usual mistakes apart (at logits 0 several of them coincide).
@@ -310,10 +294,7 @@ def _diagnose_g(args, got, expected):
     except (TypeError, ValueError, IndexError):
         return None
     want, candidates = _g_candidates(fake)
-    for candidate, message in candidates:
-        if _close(value, float(candidate)) and not _close(float(candidate), float(want)):
-            return message + "."
-    return None
+    return named_number_mistake(value, want, candidates)
 
 
 def _fake_case(values):
@@ -457,61 +438,10 @@ grad_nonsaturating, = torch.autograd.grad(nonsaturating_g(logit.reshape(1)), log
 
 # ================================================================================ stand-in networks
 
-STUB_Z_DIM = 3
+STUB_Z_DIM = RECORDING_Z_DIM  # the stand-ins of learntools.gans.checking.stand_ins
 STUB_BATCH = 8
 LEARNING_RATE = 0.1  # plain SGD, so an update is exactly -lr * gradient
 STALE_GRADIENT = 0.25  # what a previous step left in .grad, if nobody clears it
-
-
-class _StubGenerator(nn.Module):
-    """z (N, 3) -> images (N, 1, 4, 4) in [-1, 1]; remembers every (z, output) pair."""
-
-    def __init__(self):
-        super().__init__()
-        self.layer = nn.Linear(STUB_Z_DIM, 16)
-        self.calls = []
-
-    def forward(self, z):
-        if not isinstance(z, torch.Tensor):
-            raise TypeError(f"the generator takes a tensor of noise, not {describe(z)}")
-        if z.ndim == 4 and z.shape[2:] == (1, 1):
-            z = z.flatten(1)  # (N, z_dim, 1, 1) is fine too
-        if z.ndim != 2 or z.shape[1] != STUB_Z_DIM:
-            raise ValueError(f"the generator expects noise of shape (N, z_dim) = (N, {STUB_Z_DIM}), got {tuple(z.shape)}")
-        if not z.is_floating_point():
-            raise TypeError(f"the noise should be floating point (torch.randn), got {z.dtype}")
-        images = torch.tanh(self.layer(z)).reshape(-1, 1, 4, 4)  # (N, 1, 4, 4)
-        self.calls.append((z.detach().clone(), images.detach().clone()))
-        return images
-
-
-class _StubDiscriminator(nn.Module):
-    """images (N, 1, 4, 4) -> logits (N, 1); remembers every batch it is shown."""
-
-    def __init__(self):
-        super().__init__()
-        self.layer = nn.Linear(16, 1)
-        self.calls = []
-
-    def forward(self, images):
-        if not isinstance(images, torch.Tensor):
-            raise TypeError(f"the discriminator takes a tensor of images, not {describe(images)}")
-        if images.ndim != 4 or tuple(images.shape[1:]) != (1, 4, 4):
-            raise ValueError(f"the discriminator expects images of shape (N, 1, 4, 4) here, got {tuple(images.shape)}")
-        self.calls.append(images.detach().clone())
-        return self.layer(images.flatten(1))  # (N, 1)
-
-
-def _stubs(seed=5):
-    """A fresh stand-in G and D with fixed weights spread enough that every wrong loss shows."""
-    generator = torch.Generator().manual_seed(seed)
-    G, D = _StubGenerator(), _StubDiscriminator()
-    with torch.no_grad():
-        G.layer.weight.copy_(torch.randn(16, STUB_Z_DIM, generator=generator))
-        G.layer.bias.copy_(0.3 * torch.randn(16, generator=generator))
-        D.layer.weight.copy_(0.6 * torch.randn(1, 16, generator=generator))
-        D.layer.bias.fill_(0.4)
-    return G, D
 
 
 def _real_batch(seed=11):
@@ -558,11 +488,11 @@ def _fake_shown(G, D, what):
 
 def _d_loss_message(value, want, real_logits, fake_logits, what):
     """Compare a returned D loss with the loss D actually had; name the mistake."""
-    if _close(value, float(want)):
+    if close(value, float(want)):
         return
     _, candidates = _d_candidates(real_logits, fake_logits)
     for candidate, message in candidates:
-        if _close(value, float(candidate)):
+        if close(value, float(candidate)):
             raise Incorrect(f"{what} returned {value:.4f} but D's loss on that real and fake batch is "
                             f"{float(want):.4f}: {message}. Does `discriminator_loss` pass q1.check()?")
     raise Incorrect(f"{what} returned {value:.4f}, but D's loss on that real batch and fake batch is "
@@ -570,11 +500,11 @@ def _d_loss_message(value, want, real_logits, fake_logits, what):
 
 
 def _g_loss_message(value, want, fake_logits, what):
-    if _close(value, float(want)):
+    if close(value, float(want)):
         return
     _, candidates = _g_candidates(fake_logits)
     for candidate, message in candidates:
-        if _close(value, float(candidate)):
+        if close(value, float(candidate)):
             raise Incorrect(f"{what} returned {value:.4f} but G's non-saturating loss on that fake batch is "
                             f"{float(want):.4f}: {message}. Does `generator_loss` pass q2.check()?")
     raise Incorrect(f"{what} returned {value:.4f}, but G's loss on that fake batch is {float(want):.4f}: "
@@ -627,7 +557,7 @@ class StepProblem(Problem):
         self.run = run
 
     def check_answer(self, answer):
-        _require_written(answer, self.var)
+        require_written(answer, self.var)
         _warm_up_optimizers()
         with single_thread():
             return self.run(answer, self)
@@ -653,7 +583,7 @@ def _call_step(answer, problem, *args):
 def _run_d_step(answer, problem):
     what = "your discriminator_step"
     torch.manual_seed(0)
-    G, D = _stubs()
+    G, D = recording_gan()
     real = _real_batch()
     original_real = real.clone()
     opt_d = torch.optim.SGD(D.parameters(), lr=LEARNING_RATE)
@@ -720,7 +650,7 @@ d_step_question = StepProblem(
 def _run_g_step(answer, problem):
     what = "your generator_step"
     torch.manual_seed(0)
-    G, D = _stubs()
+    G, D = recording_gan()
     opt_g = torch.optim.SGD(G.parameters(), lr=LEARNING_RATE)
     _fill_stale(G)  # what the previous G step left in G's .grad
     G_before, D_before = copy.deepcopy(G), copy.deepcopy(D)
@@ -794,7 +724,7 @@ def _two_losses(result, what):
 def _run_train_step(answer, problem):
     what = "your train_step"
     torch.manual_seed(0)
-    G, D = _stubs()
+    G, D = recording_gan()
     real = _real_batch()
     log = []
     opt_g = _RecordingSGD(G.parameters(), "G", log, G)
@@ -840,7 +770,7 @@ def _run_train_step(answer, problem):
     g_fake_logits = D_mid(G_before(last_z))
     g_expected = reference.nonsaturating_g(g_fake_logits)
 
-    if _close(d_value, float(g_expected)) and _close(g_value, float(d_expected)) and not _close(d_value, float(d_expected)):
+    if close(d_value, float(g_expected)) and close(g_value, float(d_expected)) and not close(d_value, float(d_expected)):
         raise Incorrect(f"{what} returns the two losses the other way round: return (d_loss, g_loss).")
     _d_loss_message(d_value, d_expected, real_logits, fake_logits, f"{what} (its d_loss)")
     _check_d_update(D, D_before, d_expected, what)

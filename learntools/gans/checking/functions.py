@@ -7,6 +7,7 @@ names the code refers to.
 import inspect
 
 from learntools.core import Incorrect, NotAttempted, describe, is_placeholder
+from learntools.core.placeholder import code_uses_placeholder
 
 
 def code_names(code):
@@ -49,3 +50,17 @@ def require_callable(answer, var):
         raise NotAttempted(f"replace `____` with your function `{var}`.")
     if not callable(answer):
         raise Incorrect(f"`{var}` should be a function, but it is {describe(answer)}.")
+
+
+def require_written(answer, var):
+    """NotAttempted while the learner's function, or a notebook function it calls, is not written yet
+    (a `____` blank, or nbgrader's NotImplementedError stub); Incorrect when it is not a function."""
+    require_callable(answer, var)
+    if code_uses_placeholder(answer):
+        raise NotAttempted(f"your function `{var}` still has a `____` blank: fill it in.")
+    missing = unwritten(answer)
+    if missing is None:
+        return
+    if missing in (var, getattr(answer, "__name__", None)):
+        raise NotAttempted(f"your function `{var}` still raises NotImplementedError: write its code there.")
+    raise NotAttempted(f"`{var}` calls `{missing}`, which is not written yet: finish it first.")
