@@ -18,28 +18,20 @@ from learntools.core import (
     call_learner,
     describe,
     is_placeholder,
+    single_thread,
     values_match,
 )
 from learntools.gans import conditional as reference
-from learntools.gans._learner_functions import require_callable, unwritten
+from learntools.gans.checking.functions import require_written
+from learntools.gans.checking.numbers import close
+from learntools.gans.checking.stand_ins import conditional_bench
 from learntools.gans.losses import minimax_g, nonsaturating_d, nonsaturating_g
-from learntools.gans.model_checks import single_thread
 
 NUM_CLASSES = 10
 Z_DIM = 8  # the stub generator's noise size in the checks
 
 
 # ================================================================================ helpers
-
-
-def _require_function(answer, var):
-    """NotAttempted for a blank (or a function still holding one); Incorrect for a non-function."""
-    require_callable(answer, var)
-    missing = unwritten(answer)
-    if missing and missing in (var, getattr(answer, "__name__", None)):
-        raise NotAttempted(f"your function `{var}` still has a `____` blank: fill it in.")
-    if missing:
-        raise NotAttempted(f"`{var}` calls `{missing}`, which is not written yet: finish it first.")
 
 
 def _tensor_result(got, var, call):
@@ -134,7 +126,7 @@ def _generator_input(z, labels):
 
 
 def _check_generator_input(answer):
-    _require_function(answer, "generator_input")
+    require_written(answer, "generator_input")
     for z, labels in Z_CASES:
         call = f"generator_input(z of shape {tuple(z.shape)}, labels={labels.tolist()})"
         z_copy, labels_copy = z.clone(), labels.clone()
@@ -195,7 +187,7 @@ def _discriminator_input(images, labels):
 
 
 def _check_discriminator_input(answer):
-    _require_function(answer, "discriminator_input")
+    require_written(answer, "discriminator_input")
     for images, labels in IMAGE_CASES:
         n, _, height, width = images.shape
         call = f"discriminator_input(images of shape {tuple(images.shape)}, labels={labels.tolist()})"
@@ -277,24 +269,6 @@ in_channels_question = ValueProblem(
 # ================================================================================ q5, q6: the losses
 
 
-def _stubs(seed=0):
-    """A tiny conditional G and D (fixed weights) and a batch, as the checks' test bench."""
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        G = reference.ConditionalGenerator(z_dim=Z_DIM, width=4)
-        D = reference.ConditionalDiscriminator(width=4)
-        # Larger weights than DCGAN's N(0, 0.02), so that D's verdict clearly depends on the label
-        # and every realistic mistake gives a different loss.
-        for parameter in list(G.parameters()) + list(D.parameters()):
-            parameter.data.normal_(0.0, 0.3)
-        real = torch.rand(6, 1, 28, 28) * 2 - 1
-        z = torch.randn(6, Z_DIM)
-    labels = _labels(0, 3, 7, 7, 9, 2)
-    G.eval()  # BatchNorm with running statistics: the same output for every call
-    D.eval()
-    return G, D, real, labels, z
-
-
 def _loss_value(got, var, call):
     if is_placeholder(got):
         raise NotAttempted(f"your function `{var}` still returns `____`: replace it with your code.")
@@ -316,10 +290,6 @@ def _loss_value(got, var, call):
 
 def _grad_of(module):
     return any(p.grad is not None and bool(p.grad.abs().sum() > 0) for p in module.parameters())
-
-
-def _close(a, b):
-    return abs(a - b) <= 1e-5 + 1e-4 * abs(b)
 
 
 def _call_loss(answer, var, call, G, D, *inputs):
@@ -346,16 +316,16 @@ def _backpropagate(got):
 def _wrong_loss(value, expected, candidates, call, formula):
     """Incorrect with the message of the first candidate loss that ``value`` matches, else with the formula."""
     for candidate, message in candidates:
-        if _close(value, candidate):
+        if close(value, candidate):
             raise Incorrect(message)
     raise Incorrect(f"`{call}` returned {value:.4g} on the check's test networks, but {expected:.4g} was "
                     f"expected: {formula}.")
 
 
 def _check_d_loss(answer):
-    _require_function(answer, "conditional_d_loss")
+    require_written(answer, "conditional_d_loss")
     with single_thread():
-        G, D, real, labels, z = _stubs()
+        G, D, real, labels, z = conditional_bench(z_dim=Z_DIM)
         real_logits = D(real, labels).detach()
         fake = G(z, labels).detach()
         fake_logits = D(fake, labels).detach()
@@ -364,7 +334,7 @@ def _check_d_loss(answer):
         call = "conditional_d_loss(D, G, real, labels, z)"
         got, value, G_copy, D_copy = _call_loss(answer, "conditional_d_loss", call, G, D, real, labels, z)
 
-        if _close(value, expected):
+        if close(value, expected):
             _backpropagate(got)
             if _grad_of(G_copy):
                 raise Incorrect("the value is right, but backpropagating it fills the generator's gradients: "
@@ -413,16 +383,16 @@ d_loss_question = ValueProblem(
 
 
 def _check_g_loss(answer):
-    _require_function(answer, "conditional_g_loss")
+    require_written(answer, "conditional_g_loss")
     with single_thread():
-        G, D, _, labels, z = _stubs()
+        G, D, _, labels, z = conditional_bench(z_dim=Z_DIM)
         fake_logits = D(G(z, labels), labels).detach()
         expected = float(nonsaturating_g(fake_logits))
 
         call = "conditional_g_loss(D, G, labels, z)"
         got, value, G_copy, _ = _call_loss(answer, "conditional_g_loss", call, G, D, labels, z)
 
-        if _close(value, expected):
+        if close(value, expected):
             _backpropagate(got)
             if not _grad_of(G_copy):
                 raise Incorrect("the value is right, but no gradient reaches the generator: don't detach the "

@@ -24,79 +24,29 @@ from learntools.core import (
     Problem,
     ThoughtProblem,
     ValueProblem,
-    ____,
     bind_exercises,
     call_learner,
     describe,
     format_number,
     is_placeholder,
+    single_thread,
     values_match,
+    ____,
 )
 from learntools.core.placeholder import code_uses_placeholder
 from learntools.gans import cyclegan as reference_cycle
 from learntools.gans import stylegan as reference_style
-from learntools.gans._learner_functions import code_names, require_callable
-from learntools.gans.model_checks import single_thread
+from learntools.gans.checking.functions import require_written
+from learntools.gans.checking.mistakes import named_mistake
+from learntools.gans.checking.numbers import close
+from learntools.gans.checking.stand_ins import affine_generators
 
 CYCLE_WEIGHT = reference_cycle.CYCLE_WEIGHT  # 10, the paper's lambda
 IDENTITY_WEIGHT = reference_cycle.IDENTITY_WEIGHT  # 5 = 0.5 * lambda
 GPUS, PER_PROCESS_BATCH = 4, 64  # the torchrun question: 4 GPUs, the dcgan recipe's batch of 64
 
 
-# ================================================================================ helpers
-
-
-def _require_function(answer, var):
-    """NotAttempted for the blank or a function still holding it; Incorrect for a non-function."""
-    require_callable(answer, var)
-    if code_uses_placeholder(answer):
-        raise NotAttempted(f"your function `{var}` still contains a `____` blank: fill it in.")
-    code = getattr(answer, "__code__", None)
-    if code is not None and "NotImplementedError" in code_names(code):
-        raise NotAttempted(f"your function `{var}` still raises NotImplementedError: write it.")
-
-
-def _close(a, b, rtol=1e-4, atol=1e-6):
-    return abs(a - b) <= atol + rtol * abs(b)
-
-
-def _sentence(text):
-    """End a diagnosis with a full stop (FunctionProblem puts it after "for `call`: ")."""
-    return text if text.endswith((".", "?")) else text + "."
-
-
-def _named_mistake(got, expected, candidates, rtol, atol):
-    """The message (as a sentence) of the first (value, message) candidate that ``got`` matches and the
-    right answer does not; None when there is none."""
-    for candidate, message in candidates:
-        if values_match(got, candidate, rtol, atol) and not values_match(candidate, expected, rtol, atol):
-            return _sentence(message)
-    return None
-
-
 # ================================================================================ q1, q2: the generator losses
-
-
-class _Affine(nn.Module):
-    """A stand-in generator with two parameters: x -> weight * x + bias."""
-
-    def __init__(self, weight, bias, name):
-        super().__init__()
-        self.weight = nn.Parameter(torch.tensor(float(weight)))
-        self.bias = nn.Parameter(torch.tensor(float(bias)))
-        self.name = name
-
-    def forward(self, x):
-        return self.weight * x + self.bias
-
-    def __repr__(self):
-        return f"{self.name}(x) = {self.weight.item():g}·x {'+' if self.bias.item() >= 0 else '-'} {abs(self.bias.item()):g}"
-
-
-def _stubs():
-    """Fresh stand-ins: G_AB(x) = -1.5 x - 0.1 and G_BA(x) = -0.5 x - 0.3. Chosen (by a search over such pairs)
-    so that every listed mistake gives a value at least 2% away from the right one and from each other."""
-    return _Affine(-1.5, -0.1, "G_AB"), _Affine(-0.5, -0.3, "G_BA")
 
 
 def _domain_batch(seed, n=3):
@@ -200,14 +150,14 @@ class GeneratorLossProblem(Problem):
         self.cases = [(802, 2.5), (801, None), (803, None)]
 
     def check_answer(self, answer):
-        _require_function(answer, self.var)
+        require_written(answer, self.var)
         with single_thread():
             for seed, weight in self.cases:
                 self._check_case(answer, seed, weight)
         return None
 
     def _call(self, answer, seed, weight):
-        G_AB, G_BA = _stubs()
+        G_AB, G_BA = affine_generators()
         a, b = _domain_batch(seed)
         args, kwargs = (G_AB, G_BA, a.clone(), b.clone()), ({} if weight is None else {"weight": weight})
         shown = f"{self.var}(G_AB, G_BA, real_a, real_b{'' if weight is None else f', weight={weight:g}'})"
@@ -226,9 +176,9 @@ class GeneratorLossProblem(Problem):
                             "call backward() once on the sum of all the generator's losses.")
 
         with torch.no_grad():
-            fresh_ab, fresh_ba = _stubs()
+            fresh_ab, fresh_ba = affine_generators()
             expected = float(self.reference(fresh_ab, fresh_ba, a, b, used))
-            if not _close(value, expected):
+            if not close(value, expected, atol=1e-6):
                 raise Incorrect(self._diagnose(value, expected, fresh_ab, fresh_ba, a, b, used, weight, shown))
 
         self._check_gradients(got, G_AB, G_BA, a, b, used, shown)
@@ -268,9 +218,9 @@ class GeneratorLossProblem(Problem):
                     f"Seen for `{shown}` {stand_ins}.")
         for candidate, message in self.mistakes(ab, ba, a, b, used):
             candidate = float(candidate)
-            if _close(value, candidate) and not _close(candidate, expected):
+            if close(value, candidate, atol=1e-6) and not close(candidate, expected, atol=1e-6):
                 return f"{message}. Seen for `{shown}` {stand_ins}: {format_number(value)} instead of {format_number(expected)}."
-        if weight is not None and _close(value, unweighted * self.default_weight):
+        if weight is not None and close(value, unweighted * self.default_weight, atol=1e-6):
             return (f"`{shown}` gives the value for weight {format_number(self.default_weight)}: your function ignores "
                     "its `weight` argument. Multiply by `weight`, not by a fixed number.")
         return (f"`{shown}` returned {format_number(value)} {stand_ins}, but {format_number(expected)} was expected. "
@@ -288,7 +238,7 @@ class GeneratorLossProblem(Problem):
             raise Incorrect(f"the value of `{shown}` is right, but backward() through it fails "
                             f"({str(error).splitlines()[0][:120]}): return the loss as computed, without "
                             "calling backward() or changing tensors in place.") from None
-        fresh_ab, fresh_ba = _stubs()
+        fresh_ab, fresh_ba = affine_generators()
         fresh_params = [fresh_ab.weight, fresh_ab.bias, fresh_ba.weight, fresh_ba.bias]
         expected = torch.autograd.grad(self.reference(fresh_ab, fresh_ba, a, b, used), fresh_params)
         for name, pair in (("G_AB", slice(0, 2)), ("G_BA", slice(2, 4))):
@@ -649,7 +599,7 @@ def _diagnose_shuffle(args, got, expected):
          "a reshape alone keeps the values in memory order, which stacks whole channels on top of each other; "
          "view the channels as (C, r, r), permute to (N, C, H, r, W, r), then reshape"),
     ]
-    return _named_mistake(got, expected, candidates, 1e-5, 1e-6)
+    return named_mistake(got, expected, candidates, 1e-5, 1e-6)
 
 
 pixel_shuffle_question = FunctionProblem(
@@ -714,7 +664,7 @@ def _diagnose_fade(args, got, expected):
         candidates.append(((1 - alpha) * smooth + alpha * new,
                            f"you doubled the old image with {mode} interpolation; ProGAN uses nearest neighbour "
                            "(mode=\"nearest\"): every old pixel becomes a 2×2 block, as the old network drew it"))
-    return _named_mistake(got, expected, candidates, 1e-4, 1e-5)
+    return named_mistake(got, expected, candidates, 1e-4, 1e-5)
 
 
 fade_question = FunctionProblem(
@@ -791,7 +741,7 @@ def _diagnose_adain(args, got, expected):
         (_normalise(x, (2, 3)), "you normalised but did not apply the style: multiply by `scale` and add `bias`"),
         (s * _normalise(x, (2, 3)), "the style's `bias` is missing: add it after scaling"),
     ]
-    return _named_mistake(got, expected, candidates, 1e-3, 1e-4)
+    return named_mistake(got, expected, candidates, 1e-3, 1e-4)
 
 
 adain_question = FunctionProblem(
