@@ -29,6 +29,7 @@ from learntools.core import (
     INCORRECT,
     NOT_ATTEMPTED,
     FunctionProblem,
+    Incorrect,
     LearnerCodeError,
     Mismatch,
     ____,
@@ -155,17 +156,16 @@ def test_not_a_function():
     assert_clear(outcome.message, "`scale` should be a function", "the number 5")
 
 
-def test_diagnose_hook_explains_a_known_mistake():
+def test_test_hook_names_a_known_mistake():
     calls = []
 
-    def diagnose(args, got, expected):
+    def test(args, got, expected):
         calls.append(args)
         x, factor = args
         if torch.allclose(torch.as_tensor(got), x + factor):
-            return "you added the factor instead of multiplying by it."
-        return None
+            raise Incorrect("you added the factor instead of multiplying by it.")
 
-    problem = scale_question(diagnose=diagnose)
+    problem = scale_question(test=test)
     outcome = problem.evaluate(lambda x, factor: x + factor)
     assert outcome.message.endswith("you added the factor instead of multiplying by it.")
     assert "scale(x=tensor([1., 2.]), factor=2)" in outcome.message

@@ -30,6 +30,7 @@ from learntools.core import (
     describe,
     format_number,
     is_placeholder,
+    known_mistakes,
     to_numpy,
     values_match,
 )
@@ -42,7 +43,7 @@ def number_question():
     return ValueProblem(
         var="top_left",
         expected=600.0,
-        mistakes=[(-600.0, "-600 is the flipped kernel: deep-learning convolution does not flip.")],
+        test=known_mistakes([(-600.0, "-600 is the flipped kernel: deep-learning convolution does not flip.")]),
         timeout=TIMEOUT,
     )
 
@@ -51,7 +52,7 @@ def grid_question():
     return ValueProblem(
         var="grid",
         expected=GRID,
-        mistakes=[(-GRID, "every sign is flipped: you computed a true convolution.")],
+        test=known_mistakes([(-GRID, "every sign is flipped: you computed a true convolution.")]),
         timeout=TIMEOUT,
     )
 
@@ -126,12 +127,12 @@ def test_mistake_matches_arrays_of_any_kind():
 
 
 def test_mistake_that_equals_the_expected_value_never_fires():
-    problem = ValueProblem("x", expected=2.0, mistakes=[(2.0, "this mistake is the right answer")])
+    problem = ValueProblem("x", expected=2.0, test=known_mistakes([(2.0, "this mistake is the right answer")]))
     assert problem.evaluate(2.0).status == CORRECT
 
 
 def test_first_matching_mistake_wins():
-    problem = ValueProblem("x", expected=1.0, mistakes=[(3.0, "first"), (3.0, "second")])
+    problem = ValueProblem("x", expected=1.0, test=known_mistakes([(3.0, "first"), (3.0, "second")]))
     assert problem.evaluate(3.0).message == "first"
 
 

@@ -17,8 +17,17 @@ from .feedback import (
     test_mode,
 )
 from .placeholder import ____, is_placeholder
-from .models import ModuleProblem, build, current_timeout, leaves, parameter_count, single_thread, trace
-from .problems import FunctionProblem, MultipartProblem, Problem, ThoughtProblem, ValueProblem
+from .models import ModuleProblem, build, leaves, parameter_count, trace
+from .problems import (
+    FunctionProblem,
+    MultipartProblem,
+    Problem,
+    ThoughtProblem,
+    ValueProblem,
+    current_timeout,
+    known_mistakes,
+    single_thread,
+)
 from .safety import LearnerCodeError, call_learner, preserved_random_state, quiet
 
 __all__ = [
@@ -27,5 +36,5 @@ __all__ = [
     "NotAttempted", "Outcome", "grading_mode", "show", "test_mode", "____", "is_placeholder",
     "FunctionProblem", "ModuleProblem", "MultipartProblem", "Problem", "ThoughtProblem", "ValueProblem",
     "LearnerCodeError", "call_learner", "preserved_random_state", "quiet", "build", "trace", "leaves", "current_timeout",
-    "single_thread", "parameter_count",
+    "single_thread", "parameter_count", "known_mistakes",
 ]

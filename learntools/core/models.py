@@ -17,8 +17,6 @@ lesson's own ``test(answer)``, which uses ``build`` and ``trace``. Nothing here 
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import copy
 import dataclasses
 
@@ -28,7 +26,7 @@ from torch import nn
 from .compare import describe
 from .feedback import Incorrect, NotAttempted
 from .placeholder import code_uses_placeholder, is_placeholder
-from .problems import Problem
+from .problems import Problem, current_timeout, single_thread
 from .safety import LearnerCodeError, call_learner
 
 __all__ = [
@@ -38,26 +36,6 @@ __all__ = [
 
 # Layers that only reshape or pass values through: left out when reading a model's layer sequence.
 NEUTRAL = (nn.Identity, nn.Flatten, nn.Unflatten)
-
-_TIMEOUT = contextvars.ContextVar("learntools_model_timeout", default=10.0)
-
-
-def current_timeout():
-    """The time limit (seconds) for one call into learner code: the timeout of the problem being checked."""
-    return _TIMEOUT.get()
-
-
-@contextlib.contextmanager
-def single_thread():
-    """Run a block with one torch thread: tiny probe batches are fastest that way, and they don't
-    fight other processes for the cores. The previous setting is put back."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
 
 def parameter_count(model):
     """The number of trainable parameters (frozen ones are not counted)."""
@@ -91,8 +69,7 @@ class ModuleProblem(Problem):
 
     def __init__(self, var, test=None, make_input=None, expected_shape=None, build=None, output_range=None,
                  param_range=None, layer_types=None, noun="model", **kwargs):
-        super().__init__(var=var, **kwargs)
-        self.test = test
+        super().__init__(var=var, test=test, **kwargs)
         self.make_input = make_input
         self.expected_shape = expected_shape
         self.build = build
@@ -108,13 +85,9 @@ class ModuleProblem(Problem):
             raise NotAttempted(f"your {self.noun} `{self.var}` still contains a `____` blank: fill it in.")
         if not (callable(answer) or isinstance(answer, nn.Module)):
             raise Incorrect(f"`{self.var}` should be a {self.noun}, but it is {describe(answer)}.")
-        token = _TIMEOUT.set(self.timeout)
-        try:
-            with single_thread(), torch.no_grad():
-                self._check_declared(answer)
-                return self.test(answer) if self.test is not None else None
-        finally:
-            _TIMEOUT.reset(token)
+        with single_thread(), torch.no_grad():
+            self._check_declared(answer)
+            return self.test(answer) if self.test is not None else None
 
     # ------------------------------------------------------------------ the declared checks
 

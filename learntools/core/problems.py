@@ -3,13 +3,21 @@
 The same declaration serves ``q1.check()`` for self-study and the autograder test under nbgrader.
 
 Kinds:
+    Problem           any answer, checked by its ``test`` alone
     ValueProblem      a number, array or tensor (with tolerance), or any value with a custom test
     FunctionProblem   the learner's function against a reference on fixed and seeded random cases
     ModuleProblem     a torch model, or a class or function building one (in models.py)
     MultipartProblem  q3.a, q3.b, ...
     ThoughtProblem    a question to think about; ``solution()`` reveals a discussion
+
+A custom check has one spelling: ``test=``, a function that raises ``Incorrect`` (or ``NotAttempted``)
+with a sentence, and returns None or a success message. Every kind takes one; ``known_mistakes``
+makes one from a table of realistic wrong answers. While a test runs, ``current_timeout()`` is the
+problem's time limit for calls into learner code.
 """
 
+import contextlib
+import contextvars
 import copy
 import inspect
 
@@ -35,26 +43,74 @@ from .safety import LearnerCodeError, call_learner, preserved_random_state, quie
 
 _MISSING = object()
 
+_TIMEOUT = contextvars.ContextVar("learntools_check_timeout", default=10.0)
+
+
+def current_timeout():
+    """The time limit (seconds) for one call into learner code: the timeout of the problem being checked."""
+    return _TIMEOUT.get()
+
+
+@contextlib.contextmanager
+def single_thread():
+    """Run a block with one torch thread: tiny checks are fastest that way, and they don't fight
+    other processes for the cores. The previous setting is put back."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def known_mistakes(rows, rtol=1e-5, atol=1e-6):
+    """A test from a table of realistic wrong answers: [(wrong value, the sentence that names it), ...].
+
+    It raises Incorrect with the sentence of the first row the answer matches (within tolerance),
+    and returns None otherwise. Used as ``test=`` it runs only on answers that differ from the
+    expected one, so a row equal to the right answer never fires.
+    """
+    rows = list(rows)
+
+    def test(answer):
+        for wrong, message in rows:
+            if values_match(answer, wrong, rtol, atol):
+                raise Incorrect(message)
+
+    return test
+
 
 class Problem:
-    """Base of every problem: check(), hint(n), solution(), and the grading-mode contract."""
+    """Base of every problem: check(), hint(n), solution(), and the grading-mode contract.
 
-    kind = "problem"
+    test: callable(answer) raising Incorrect / NotAttempted with a sentence, or returning a success
+          message (or None). On a plain Problem it is the whole check; each kind says when it runs.
+    """
 
-    def __init__(self, var=None, hints=(), solution="", points=1, timeout=10.0, title=""):
+    kind = "question"
+
+    def __init__(self, var=None, hints=(), solution="", points=1, timeout=10.0, title="", test=None):
         self.var = var
         self.hints = list(hints)
         self.solution_code = solution
         self.points = points
         self.timeout = timeout
         self.title = title
+        self.test = test
         self.name = "this question"
 
     # ------------------------------------------------------------------ what subclasses implement
 
     def check_answer(self, answer):
         """Raise Incorrect / NotAttempted, or return a success message (or None)."""
-        raise NotImplementedError
+        if self.test is None:
+            raise NotImplementedError("a Problem needs a test=, or a kind that checks answers")
+        if contains_placeholder(answer):
+            raise NotAttempted(f"replace the `____` in `{self._var_text()}` with your answer.")
+        return self.test(answer)
+
+    def _var_text(self):
+        return self.var if isinstance(self.var, str) else ", ".join(self.var)
 
     # ------------------------------------------------------------------ the learner's answer
 
@@ -81,6 +137,7 @@ class Problem:
         Runs with the global random state and grad mode restored afterwards, with warnings and
         stderr silenced.
         """
+        token = _TIMEOUT.set(self.timeout)
         with preserved_random_state(), quiet():
             try:
                 if answer is _MISSING:
@@ -100,6 +157,8 @@ class Problem:
                     f"the check itself failed ({type(error).__name__}) on {describe(answer)}. "
                     "This is a bug in the course, not in your answer: please report it.",
                 )
+            finally:
+                _TIMEOUT.reset(token)
         return Outcome(CORRECT, message or "")
 
     def check(self, strict=False):
@@ -143,38 +202,31 @@ class Problem:
 class ValueProblem(Problem):
     """A value: a number, array or tensor compared with tolerance, or anything with ``test``.
 
-    mistakes: list of (wrong value, message) pairs for realistic wrong answers, tried first.
-    test:     optional callable(answer) raising Incorrect, for answers that aren't numbers.
+    expected: the right value; the answer is compared with it (rtol, atol).
+    test:     callable(answer) raising Incorrect. With ``expected`` it runs only when the answer
+              differs, to name the mistake (``known_mistakes([...])``); without, it is the whole check.
     """
 
     kind = "value question"
 
-    def __init__(self, var, expected=None, rtol=1e-5, atol=1e-6, mistakes=(), test=None, **kwargs):
-        super().__init__(var=var, **kwargs)
+    def __init__(self, var, expected=None, rtol=1e-5, atol=1e-6, test=None, **kwargs):
+        super().__init__(var=var, test=test, **kwargs)
         self.expected = expected
         self.rtol = rtol
         self.atol = atol
-        self.mistakes = list(mistakes)
-        self.test = test
 
     def check_answer(self, answer):
         if contains_placeholder(answer):
             raise NotAttempted(f"replace the `____` in `{self._var_text()}` with your answer.")
-        if self.test is not None:
+        if self.expected is None:
             return self.test(answer)
-        for wrong, message in self.mistakes:
-            if values_match(answer, wrong, self.rtol, self.atol) and not values_match(
-                answer, self.expected, self.rtol, self.atol
-            ):
-                raise Incorrect(message)
         try:
             compare_arrays(answer, self.expected, self.rtol, self.atol, name=f"`{self._var_text()}`")
         except Mismatch as mismatch:
+            if self.test is not None:
+                self.test(answer)
             raise Incorrect(str(mismatch)) from None
         return None
-
-    def _var_text(self):
-        return self.var if isinstance(self.var, str) else ", ".join(self.var)
 
 
 # =============================================================================== function
@@ -186,8 +238,11 @@ class FunctionProblem(Problem):
     cases:        list of argument tuples, tried first (the simplest first).
     random_cases: callable(numpy Generator) -> argument tuple; called ``n_random`` times, seeded.
     arg_names:    names used when a failing input is shown.
-    diagnose:     callable(args, got, expected) -> message or None, for specific mistakes.
     compare:      callable(got, expected) raising Mismatch; default: tolerance comparison.
+    test:         callable(args, got, expected) raising Incorrect to name a specific mistake; it runs
+                  on a case whose result differs from the reference's (its sentence follows the call).
+
+    The cases run on one torch thread.
     """
 
     kind = "function question"
@@ -201,20 +256,19 @@ class FunctionProblem(Problem):
         n_random=10,
         seed=0,
         arg_names=None,
-        diagnose=None,
         compare=None,
+        test=None,
         rtol=1e-4,
         atol=1e-5,
         **kwargs,
     ):
-        super().__init__(var=var, **kwargs)
+        super().__init__(var=var, test=test, **kwargs)
         self.reference = reference
         self.cases = list(cases)
         self.random_cases = random_cases
         self.n_random = n_random
         self.seed = seed
         self.arg_names = arg_names or list(inspect.signature(reference).parameters)
-        self.diagnose = diagnose
         self.compare = compare
         self.rtol = rtol
         self.atol = atol
@@ -241,11 +295,12 @@ class FunctionProblem(Problem):
             raise Incorrect(f"`{self.var}` should be a function, but it is {describe(answer)}.")
         if code_uses_placeholder(answer):
             raise NotAttempted(f"your function `{self.var}` still contains a `____` blank: fill it in.")
-        for args in self.all_cases():
-            expected = self.reference(*copy.deepcopy(args))
-            learner_args = copy.deepcopy(args)
-            got = call_learner(answer, *learner_args, what=f"your function `{self.var}`", timeout=self.timeout)
-            self._check_one(args, learner_args, got, expected)
+        with single_thread():
+            for args in self.all_cases():
+                expected = self.reference(*copy.deepcopy(args))
+                learner_args = copy.deepcopy(args)
+                got = call_learner(answer, *learner_args, what=f"your function `{self.var}`", timeout=self.timeout)
+                self._check_one(args, learner_args, got, expected)
         return None
 
     def _check_one(self, args, learner_args, got, expected):
@@ -266,8 +321,12 @@ class FunctionProblem(Problem):
                 compare_arrays(got, expected, self.rtol, self.atol, name="the result")
         except Mismatch as mismatch:
             # A specific diagnosis, when one fits, says more than the generic difference.
-            message = self.diagnose(args, got, expected) if self.diagnose is not None else None
-            raise Incorrect(f"for `{self.describe_call(args)}`: {message or mismatch}") from None
+            try:
+                if self.test is not None:
+                    self.test(args, got, expected)
+            except Incorrect as diagnosis:
+                raise Incorrect(f"for `{self.describe_call(args)}`: {diagnosis}") from None
+            raise Incorrect(f"for `{self.describe_call(args)}`: {mismatch}") from None
 
 
 def _show_small(value):

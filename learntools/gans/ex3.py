@@ -18,6 +18,7 @@ from learntools.core import (
     call_learner,
     current_timeout,
     describe,
+    known_mistakes,
     leaves,
     to_numpy,
     trace,
@@ -152,13 +153,13 @@ sizes_part = ValueProblem(
 padding_part = ValueProblem(
     var="doubling_padding",
     expected=1,
-    mistakes=[
+    test=known_mistakes([
         (0, "with padding 0 the output is (n − 1)·2 + 4 = 2n + 2: 14 would become 30, two pixels too many."),
         (2, "padding 2 crops 4 pixels: (n − 1)·2 − 4 + 4 = 2n − 2, so 14 would become 26."),
         (1.5, "(kernel − 1)/2 is the 'same' padding of a stride-1 convolution with an odd kernel. Here solve "
               "(n − 1)·2 − 2p + 4 = 2n for p."),
         (3, "kernel − 1 = 3 is not it: solve (n − 1)·2 − 2p + 4 = 2n for p."),
-    ],
+    ]),
     hints=[
         "Write the output size of a transposed convolution with kernel 4 and stride 2 as a function of n and p, "
         "and set it equal to 2n.",
@@ -170,13 +171,13 @@ padding_part = ValueProblem(
 layers_part = ValueProblem(
     var="layers_to_64",
     expected=4,
-    mistakes=[
+    test=known_mistakes([
         (16, "64 / 4 = 16 is how much bigger the image gets, not the number of layers: each layer doubles, "
              "4 → 8 → 16 → ..."),
         (6, "6 doublings start from 1×1 (2⁶ = 64), but this generator starts from a 4×4 map."),
         (5, "4·2⁵ = 128: one layer too many."),
         (3, "4·2³ = 32: one layer short of 64."),
-    ],
+    ]),
     hints=[
         "Each kernel-4, stride-2, padding-1 transposed convolution doubles the height and the width.",
         "Count the doublings: 4 → 8 → 16 → 32 → 64.",

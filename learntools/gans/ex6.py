@@ -13,13 +13,14 @@ from learntools.core import (
     NotAttempted,
     ThoughtProblem,
     ValueProblem,
-    ____,
     bind_exercises,
     call_learner,
     describe,
     is_placeholder,
+    known_mistakes,
     single_thread,
     values_match,
+    ____,
 )
 from learntools.gans import conditional as reference
 from learntools.gans.checking.functions import require_written
@@ -68,29 +69,28 @@ def _one_hot_cases(rng):
 def _one_hot_diagnose(args, got, expected):
     labels, num_classes = args
     if not isinstance(got, (torch.Tensor, np.ndarray)):
-        return None
+        return
     got = torch.as_tensor(got).detach().float().cpu()
     n = len(labels)
     if tuple(got.shape) == (num_classes, n) and n != num_classes:
-        return f"your result has shape {tuple(got.shape)}, one column per label: make it one row per label, ({n}, {num_classes})."
+        raise Incorrect(f"your result has shape {tuple(got.shape)}, one column per label: make it one row per label, ({n}, {num_classes}).")
     if got.ndim == 2 and got.shape[0] == n and got.shape[1] == int(labels.max()) + 1 and got.shape[1] != num_classes:
-        return (f"your vectors have {got.shape[1]} entries because the largest label in this batch is "
-                f"{int(labels.max())}: pass num_classes, so every batch gives vectors of {num_classes}.")
+        raise Incorrect(f"your vectors have {got.shape[1]} entries because the largest label in this batch is "
+                        f"{int(labels.max())}: pass num_classes, so every batch gives vectors of {num_classes}.")
     if tuple(got.shape) == (n,):
-        return f"your result has shape ({n},), one number per label: each label should become a row of {num_classes} numbers."
+        raise Incorrect(f"your result has shape ({n},), one number per label: each label should become a row of {num_classes} numbers.")
     if tuple(got.shape) != (n, num_classes):
-        return None
+        return
     ones_per_row = (got != 0).sum(dim=1)
     if (ones_per_row > 1).any():
         row = int(torch.nonzero(ones_per_row > 1)[0])
-        return (f"row {row} holds {int(ones_per_row[row])} non-zero entries; each row should have a single 1, "
-                f"at its own label (`vectors[rows, labels] = 1` with rows = torch.arange(N), not `vectors[:, labels]`).")
+        raise Incorrect(f"row {row} holds {int(ones_per_row[row])} non-zero entries; each row should have a single 1, "
+                        f"at its own label (`vectors[rows, labels] = 1` with rows = torch.arange(N), not `vectors[:, labels]`).")
     shifted = F.one_hot((labels - 1) % num_classes, num_classes).float()
     if torch.equal(got, shifted):
-        return "every 1 sits one place too early (at label - 1): class k goes to position k, counting from 0."
+        raise Incorrect("every 1 sits one place too early (at label - 1): class k goes to position k, counting from 0.")
     if torch.equal(got, 1 - expected.float()):
-        return "your vectors are inverted: 1 at the label and 0 elsewhere, not the other way round."
-    return None
+        raise Incorrect("your vectors are inverted: 1 at the label and 0 elsewhere, not the other way round.")
 
 
 one_hot_question = FunctionProblem(
@@ -100,7 +100,7 @@ one_hot_question = FunctionProblem(
     cases=[(_labels(3), 10), (_labels(0, 9, 4), 10), (_labels(7, 7, 1, 1, 1), 10), (_labels(2, 0), 3)],
     random_cases=_one_hot_cases,
     n_random=6,
-    diagnose=_one_hot_diagnose,
+    test=_one_hot_diagnose,
     hints=[
         "Start from zeros of shape (N, num_classes), one row per label, then put a 1 in row i at column "
         "labels[i]. PyTorch has a function for exactly this in torch.nn.functional.",
@@ -251,13 +251,13 @@ discriminator_input_question = ValueProblem(
 in_channels_question = ValueProblem(
     var="d_in_channels",
     expected=11,
-    mistakes=[
+    test=known_mistakes([
         (1, "1 is the unconditional discriminator's input: the image alone. The conditional one also reads "
             "the ten label planes."),
         (10, "10 counts the label planes, but the image itself is a channel too."),
         (2, "2 would be the image and one plane holding the label's number; with one-hot planes there are ten."),
         (12, "12 is one too many: one image channel plus ten label planes."),
-    ],
+    ]),
     hints=[
         "Count the channels of discriminator_input's output: the grayscale image, then one plane per digit.",
         "1 + 10.",
@@ -449,28 +449,27 @@ def _precision(predicted, asked):
 def _accuracy_diagnose(args, got, expected):
     predicted, asked = args
     if not isinstance(got, (torch.Tensor, np.ndarray, list, tuple)):
-        return None
+        return
     try:
         got = torch.as_tensor(np.asarray(got, dtype=np.float64)).float()
     except (TypeError, ValueError):
-        return None
+        return
     expected = expected.float()
     overall = (predicted == asked).float().mean()
     if got.numel() == 1:
-        return f"it returned one number ({float(got.reshape(-1)[0]):.3g}), the overall accuracy: return one accuracy per digit, 10 numbers."
+        raise Incorrect(f"it returned one number ({float(got.reshape(-1)[0]):.3g}), the overall accuracy: return one accuracy per digit, 10 numbers.")
     if tuple(got.shape) != (NUM_CLASSES,):
-        return f"it returned shape {tuple(got.shape)}; return one accuracy per digit, shape (10,)."
+        raise Incorrect(f"it returned shape {tuple(got.shape)}; return one accuracy per digit, shape (10,).")
     if values_match(got, torch.full((NUM_CLASSES,), float(overall))):
-        return "every entry is the overall accuracy: group the images by the digit asked for, then average within each group."
+        raise Incorrect("every entry is the overall accuracy: group the images by the digit asked for, then average within each group.")
     if values_match(got, _precision(predicted, asked)):
-        return ("you grouped by the digit the classifier *read* (that is precision); group by the digit that was "
-                "*asked for*: among the images asked to be k, how many were read as k?")
+        raise Incorrect("you grouped by the digit the classifier *read* (that is precision); group by the digit that was "
+                        "*asked for*: among the images asked to be k, how many were read as k?")
     counts = torch.zeros(NUM_CLASSES).index_add_(0, asked, (predicted == asked).float())
     if values_match(got, counts):
-        return "those are counts of right answers; divide each by how many images were asked for that digit."
+        raise Incorrect("those are counts of right answers; divide each by how many images were asked for that digit.")
     if values_match(got, 100 * expected):
-        return "those are percentages; return fractions between 0 and 1."
-    return None
+        raise Incorrect("those are percentages; return fractions between 0 and 1.")
 
 
 accuracy_question = FunctionProblem(
@@ -481,7 +480,7 @@ accuracy_question = FunctionProblem(
            (_labels(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 3, 3, 1, 1), _labels(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 3, 8, 1, 7))],
     random_cases=_accuracy_cases,
     n_random=5,
-    diagnose=_accuracy_diagnose,
+    test=_accuracy_diagnose,
     hints=[
         "For each digit k: take the images that were asked to be k (asked == k), and compute the fraction of "
         "them the classifier read as k (predicted == k).",

@@ -26,9 +26,11 @@ from learntools.core import (
     ValueProblem,
     bind_exercises,
     call_learner,
+    current_timeout,
     describe,
     format_number,
     is_placeholder,
+    known_mistakes,
     single_thread,
     values_match,
     ____,
@@ -37,7 +39,7 @@ from learntools.core.placeholder import code_uses_placeholder
 from learntools.gans import cyclegan as reference_cycle
 from learntools.gans import stylegan as reference_style
 from learntools.gans.checking.functions import require_written
-from learntools.gans.checking.mistakes import named_mistake
+from learntools.gans.checking.mistakes import name_mistake
 from learntools.gans.checking.numbers import close
 from learntools.gans.checking.stand_ins import affine_generators
 
@@ -130,17 +132,17 @@ def _identity_mistakes(ab, ba, a, b, weight):
     ]
 
 
-class GeneratorLossProblem(Problem):
-    """A loss of two generators and two batches, `fn(G_AB, G_BA, real_a, real_b, weight=default)`.
+class _GeneratorLossTest:
+    """The test of a loss of two generators and two batches, `fn(G_AB, G_BA, real_a, real_b, weight=default)`.
 
     Called on stand-in generators: the value is compared with the reference's (realistic mistakes
-    named), then the gradients reaching each generator's parameters with the reference's.
+    named), then the gradients reaching each generator's parameters with the reference's. ``advice``
+    ends the message for a wrong value that no mistake explains.
     """
 
-    kind = "function question"
-
-    def __init__(self, var, reference, default_weight, mistakes, weight_name, **kwargs):
-        super().__init__(var=var, **kwargs)
+    def __init__(self, var, reference, default_weight, mistakes, weight_name, advice):
+        self.var = var
+        self.advice = advice
         self.reference = reference
         self.default_weight = default_weight
         self.mistakes = mistakes
@@ -149,7 +151,7 @@ class GeneratorLossProblem(Problem):
         # An explicit weight first: a mistake that survives it is about the default alone.
         self.cases = [(802, 2.5), (801, None), (803, None)]
 
-    def check_answer(self, answer):
+    def __call__(self, answer):
         require_written(answer, self.var)
         with single_thread():
             for seed, weight in self.cases:
@@ -161,7 +163,7 @@ class GeneratorLossProblem(Problem):
         a, b = _domain_batch(seed)
         args, kwargs = (G_AB, G_BA, a.clone(), b.clone()), ({} if weight is None else {"weight": weight})
         shown = f"{self.var}(G_AB, G_BA, real_a, real_b{'' if weight is None else f', weight={weight:g}'})"
-        got = call_learner(answer, *args, what=f"your function `{self.var}`", timeout=self.timeout, **kwargs)
+        got = call_learner(answer, *args, what=f"your function `{self.var}`", timeout=current_timeout(), **kwargs)
         return got, (G_AB, G_BA), (a, b), args, shown
 
     def _check_case(self, answer, seed, weight):
@@ -224,7 +226,7 @@ class GeneratorLossProblem(Problem):
             return (f"`{shown}` gives the value for weight {format_number(self.default_weight)}: your function ignores "
                     "its `weight` argument. Multiply by `weight`, not by a fixed number.")
         return (f"`{shown}` returned {format_number(value)} {stand_ins}, but {format_number(expected)} was expected. "
-                f"{self.hints[0]}")
+                f"{self.advice}")
 
     def _check_gradients(self, got, G_AB, G_BA, a, b, used, shown):
         if not got.requires_grad:
@@ -253,37 +255,37 @@ class GeneratorLossProblem(Problem):
                                 "translation?). Leave every translation attached: both uses of each generator learn.")
 
 
-cycle_question = GeneratorLossProblem(
+CYCLE_HINTS = [
+    "Translate real_a to B with G_AB and back with G_BA, then take the mean absolute difference from "
+    "real_a. Do the same for real_b the other way round (G_BA, then G_AB). Add the two and multiply by "
+    "`weight`.",
+    "reconstructed_a = G_BA(G_AB(real_a)); reconstructed_b = G_AB(G_BA(real_b)); return weight * "
+    "((reconstructed_a - real_a).abs().mean() + (reconstructed_b - real_b).abs().mean())",
+]
+
+cycle_question = Problem(
     var="cycle_consistency_loss",
-    reference=reference_cycle.cycle_consistency_loss,
-    default_weight=CYCLE_WEIGHT,
-    weight_name="the paper's λ = 10",
-    mistakes=_cycle_mistakes,
-    hints=[
-        "Translate real_a to B with G_AB and back with G_BA, then take the mean absolute difference from "
-        "real_a. Do the same for real_b the other way round (G_BA, then G_AB). Add the two and multiply by "
-        "`weight`.",
-        "reconstructed_a = G_BA(G_AB(real_a)); reconstructed_b = G_AB(G_BA(real_b)); return weight * "
-        "((reconstructed_a - real_a).abs().mean() + (reconstructed_b - real_b).abs().mean())",
-    ],
+    test=_GeneratorLossTest("cycle_consistency_loss", reference_cycle.cycle_consistency_loss, CYCLE_WEIGHT, _cycle_mistakes,
+                            weight_name="the paper's λ = 10", advice=CYCLE_HINTS[0]),
+    hints=CYCLE_HINTS,
     solution='''def cycle_consistency_loss(G_AB, G_BA, real_a, real_b, weight=10.0):
     reconstructed_a = G_BA(G_AB(real_a))  # A -> B -> A
     reconstructed_b = G_AB(G_BA(real_b))  # B -> A -> B
     return weight * ((reconstructed_a - real_a).abs().mean() + (reconstructed_b - real_b).abs().mean())''',
 )
 
-identity_question = GeneratorLossProblem(
+IDENTITY_HINTS = [
+    "Give each generator an image that is already in its *output* domain: G_AB gets real_b, G_BA gets "
+    "real_a. Each should come out unchanged: take the mean absolute difference from the input. Add the "
+    "two and multiply by `weight`.",
+    "return weight * ((G_AB(real_b) - real_b).abs().mean() + (G_BA(real_a) - real_a).abs().mean())",
+]
+
+identity_question = Problem(
     var="identity_loss",
-    reference=reference_cycle.identity_loss,
-    default_weight=IDENTITY_WEIGHT,
-    weight_name="0.5 × λ = 5",
-    mistakes=_identity_mistakes,
-    hints=[
-        "Give each generator an image that is already in its *output* domain: G_AB gets real_b, G_BA gets "
-        "real_a. Each should come out unchanged: take the mean absolute difference from the input. Add the "
-        "two and multiply by `weight`.",
-        "return weight * ((G_AB(real_b) - real_b).abs().mean() + (G_BA(real_a) - real_a).abs().mean())",
-    ],
+    test=_GeneratorLossTest("identity_loss", reference_cycle.identity_loss, IDENTITY_WEIGHT, _identity_mistakes,
+                            weight_name="0.5 × λ = 5", advice=IDENTITY_HINTS[0]),
+    hints=IDENTITY_HINTS,
     solution='''def identity_loss(G_AB, G_BA, real_a, real_b, weight=5.0):
     same_b = G_AB(real_b)  # already in B: should stay as it is
     same_a = G_BA(real_a)  # already in A
@@ -513,15 +515,9 @@ def _check_size_zero(problem, answer):
                         f"nothing, but yours returned {numbers} and stored {len(stored)}.")
 
 
-class PoolProblem(Problem):
-    kind = "class question"
-
-    def check_answer(self, answer):
-        return _check_pool(answer)
-
-
-pool_question = PoolProblem(
+pool_question = Problem(
     var="ImagePool",
+    test=_check_pool,
     points=2,
     hints=[
         "Loop over the batch (`for image in images.detach():`). If len(self.images) < self.size, append "
@@ -572,18 +568,18 @@ def _random_shuffle_case(rng):
 def _diagnose_shuffle(args, got, expected):
     x, r = args
     if not isinstance(got, (torch.Tensor, np.ndarray)):
-        return None
+        return
     got = torch.as_tensor(got).detach().float()
     n, crr, height, width = x.shape
     channels = crr // (r * r)
     if tuple(got.shape) == (n, channels, width * r, height * r) and height != width:
-        return (f"your output is {tuple(got.shape)}: height and width are swapped; the output is "
-                f"(N, C, H·r, W·r) = {tuple(expected.shape)}.")
+        raise Incorrect(f"your output is {tuple(got.shape)}: height and width are swapped; the output is "
+                        f"(N, C, H·r, W·r) = {tuple(expected.shape)}.")
     if got.shape != expected.shape:
         if got.numel() == expected.numel():
-            return (f"your output has shape {tuple(got.shape)}; pixel shuffle turns (N, C·r², H, W) into "
-                    f"(N, C, H·r, W·r) = {tuple(expected.shape)}.")
-        return None
+            raise Incorrect(f"your output has shape {tuple(got.shape)}; pixel shuffle turns (N, C·r², H, W) into "
+                            f"(N, C, H·r, W·r) = {tuple(expected.shape)}.")
+        return
     out_shape = (n, channels, height * r, width * r)
     candidates = [
         (x.reshape(n, r, r, channels, height, width).permute(0, 3, 4, 1, 5, 2).reshape(out_shape),
@@ -599,7 +595,7 @@ def _diagnose_shuffle(args, got, expected):
          "a reshape alone keeps the values in memory order, which stacks whole channels on top of each other; "
          "view the channels as (C, r, r), permute to (N, C, H, r, W, r), then reshape"),
     ]
-    return named_mistake(got, expected, candidates, 1e-5, 1e-6)
+    name_mistake(got, expected, candidates, 1e-5, 1e-6)
 
 
 pixel_shuffle_question = FunctionProblem(
@@ -610,7 +606,7 @@ pixel_shuffle_question = FunctionProblem(
            _shuffle_case(2, n=2, channels=3, r=3, height=2, width=2), _shuffle_case(3, channels=1, height=4, width=2)],
     random_cases=_random_shuffle_case,
     n_random=4,
-    diagnose=_diagnose_shuffle,
+    test=_diagnose_shuffle,
     hints=[
         "View x (N, C·r², H, W) as (N, C, r, r, H, W): the two r's say where inside its r×r block each channel's "
         "pixel goes (row i, column j). Then put each r next to the axis it enlarges: (N, C, H, r, W, r), with "
@@ -645,14 +641,14 @@ def _random_fade_case(rng):
 def _diagnose_fade(args, got, expected):
     old, new, alpha = args
     if not isinstance(got, (torch.Tensor, np.ndarray)):
-        return None
+        return
     got = torch.as_tensor(got).detach().float()
     nearest = F.interpolate(old, scale_factor=2, mode="nearest")
     if tuple(got.shape) == tuple(old.shape):
-        return (f"your result has the old, smaller size {tuple(old.shape)}: the blend happens at the new "
-                "resolution. Double the old image (nearest neighbour) to the new layer's size first.")
+        raise Incorrect(f"your result has the old, smaller size {tuple(old.shape)}: the blend happens at the new "
+                        "resolution. Double the old image (nearest neighbour) to the new layer's size first.")
     if got.shape != expected.shape:
-        return None
+        return
     candidates = [
         (alpha * nearest + (1 - alpha) * new, "alpha is the *new* layer's share: (1 - alpha) · old + alpha · new, so "
                                               "alpha = 0 is the old network and alpha = 1 the new layer"),
@@ -664,7 +660,7 @@ def _diagnose_fade(args, got, expected):
         candidates.append(((1 - alpha) * smooth + alpha * new,
                            f"you doubled the old image with {mode} interpolation; ProGAN uses nearest neighbour "
                            "(mode=\"nearest\"): every old pixel becomes a 2×2 block, as the old network drew it"))
-    return named_mistake(got, expected, candidates, 1e-4, 1e-5)
+    name_mistake(got, expected, candidates, 1e-4, 1e-5)
 
 
 fade_question = FunctionProblem(
@@ -675,7 +671,7 @@ fade_question = FunctionProblem(
            _fade_case(4, channels=3, size=4, alpha=0.6)],
     random_cases=_random_fade_case,
     n_random=4,
-    diagnose=_diagnose_fade,
+    test=_diagnose_fade,
     hints=[
         "Double the old image's height and width with nearest-neighbour upsampling "
         "(torch.nn.functional.interpolate(old, scale_factor=2, mode=\"nearest\")), then mix: "
@@ -717,13 +713,13 @@ def _normalise(x, dims, unbiased=False, eps=reference_style.EPS):
 def _diagnose_adain(args, got, expected):
     x, scale, bias = args
     if not isinstance(got, (torch.Tensor, np.ndarray)):
-        return None
+        return
     got = torch.as_tensor(got).detach().float()
     if got.shape != expected.shape:
-        return None
+        return
     if not torch.isfinite(got).all():
-        return ("your result has NaN or inf where a feature map is constant (its standard deviation is 0): add eps "
-                "to the variance before the square root, (var + eps).sqrt().")
+        raise Incorrect("your result has NaN or inf where a feature map is constant (its standard deviation is 0): add eps "
+                        "to the variance before the square root, (var + eps).sqrt().")
     s, b = scale[:, :, None, None], bias[:, :, None, None]
     mean = x.mean(dim=(2, 3), keepdim=True)
     candidates = [
@@ -741,7 +737,7 @@ def _diagnose_adain(args, got, expected):
         (_normalise(x, (2, 3)), "you normalised but did not apply the style: multiply by `scale` and add `bias`"),
         (s * _normalise(x, (2, 3)), "the style's `bias` is missing: add it after scaling"),
     ]
-    return named_mistake(got, expected, candidates, 1e-3, 1e-4)
+    name_mistake(got, expected, candidates, 1e-3, 1e-4)
 
 
 adain_question = FunctionProblem(
@@ -751,7 +747,7 @@ adain_question = FunctionProblem(
     cases=[_adain_case(1), _adain_case(2, n=3, channels=2, size=5), _adain_case(3, constant_channel=True)],
     random_cases=_random_adain_case,
     n_random=4,
-    diagnose=_diagnose_adain,
+    test=_diagnose_adain,
     rtol=1e-3,
     atol=1e-4,
     hints=[
@@ -775,14 +771,14 @@ adain_question = FunctionProblem(
 batch_question = ValueProblem(
     var="effective_batch_size",
     expected=GPUS * PER_PROCESS_BATCH,
-    mistakes=[
+    test=known_mistakes([
         (PER_PROCESS_BATCH, "64 is what *one* process draws. Under torchrun each of the 4 processes draws its own "
                             "batch of 64 and DistributedDataParallel averages the 4 gradients into one update."),
         (PER_PROCESS_BATCH // GPUS, "DistributedDataParallel does not split a batch of 64 across the GPUs: every process "
                                     "draws a full batch of 64 of its own."),
         (GPUS, "4 is the number of processes; each update averages their gradients over 4 batches of 64 images."),
         (GPUS + PER_PROCESS_BATCH, "the batches multiply, not add: 4 processes × 64 images each."),
-    ],
+    ]),
     hints=[
         "torchrun starts one process per GPU; each builds the recipe and draws its own batch of the recipe's size. "
         "After backward, DistributedDataParallel averages the gradients of all processes, so one optimizer step "
