@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import torch
 
-from learntools.core import CORRECT, INCORRECT, ____
+from learntools.core import CORRECT, INCORRECT, NOT_ATTEMPTED, ____
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -89,6 +89,40 @@ def assert_a_sentence(outcome, answer=None, ends=(".", "?")):
     assert outcome.status == INCORRECT, (answer, outcome)
     assert outcome.message.endswith(ends), outcome.message
     assert len(outcome.message) < 400, outcome.message
+
+
+def lesson_checks_contract(module, wrong, right_too=None, also_blank=()):
+    """The tests every lesson's checks pass, for ``module`` (learntools.gans.exN), one per question:
+
+    - each realistic wrong answer of ``wrong`` ({name: [(answer, fragment), ...]}) is INCORRECT with
+      a sentence that contains its fragment;
+    - the untouched placeholder is NOT_ATTEMPTED (for the questions of ``wrong`` and ``also_blank``);
+    - each answer of ``right_too`` ({name: [answer, ...]}) passes.
+
+    A test module adopts them with ``globals().update(lesson_checks_contract(exN, WRONG, RIGHT_TOO))``.
+    """
+    checked = list(wrong)
+
+    @pytest.mark.parametrize("name", checked)
+    def test_realistic_wrong_answers_get_specific_messages(name):
+        for outcome in assert_wrong_answers_named(question(module, name), wrong[name]):
+            assert_a_sentence(outcome)
+
+    @pytest.mark.parametrize("name", checked + list(also_blank))
+    def test_placeholder_is_not_attempted(name):
+        problem = question(module, name)
+        assert evaluate(problem, blank(problem)).status == NOT_ATTEMPTED
+
+    tests = {test.__name__: test for test in (test_realistic_wrong_answers_get_specific_messages,
+                                              test_placeholder_is_not_attempted)}
+    if right_too:
+        @pytest.mark.parametrize("name", list(right_too))
+        def test_other_right_answers_pass(name):
+            for answer in right_too[name]:
+                assert_correct(question(module, name), answer)
+
+        tests[test_other_right_answers_pass.__name__] = test_other_right_answers_pass
+    return tests
 
 
 def assert_hostile_answers_get_a_sentence(problem, answers):

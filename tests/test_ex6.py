@@ -13,9 +13,9 @@ from gans_support import (  # noqa: F401  (one_thread: an autouse fixture)
     assert_hostile_answers_get_a_sentence,
     assert_quick,
     assert_stopped,
-    assert_wrong_answers_named,
     evaluate,
     hangs,
+    lesson_checks_contract,
     one_thread,
     random_state_and_threads_kept,
     returns_nan_grid,
@@ -224,14 +224,8 @@ def test_library_reference_answers_pass_too():
     assert evaluate(ex6.q1, lambda labels, num_classes=10: F.one_hot(labels, num_classes)).status == CORRECT
 
 
-@pytest.mark.parametrize("name", CHECKED)
-def test_realistic_wrong_answers_get_specific_messages(name):
-    assert_wrong_answers_named(getattr(ex6, name), WRONG[name])
-
-
-@pytest.mark.parametrize("name", CHECKED)
-def test_placeholder_is_not_attempted(name):
-    assert evaluate(getattr(ex6, name), ____).status == NOT_ATTEMPTED
+# The tests every lesson passes: wrong answers named, the blank not attempted, other right answers pass.
+globals().update(lesson_checks_contract(ex6, WRONG))
 
 
 @pytest.mark.parametrize("name", ["q1", "q2", "q3", "q5", "q6", "q7"])

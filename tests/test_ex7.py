@@ -12,10 +12,10 @@ from gans_support import (  # noqa: F401  (one_thread: an autouse fixture)
     assert_discussion_revealed,
     assert_hostile_answers_get_a_sentence,
     assert_stopped,
-    assert_wrong_answers_named,
     declared_answer,
     evaluate,
     hangs,
+    lesson_checks_contract,
     one_thread,
     random_state_and_threads_kept,
     returns_nan_grid,
@@ -208,14 +208,8 @@ def test_other_right_answers_pass():
     assert evaluate(ex7.q1, (256, 512, 256, 128, 64)).status == CORRECT
 
 
-@pytest.mark.parametrize("name", CHECKED)
-def test_realistic_wrong_answers_get_specific_messages(name):
-    assert_wrong_answers_named(getattr(ex7, name), WRONG[name])
-
-
-@pytest.mark.parametrize("name", CHECKED)
-def test_placeholder_is_not_attempted(name):
-    assert evaluate(getattr(ex7, name), ____).status == NOT_ATTEMPTED
+# The tests every lesson passes: wrong answers named, the blank not attempted, other right answers pass.
+globals().update(lesson_checks_contract(ex7, WRONG))
 
 
 def test_half_filled_answers_are_not_attempted():

@@ -37,7 +37,6 @@ from learntools.core import (
     values_match,
     ____,
 )
-from learntools.core.placeholder import contains_placeholder
 from learntools.gans import losses as reference
 from learntools.gans.checking.functions import require_written, unwritten
 from learntools.gans.checking.mistakes import name_number_mistake

@@ -14,7 +14,6 @@ import random
 import numpy as np
 import torch
 import torch.nn.functional as F
-from torch import nn
 
 from learntools.core import (
     FunctionProblem,
@@ -32,7 +31,6 @@ from learntools.core import (
     is_placeholder,
     known_mistakes,
     single_thread,
-    values_match,
     ____,
 )
 from learntools.core.placeholder import code_uses_placeholder
