@@ -192,7 +192,7 @@ def test_declared_solution_passes(name):
     assert_correct(problem(name), solution_answer(name))
 
 
-# The tests every lesson passes: wrong answers named, the blank not attempted, other right answers pass.
+# The tests every lesson passes (wrong answers named, the blank not attempted, ...): see lesson_checks_contract.
 globals().update(lesson_checks_contract(ex2, WRONG))
 
 

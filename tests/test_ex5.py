@@ -416,7 +416,7 @@ def test_declared_solution_passes(name, solved):
     assert_correct(problem(name), answer_of(name, solved))
 
 
-# The tests every lesson passes: wrong answers named, the blank not attempted, other right answers pass.
+# The tests every lesson passes (wrong answers named, the blank not attempted, ...): see lesson_checks_contract.
 globals().update(lesson_checks_contract(ex5, WRONG, ALL_RIGHT, also_blank=["q8"]))
 
 

@@ -224,7 +224,7 @@ def test_library_reference_answers_pass_too():
     assert evaluate(ex6.q1, lambda labels, num_classes=10: F.one_hot(labels, num_classes)).status == CORRECT
 
 
-# The tests every lesson passes: wrong answers named, the blank not attempted, other right answers pass.
+# The tests every lesson passes (wrong answers named, the blank not attempted, ...): see lesson_checks_contract.
 globals().update(lesson_checks_contract(ex6, WRONG))
 
 

@@ -208,7 +208,7 @@ def test_other_right_answers_pass():
     assert evaluate(ex7.q1, (256, 512, 256, 128, 64)).status == CORRECT
 
 
-# The tests every lesson passes: wrong answers named, the blank not attempted, other right answers pass.
+# The tests every lesson passes (wrong answers named, the blank not attempted, ...): see lesson_checks_contract.
 globals().update(lesson_checks_contract(ex7, WRONG))
 
 

@@ -505,7 +505,7 @@ def test_library_reference_passes(name):
     assert_correct(problem(name), reference)
 
 
-# The tests every lesson passes: wrong answers named, the blank not attempted, other right answers pass.
+# The tests every lesson passes (wrong answers named, the blank not attempted, ...): see lesson_checks_contract.
 globals().update(lesson_checks_contract(ex8, WRONG))
 
 
