@@ -143,7 +143,7 @@ def _solution_contract(module, checked, solution_answer, quick):
     def test_checks_leave_random_state_and_threads_alone():
         with random_state_and_threads_kept():
             for name in checked:
-                question(module, name).evaluate(solution_answer(name))
+                assert question(module, name).evaluate(solution_answer(name)).passed, name
         assert torch.is_grad_enabled()
 
     @pytest.mark.parametrize("name", checked)
