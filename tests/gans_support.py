@@ -98,9 +98,9 @@ def lesson_checks_contract(module, wrong, right_too=None, also_blank=(), solutio
       a sentence that contains its fragment;
     - the untouched placeholder is NOT_ATTEMPTED (for the questions of ``wrong`` and ``also_blank``);
     - each answer of ``right_too`` ({name: [answer, ...]}) passes;
-    - with ``solution_answer`` (name -> the solution's answer): every question has hints, a solution
-      and points, and checking the solutions leaves random state, threads and grad mode alone and
-      takes less than ``quick`` seconds a question.
+    - with ``solution_answer`` (name -> the solution's answer): each solution passes, every question
+      has hints, a solution and points, and checking the solutions leaves random state, threads and
+      grad mode alone and takes less than ``quick`` seconds a question.
 
     A test module adopts them with ``globals().update(lesson_checks_contract(exN, WRONG, RIGHT_TOO))``.
     """
@@ -133,6 +133,10 @@ def lesson_checks_contract(module, wrong, right_too=None, also_blank=(), solutio
 def _solution_contract(module, checked, solution_answer, quick):
     """The contract's tests that run each question's solution (see lesson_checks_contract)."""
 
+    @pytest.mark.parametrize("name", checked)
+    def test_declared_solution_passes(name):
+        assert_correct(question(module, name), solution_answer(name))
+
     def test_every_question_has_hints_a_solution_and_points():
         for name in checked:
             problem = question(module, name)
@@ -150,8 +154,8 @@ def _solution_contract(module, checked, solution_answer, quick):
     def test_checks_are_quick(name):
         assert_quick(question(module, name), solution_answer(name), quick)  # generous for a loaded 2-core machine
 
-    tests = (test_every_question_has_hints_a_solution_and_points, test_checks_leave_random_state_and_threads_alone,
-             test_checks_are_quick)
+    tests = (test_declared_solution_passes, test_every_question_has_hints_a_solution_and_points,
+             test_checks_leave_random_state_and_threads_alone, test_checks_are_quick)
     return {test.__name__: test for test in tests}
 
 
