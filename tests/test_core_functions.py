@@ -15,6 +15,7 @@ from core_support import (  # noqa: F401  (fixtures)
     TIMEOUT,
     BadEverything,
     assert_clear,
+    assert_shown_as_one_incorrect_sentence,
     bind,
     messy_learner_rng,
     random_state,
@@ -352,10 +353,7 @@ HOSTILE = [
 def test_hostile_function_gets_one_clear_sentence(learner, observed, bind, terminal, capfd):
     bind(scale=learner)
     scale_question().check()  # shown, never raised
-    out, err = capfd.readouterr()
-    assert err == ""
-    assert out.startswith("Incorrect: ") and out.count("\n") == 1, out
-    assert_clear(out[len("Incorrect: "):].strip(), *observed)
+    assert_shown_as_one_incorrect_sentence(capfd, *observed)
 
 
 def test_timeout_leaves_no_alarm_behind():

@@ -11,6 +11,7 @@ import torch
 from core_support import (  # noqa: F401  (fixtures)
     TIMEOUT,
     assert_clear,
+    assert_shown_as_one_incorrect_sentence,
     bind,
     messy_learner_rng,
     random_state,
@@ -314,10 +315,7 @@ def _hostile_id(answer):
 def test_hostile_model_gets_one_clear_sentence(answer, observed, bind, terminal, capfd):
     bind(generator=answer)
     generator_question().check()  # shown, never raised
-    out, err = capfd.readouterr()
-    assert err == ""
-    assert out.startswith("Incorrect: ") and out.count("\n") == 1, out
-    assert_clear(out[len("Incorrect: "):].strip(), *observed)
+    assert_shown_as_one_incorrect_sentence(capfd, *observed)
 
 
 def test_model_that_warns_and_prints_writes_nothing_to_stderr(bind, terminal, capfd):
