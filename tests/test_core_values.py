@@ -24,9 +24,11 @@ from learntools.core import (
     Incorrect,
     Mismatch,
     Outcome,
+    Problem,
     ValueProblem,
     ____,
     compare_arrays,
+    current_timeout,
     describe,
     format_number,
     is_placeholder,
@@ -209,6 +211,37 @@ def test_custom_test_hook():
     assert problem.evaluate("cross-correlation") == Outcome(CORRECT, "yes: no flip.")
     assert problem.evaluate("convolution").message == "you said 'convolution'."
     assert problem.evaluate(____).status == NOT_ATTEMPTED
+
+
+def test_with_an_expected_value_the_test_only_names_mistakes():
+    seen = []
+
+    def test(answer):
+        seen.append(answer)
+        if answer == 7.0:
+            raise Incorrect("7 is the sum, not the product.")
+
+    problem = ValueProblem("x", expected=12.0, test=test)
+    assert problem.evaluate(12.0).status == CORRECT and seen == []  # right answers never reach it
+    assert problem.evaluate(7.0).message == "7 is the sum, not the product."
+    # No row fits: the comparison speaks, as it does without a test.
+    assert problem.evaluate(5.0) == ValueProblem("x", expected=12.0).evaluate(5.0)
+
+
+def test_a_plain_problem_is_its_test_with_the_blank_handled():
+    timeouts = []
+
+    def test(answer):
+        timeouts.append(current_timeout())
+        if not callable(answer):
+            raise Incorrect("give a function.")
+        return "a function, as asked."
+
+    problem = Problem(var="f", test=test, timeout=3.5)
+    assert problem.evaluate(len) == Outcome(CORRECT, "a function, as asked.")
+    assert problem.evaluate(5).message == "give a function."
+    assert problem.evaluate(____).status == NOT_ATTEMPTED
+    assert timeouts == [3.5, 3.5] and current_timeout() == 10.0  # the problem's limit, only while it checks
 
 
 def test_several_variables_at_once(bind):
