@@ -24,6 +24,7 @@ from learntools.core import (
 )
 from learntools.gans import conditional as reference
 from learntools.gans.checking.functions import require_written
+from learntools.gans.checking.mistakes import name_number_mistake
 from learntools.gans.checking.numbers import close
 from learntools.gans.checking.stand_ins import conditional_bench
 from learntools.gans.losses import minimax_g, nonsaturating_d, nonsaturating_g
@@ -315,9 +316,7 @@ def _backpropagate(got):
 
 def _wrong_loss(value, expected, candidates, call, formula):
     """Incorrect with the message of the first candidate loss that ``value`` matches, else with the formula."""
-    for candidate, message in candidates:
-        if close(value, candidate):
-            raise Incorrect(message)
+    name_number_mistake(value, expected, candidates)
     raise Incorrect(f"`{call}` returned {value:.4g} on the check's test networks, but {expected:.4g} was "
                     f"expected: {formula}.")
 
