@@ -25,8 +25,10 @@ from gans_support import (
 )
 
 from learntools.core import INCORRECT, NOT_ATTEMPTED, ____
-from learntools.gans import cyclegan, ex8, stylegan
+from learntools.gans import ex8
 from learntools.gans.checking.stand_ins import affine_generators
+from learntools.gans.models import cyclegan, stylegan
+from learntools.gans.training.cyclegan import ImagePool
 
 SOLVED = {"torch": torch, "F": F}
 
@@ -188,7 +190,7 @@ class PoolGrows(_Pool):
         return torch.stack(returned)
 
 
-class PoolStoresViews(cyclegan.ImagePool):
+class PoolStoresViews(ImagePool):
     def query(self, images):
         returned = []
         for image in images.detach():
@@ -204,7 +206,7 @@ class PoolStoresViews(cyclegan.ImagePool):
         return torch.stack(returned)
 
 
-class PoolKeepsGraph(cyclegan.ImagePool):
+class PoolKeepsGraph(ImagePool):
     def query(self, images):
         returned = []
         for image in images:  # not detached
@@ -286,7 +288,7 @@ class PoolGlobalRandom(PoolNoSizeZero):
         return random.randrange(len(self.images))
 
 
-class PoolReturnsList(cyclegan.ImagePool):
+class PoolReturnsList(ImagePool):
     def query(self, images):
         return list(super().query(images))
 
@@ -483,7 +485,7 @@ THOUGHT = ["q4", "q9", "q10", "q11"]
 
 @pytest.mark.parametrize("name", ["q1", "q2", "q3", "q5", "q6", "q7"])
 def test_library_reference_passes(name):
-    reference = {"q1": cyclegan.cycle_consistency_loss, "q2": cyclegan.identity_loss, "q3": cyclegan.ImagePool,
+    reference = {"q1": cyclegan.cycle_consistency_loss, "q2": cyclegan.identity_loss, "q3": ImagePool,
                  "q5": F.pixel_shuffle, "q6": stylegan.fade_in, "q7": stylegan.adain}[name]
     assert_correct(problem(name), reference)
 
@@ -549,7 +551,7 @@ def _returns_nan_batch(*args, **kwargs):
     return torch.full((2, 1, 4, 4), math.nan)
 
 
-class _NanPool(cyclegan.ImagePool):
+class _NanPool(ImagePool):
     def query(self, images):
         return torch.full_like(images, math.nan)
 
@@ -564,7 +566,7 @@ def _returns_graphless(G_AB, G_BA, real_a, real_b, weight=10.0):
     return loss.detach().requires_grad_()  # requires grad, but no path to the generators
 
 
-class _StoresNaN(cyclegan.ImagePool):
+class _StoresNaN(ImagePool):
     def query(self, images):
         out = super().query(images)
         self.images = [torch.full_like(image, math.nan) for image in self.images]
@@ -600,7 +602,7 @@ def test_hanging_code_is_stopped(monkeypatch, name):
 
 
 def test_hanging_query_is_stopped(monkeypatch):
-    class HangingPool(cyclegan.ImagePool):
+    class HangingPool(ImagePool):
         def query(self, images):
             while True:
                 pass

@@ -16,7 +16,7 @@ from learntools.core import (
     values_match,
     ____,
 )
-from learntools.gans import conv as reference
+from learntools.gans.models import conv as reference
 
 # The workshop's numbers: a bright first row over a dark second row, and an edge-detecting kernel.
 IMAGE = torch.tensor(
@@ -505,14 +505,17 @@ overlap_question = ValueProblem(
 
 resize_question = ThoughtProblem(
     points=2,
-    hints=["Count, for the resize-then-convolve version, how many kernel taps reach each output pixel."],
+    hints=["Follow a flat input through each layer with a kernel of random numbers: which of the kernel's weights "
+           "does each output pixel add up, and is that the same set for its neighbour?"],
     discussion=(
         "A stride-2 transposed convolution with kernel 3 covers output pixels unevenly: positions where two "
         "stamps overlap get two contributions, the others one (1, 2, 1, 2, ...). In 2-D the pattern "
         "multiplies across rows and columns into a checkerboard, which a generator has to fight in every "
-        "layer. Upsampling first (nearest-neighbour or bilinear) and then applying an ordinary stride-1 "
-        "convolution gives every output pixel the same number of taps, so no pattern is baked in. Another "
-        "fix is a kernel size divisible by the stride (4 with stride 2), which is why DCGAN uses kernel 4. "
+        "layer. A kernel size divisible by the stride (4 with stride 2, as in DCGAN) evens out the count, but "
+        "each output pixel still adds up its own quarter of the kernel's weights (even or odd row, even or odd "
+        "column), so with learned or random weights a flat input still comes out as a checkerboard. "
+        "Upsampling first (nearest-neighbour) keeps a flat region flat, and an ordinary stride-1 convolution "
+        "then applies the same taps at every output pixel: a flat input stays flat whatever the weights. "
         "(Odena, Dumoulin & Olah, 'Deconvolution and Checkerboard Artifacts', Distill 2016.)"
     ),
 )

@@ -22,11 +22,12 @@ from learntools.core import (
     values_match,
     ____,
 )
-from learntools.gans import conditional as reference
 from learntools.gans.checking.functions import require_written
 from learntools.gans.checking.mistakes import name_number_mistake
 from learntools.gans.checking.numbers import close
 from learntools.gans.checking.stand_ins import conditional_bench
+from learntools.gans.evaluation import conditional as reference_evaluation
+from learntools.gans.models import conditional as reference
 from learntools.gans.losses import minimax_g, nonsaturating_d, nonsaturating_g
 
 NUM_CLASSES = 10
@@ -442,7 +443,7 @@ def _accuracy_cases(rng):
 
 def _precision(predicted, asked):
     """The usual mix-up: grouping by the digit that was *read* instead of the one asked for."""
-    return reference.accuracy_per_class(asked, predicted)
+    return reference_evaluation.accuracy_per_class(asked, predicted)
 
 
 def _accuracy_diagnose(args, got, expected):
@@ -473,7 +474,7 @@ def _accuracy_diagnose(args, got, expected):
 
 accuracy_question = FunctionProblem(
     var="accuracy_per_class",
-    reference=lambda predicted, asked: reference.accuracy_per_class(predicted, asked),
+    reference=lambda predicted, asked: reference_evaluation.accuracy_per_class(predicted, asked),
     arg_names=["predicted", "asked"],
     cases=[(_labels(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), _labels(0, 1, 2, 3, 4, 5, 6, 7, 8, 9)),
            (_labels(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 3, 3, 1, 1), _labels(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 3, 8, 1, 7))],

@@ -18,8 +18,9 @@ from learntools.core import (
     values_match,
     ____,
 )
-from learntools.gans import pix2pix as reference
 from learntools.gans.checking.mistakes import name_number_mistake
+from learntools.gans.evaluation import translation as reference_scores
+from learntools.gans.models import pix2pix as reference
 
 ENCODER_CHANNELS = [32, 64, 128, 256, 256]  # the lesson's U-Net (width 32, depth 5, max_width 256)
 
@@ -325,7 +326,7 @@ def _psnr_cases(rng):
 
 
 def _reference_psnr(output, target):
-    return reference.psnr(output, target)
+    return reference_scores.psnr(output, target)
 
 
 def _psnr_diagnose(args, got, expected):
@@ -397,12 +398,13 @@ l1_versus_gan_question = ThoughtProblem(
     hints=["When several sharp digits fit one blurry input, which single output minimises the average L1 (or "
            "L2) distance to all of them?"],
     discussion=(
-        "A blurry 7×7 input is consistent with many sharp digits. An L1 (or L2) loss is smallest for an "
-        "average-like output (the per-pixel median for L1, the mean for L2), so a generator trained on L1 "
-        "alone hedges its bets with soft, blurred strokes, and that hedging is exactly what scores best on "
-        "L1 and PSNR, which measure per-pixel error. The adversarial term rewards outputs the PatchGAN cannot "
+        "A blurry 7×7 input is consistent with many sharp digits, and a per-pixel loss picks one value per "
+        "pixel. The squared error (behind PSNR) is smallest for the per-pixel mean of those digits, grey where "
+        "they disagree: that is where blur comes from. L1 is smallest for the per-pixel median, which for "
+        "near-binary digits is crisp but can thin or break strokes and need not be one coherent digit. Both "
+        "reward staying close to the target pixel by pixel. The adversarial term rewards outputs the PatchGAN cannot "
         "tell from real patches: crisp strokes of one plausible digit. When the crisp stroke lands a pixel "
-        "off, the per-pixel error is larger than the blur's, so pix2pix can score a little worse on L1/PSNR "
+        "off, the per-pixel error is larger than a per-pixel compromise's, so pix2pix can score a little worse on L1/PSNR "
         "than the L1-only U-Net while looking sharper and more real. λ trades the two: a large λ keeps the "
         "output faithful to the target (and calmer to train), a small λ buys sharpness at the risk of "
         "hallucinated detail. Both beat the input itself by a wide margin."

@@ -34,12 +34,12 @@ from learntools.core import (
     ____,
 )
 from learntools.core.placeholder import code_uses_placeholder
-from learntools.gans import cyclegan as reference_cycle
-from learntools.gans import stylegan as reference_style
 from learntools.gans.checking.functions import require_written
 from learntools.gans.checking.mistakes import name_mistake
 from learntools.gans.checking.numbers import close
 from learntools.gans.checking.stand_ins import affine_generators
+from learntools.gans.models import cyclegan as reference_cycle
+from learntools.gans.models import stylegan as reference_style
 
 CYCLE_WEIGHT = reference_cycle.CYCLE_WEIGHT  # 10, the paper's lambda
 IDENTITY_WEIGHT = reference_cycle.IDENTITY_WEIGHT  # 5 = 0.5 * lambda

@@ -70,7 +70,7 @@ def recording_gan(seed=5):
 
 def conditional_bench(seed=0, z_dim=8):
     """A tiny conditional G and D (fixed weights, eval mode) and a batch: (G, D, real, labels, z)."""
-    from learntools.gans.conditional import ConditionalDiscriminator, ConditionalGenerator
+    from learntools.gans.models.conditional import ConditionalDiscriminator, ConditionalGenerator
 
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
