@@ -70,7 +70,7 @@ def test_require_written_tells_blanks_stubs_and_unwritten_helpers_apart():
          "def uses_helper(x):\n    return helper(x) + 1\n"
          "def stub(x):\n    raise NotImplementedError()\n"
          "def done(x):\n    return x + 1\n", namespace)
-    with pytest.raises(NotAttempted, match="still has a `____` blank"):
+    with pytest.raises(NotAttempted, match="still contains a `____` blank"):
         require_written(namespace["helper"], "helper")
     with pytest.raises(NotAttempted, match="still raises NotImplementedError"):
         require_written(namespace["stub"], "stub")

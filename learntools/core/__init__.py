@@ -26,6 +26,7 @@ from .problems import (
     ValueProblem,
     current_timeout,
     known_mistakes,
+    require_callable,
     single_thread,
 )
 from .safety import LearnerCodeError, call_learner, preserved_random_state, quiet
@@ -36,5 +37,5 @@ __all__ = [
     "NotAttempted", "Outcome", "grading_mode", "show", "test_mode", "____", "is_placeholder",
     "FunctionProblem", "ModuleProblem", "MultipartProblem", "Problem", "ThoughtProblem", "ValueProblem",
     "LearnerCodeError", "call_learner", "preserved_random_state", "quiet", "build", "trace", "leaves", "current_timeout",
-    "single_thread", "parameter_count", "known_mistakes",
+    "single_thread", "parameter_count", "known_mistakes", "require_callable",
 ]

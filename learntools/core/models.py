@@ -25,8 +25,8 @@ from torch import nn
 
 from .compare import describe
 from .feedback import Incorrect, NotAttempted
-from .placeholder import code_uses_placeholder, is_placeholder
-from .problems import Problem, current_timeout, single_thread
+from .placeholder import is_placeholder
+from .problems import Problem, current_timeout, require_callable, single_thread
 from .safety import LearnerCodeError, call_learner
 
 __all__ = [
@@ -79,12 +79,7 @@ class ModuleProblem(Problem):
         self.noun = noun
 
     def check_answer(self, answer):
-        if is_placeholder(answer):
-            raise NotAttempted(f"replace `____` with your {self.noun} `{self.var}`.")
-        if code_uses_placeholder(type(answer) if isinstance(answer, nn.Module) else answer):
-            raise NotAttempted(f"your {self.noun} `{self.var}` still contains a `____` blank: fill it in.")
-        if not (callable(answer) or isinstance(answer, nn.Module)):
-            raise Incorrect(f"`{self.var}` should be a {self.noun}, but it is {describe(answer)}.")
+        require_callable(answer, self.var, self.noun)
         with single_thread(), torch.no_grad():
             self._check_declared(answer)
             return self.test(answer) if self.test is not None else None

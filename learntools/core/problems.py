@@ -80,6 +80,17 @@ def known_mistakes(rows, rtol=1e-5, atol=1e-6):
     return test
 
 
+def require_callable(answer, var, noun="function"):
+    """NotAttempted for the blank, or for code that still holds one; Incorrect when the answer can't be
+    called. ``noun`` names the answer in the sentence ("function", "class", "model")."""
+    if is_placeholder(answer):
+        raise NotAttempted(f"replace `____` with your {noun} `{var}`.")
+    if not callable(answer):
+        raise Incorrect(f"`{var}` should be a {noun}, but it is {describe(answer)}.")
+    if code_uses_placeholder(type(answer) if isinstance(answer, torch.nn.Module) else answer):
+        raise NotAttempted(f"your {noun} `{var}` still contains a `____` blank: fill it in.")
+
+
 class Problem:
     """Base of every problem: check(), hint(n), solution(), and the grading-mode contract.
 
@@ -289,12 +300,7 @@ class FunctionProblem(Problem):
         return f"{self.var}(" + ", ".join(parts) + ")"
 
     def check_answer(self, answer):
-        if is_placeholder(answer):
-            raise NotAttempted(f"replace `____` with your function `{self.var}`.")
-        if not callable(answer):
-            raise Incorrect(f"`{self.var}` should be a function, but it is {describe(answer)}.")
-        if code_uses_placeholder(answer):
-            raise NotAttempted(f"your function `{self.var}` still contains a `____` blank: fill it in.")
+        require_callable(answer, self.var)
         with single_thread():
             for args in self.all_cases():
                 expected = self.reference(*copy.deepcopy(args))
