@@ -1,7 +1,9 @@
 """The checker engine: problems with check(), hint(n) and solution(), safe around any learner code.
 
 It knows nothing about GANs and imports nothing from learntools.gans; every lesson's checks use it.
-- problems.py:    the problem kinds (ValueProblem, FunctionProblem, ModuleProblem, ThoughtProblem, ...)
+- problems.py:    the problem kinds (Problem, ValueProblem, FunctionProblem, ThoughtProblem, ...), each
+                  with a test= for the lesson's own logic; known_mistakes, current_timeout
+- models.py:      ModuleProblem, the one model check, with build() and trace() (lessons 03 and 04)
 - binder.py:      where checks find the learner's answers: the notebook's globals, bound by the set-up cell
 - safety.py:      call_learner: timeouts, captured output and readable errors around learner code
 - compare.py:     comparing values and describing them in one sentence
