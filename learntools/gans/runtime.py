@@ -1,8 +1,9 @@
-"""Where the library's code runs: the one place that picks a device.
+"""Where the library's code runs: the one place that picks a device, and that tells a notebook.
 
     default_device()              # cuda > mps > cpu: what the metrics and fit_l1 use
     training_device(None, rank)   # the same, but under torchrun each process takes its own GPU
     training_device("cpu")        # a device you name wins (a ValueError names a bad one)
+    in_notebook()                 # True inside a Jupyter kernel: live views redraw in place there
 
 GANTrainer (lesson 05), fit_l1 (lesson 07) and the digit classifier (lessons 05 to 08) all ask here,
 so a notebook, the command line and a test pick the same hardware the same way.
@@ -14,7 +15,7 @@ import os
 
 import torch
 
-__all__ = ["default_device", "training_device"]
+__all__ = ["default_device", "training_device", "in_notebook"]
 
 
 def default_device() -> torch.device:
@@ -41,3 +42,13 @@ def training_device(device=None, rank: int = 0) -> torch.device:
         torch.cuda.set_device(index)
         return torch.device("cuda", index)
     return chosen
+
+
+def in_notebook() -> bool:
+    """True inside a Jupyter kernel (where display handles can redraw an output in place)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")

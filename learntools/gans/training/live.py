@@ -14,6 +14,8 @@ import time
 
 import numpy as np
 
+from learntools.gans.runtime import in_notebook
+
 __all__ = ["every", "LiveView"]
 
 
@@ -39,7 +41,7 @@ class LiveView:
         self.every_seconds = every_seconds
         self.handle = None
         self.last_draw = -math.inf
-        self.active = _in_notebook()
+        self.active = in_notebook()
 
     def __call__(self, trainer, record):
         if self.active and time.perf_counter() - self.last_draw >= self.every_seconds:
@@ -58,15 +60,6 @@ class LiveView:
         else:
             self.handle.update(Image(data=png))
         self.last_draw = time.perf_counter()
-
-
-def _in_notebook() -> bool:
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
 
 
 def _live_figure_png(trainer) -> bytes:
