@@ -8,6 +8,7 @@ image in and out of the pool. The learner's own objects and random state are nev
 """
 
 import collections
+import dataclasses
 import math
 import random
 
@@ -130,6 +131,12 @@ def _identity_mistakes(ab, ba, a, b, weight):
     ]
 
 
+# (seed for the images, weight passed or None for the default). An explicit weight first: a mistake
+# that survives it is about the default alone.
+GENERATOR_LOSS_CASES = ((802, 2.5), (801, None), (803, None))
+
+
+@dataclasses.dataclass(frozen=True)
 class _GeneratorLossTest:
     """The test of a loss of two generators and two batches, `fn(G_AB, G_BA, real_a, real_b, weight=default)`.
 
@@ -138,16 +145,13 @@ class _GeneratorLossTest:
     ends the message for a wrong value that no mistake explains.
     """
 
-    def __init__(self, var, reference, default_weight, mistakes, weight_name, advice):
-        self.var = var
-        self.advice = advice
-        self.reference = reference
-        self.default_weight = default_weight
-        self.mistakes = mistakes
-        self.weight_name = weight_name
-        # (seed for the images, weight passed or None for the default)
-        # An explicit weight first: a mistake that survives it is about the default alone.
-        self.cases = [(802, 2.5), (801, None), (803, None)]
+    var: str
+    reference: object
+    default_weight: float
+    mistakes: object
+    weight_name: str
+    advice: str
+    cases: tuple = GENERATOR_LOSS_CASES
 
     def __call__(self, answer):
         require_written(answer, self.var)
