@@ -13,7 +13,7 @@ GANS = PACKAGE / "gans"
 # The course's checks and their support: everything else under learntools/gans is the library
 # (data, models, losses, training, evaluation, display, toy, runtime) or a tool on top of it
 # (recipes, cli, __main__).
-CHECK_MODULES = ("learntools.gans.checking", "learntools.gans.model_checks", "learntools.gans._learner_functions")
+CHECK_MODULES = ("learntools.gans.checking",)
 
 
 def module_name(path: Path) -> str:
@@ -63,7 +63,7 @@ def test_the_layout_is_what_the_tests_assume():
     names = {module_name(path) for path in LIBRARY}
     assert {"learntools.gans.training.trainer", "learntools.gans.models.dcgan", "learntools.gans.cli"} <= names
     assert not any(is_check_module(name) for name in names)
-    assert is_check_module("learntools.gans.ex5") and is_check_module("learntools.gans.model_checks")
+    assert is_check_module("learntools.gans.ex5") and is_check_module("learntools.gans.checking.model_checks")
     assert not is_check_module("learntools.gans.evaluation")
 
 
@@ -87,13 +87,12 @@ def test_the_engine_imports_nothing_from_gans(path):
 
 def test_the_import_parser_sees_every_spelling():
     """The rules above are only as good as the parser: it must catch each way to import a check."""
-    source = ("from learntools.gans import ex3\nimport learntools.gans.model_checks\n"
-              "from ..checking import stand_ins\nfrom .. import _learner_functions\n"
+    source = ("from learntools.gans import ex3\nimport learntools.gans.checking.model_checks\n"
+              "from ..checking import stand_ins\nfrom .. import checking\n"
               "importlib.import_module('learntools.gans.ex7')\nfrom learntools.gans.models import dcgan\n")
     found = {name for name in imported_names(GANS / "models" / "probe.py", source) if is_check_module(name)}
-    assert found == {"learntools.gans.ex3", "learntools.gans.model_checks", "learntools.gans.checking",
-                     "learntools.gans.checking.stand_ins", "learntools.gans._learner_functions",
-                     "learntools.gans.ex7"}
+    assert found == {"learntools.gans.ex3", "learntools.gans.checking.model_checks", "learntools.gans.checking",
+                     "learntools.gans.checking.stand_ins", "learntools.gans.ex7"}
 
 
 @pytest.mark.parametrize("folder", PACKAGES, ids=lambda folder: module_name(folder / "__init__.py"))

@@ -1,7 +1,9 @@
 """The checker engine: problems with check(), hint(n) and solution(), safe around any learner code.
 
 It knows nothing about GANs and imports nothing from learntools.gans; every lesson's checks use it.
-- problems.py:    the problem kinds (ValueProblem, FunctionProblem, ModuleProblem, ThoughtProblem, ...)
+- problems.py:    the problem kinds (Problem, ValueProblem, FunctionProblem, ThoughtProblem, ...), each
+                  with a test= for the lesson's own logic; known_mistakes, current_timeout
+- models.py:      ModuleProblem, the one model check, with build() and trace() (lessons 03 and 04)
 - binder.py:      where checks find the learner's answers: the notebook's globals, bound by the set-up cell
 - safety.py:      call_learner: timeouts, captured output and readable errors around learner code
 - compare.py:     comparing values and describing them in one sentence
@@ -26,7 +28,18 @@ from .feedback import (
     test_mode,
 )
 from .placeholder import ____, is_placeholder
-from .problems import FunctionProblem, ModuleProblem, MultipartProblem, Problem, ThoughtProblem, ValueProblem
+from .models import ModuleProblem, build, leaves, parameter_count, trace
+from .problems import (
+    FunctionProblem,
+    MultipartProblem,
+    Problem,
+    ThoughtProblem,
+    ValueProblem,
+    current_timeout,
+    known_mistakes,
+    require_callable,
+    single_thread,
+)
 from .safety import LearnerCodeError, call_learner, preserved_random_state, quiet
 
 __all__ = [
@@ -34,5 +47,6 @@ __all__ = [
     "values_match", "CHECKER_ERROR", "CORRECT", "INCORRECT", "INFO", "NOT_ATTEMPTED", "Incorrect",
     "NotAttempted", "Outcome", "grading_mode", "show", "test_mode", "____", "is_placeholder",
     "FunctionProblem", "ModuleProblem", "MultipartProblem", "Problem", "ThoughtProblem", "ValueProblem",
-    "LearnerCodeError", "call_learner", "preserved_random_state", "quiet",
+    "LearnerCodeError", "call_learner", "preserved_random_state", "quiet", "build", "trace", "leaves", "current_timeout",
+    "single_thread", "parameter_count", "known_mistakes", "require_callable",
 ]

@@ -5,8 +5,8 @@ library; the library never imports the checks (docs/architecture.md).
 
 The course's checks (one module per lesson; a notebook runs `from learntools.gans.exN import *`):
 - ex1.py, ex2.py, ex3.py, ex4.py, ex5.py, ex6.py, ex7.py, ex8.py: the questions of lessons 01 to 08
-- model_checks.py:       checks of whole networks (build, shapes, layers), used by lessons 03 and 04
-- _learner_functions.py: small helpers for checks that call a learner's function (lessons 05, 06, 08)
+- checking/: what the lessons' checks share: reading traced models (03, 04), unwritten functions, stand-in
+             networks and mistake tables (05-08), one tolerance rule (its __init__ is the map)
 
 The reference GAN library:
 - data/:       real digits, toy 2-D data, paired and unpaired image sets, batches (lessons 01, 03-08)
