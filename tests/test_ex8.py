@@ -653,7 +653,7 @@ def test_checks_are_quick():
         assert assert_quick(problem(name), solution_answer(name), 2.0).passed, name
 
 
-@pytest.mark.parametrize("name, word", [("q4", "steganography"), ("q9", "consent"), ("q10", "C2PA"), ("q11", "mode")],
+@pytest.mark.parametrize("name, word", [("q4", "steganography"), ("q9", "consent"), ("q10", "Watermarks"), ("q11", "mode")],
                          ids=["q4", "q9", "q10", "q11"])
 def test_thought_questions_reveal_discussions(name, word, capsys):
     assert_discussion_revealed(problem(name), word, capsys)
