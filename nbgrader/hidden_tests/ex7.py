@@ -21,9 +21,9 @@ def hidden_q2(join_skip):
             skip = torch.randn(x_shape[0], skip_channels, *x_shape[2:], generator=generator)
             x_in, skip_in = x.clone(), skip.clone()
             got = call_learner(join_skip, x_in, skip_in, what=what)
-            assert isinstance(got, torch.Tensor) and tuple(got.shape) == (x_shape[0], x_shape[1] + skip_channels, *x_shape[2:])
-            assert torch.equal(got, torch.cat([x, skip], dim=1))
-            assert torch.equal(x_in, x) and torch.equal(skip_in, skip)
+            assert isinstance(got, torch.Tensor) and tuple(got.shape) == (x_shape[0], x_shape[1] + skip_channels, *x_shape[2:]), f"join_skip on {x_shape} and {skip_channels} skip channels has the wrong shape"
+            assert torch.equal(got, torch.cat([x, skip], dim=1)), "join_skip should concatenate x, then skip, along the channels"
+            assert torch.equal(x_in, x) and torch.equal(skip_in, skip), "join_skip should not change its inputs"
 
 
 def hidden_q4(receptive_field):
@@ -37,7 +37,7 @@ def hidden_q4(receptive_field):
         for layers in [[], [(1, 1), (1, 2), (1, 1)], [(4, 2)] * 8, [(3, 4), (5, 3), (2, 5)], ((7, 1), (5, 3), (1, 2), (3, 1))]:
             expected = reference(list(layers))
             got = call_learner(receptive_field, list(layers) if isinstance(layers, list) else layers, what=what)
-            assert float(got) == expected
+            assert float(got) == expected, f"receptive_field({list(layers)}) gave {got}, expected {expected}"
 
 
 def hidden_q5(pix2pix_generator_loss):
@@ -59,12 +59,12 @@ def hidden_q5(pix2pix_generator_loss):
             logits_in, fake_in = logits.clone().requires_grad_(), fake.clone().requires_grad_()
             args = (logits_in, fake_in, target.clone()) + (weights if isinstance(weights, tuple) else ())
             got = call_learner(pix2pix_generator_loss, *args, what=what, **(weights if isinstance(weights, dict) else {}))
-            assert isinstance(got, torch.Tensor) and got.numel() == 1
-            assert abs(float(got) - float(expected)) <= 1e-4 * (1 + abs(float(expected)))
+            assert isinstance(got, torch.Tensor) and got.numel() == 1, "pix2pix_generator_loss should return a one-number tensor"
+            assert abs(float(got) - float(expected)) <= 1e-4 * (1 + abs(float(expected))), f"pix2pix_generator_loss with l1 weight {weight} gave {float(got):.6g}, expected {float(expected):.6g}"
             logits_grad, fake_grad = torch.autograd.grad(got.reshape(()), [logits_in, fake_in], allow_unused=True)
-            assert logits_grad is not None and torch.allclose(logits_grad, -torch.sigmoid(-logits) / logits.numel(), atol=1e-6)
+            assert logits_grad is not None and torch.allclose(logits_grad, -torch.sigmoid(-logits) / logits.numel(), atol=1e-6), "pix2pix_generator_loss: wrong gradient for the logits (the mean non-saturating loss)"
             if weight:
-                assert fake_grad is not None and torch.allclose(fake_grad, weight * torch.sign(fake - target) / fake.numel(), atol=1e-5)
+                assert fake_grad is not None and torch.allclose(fake_grad, weight * torch.sign(fake - target) / fake.numel(), atol=1e-5), f"pix2pix_generator_loss: wrong gradient for the fake (l1 weight {weight} times the mean L1)"
 
 
 def hidden_q6(psnr):
@@ -84,4 +84,4 @@ def hidden_q6(psnr):
             expected = float((10 * torch.log10(4 / mse)).mean())
             got = call_learner(psnr, output.clone(), target.clone(), what=what)
             got = float(torch.as_tensor(got).reshape(()))
-            assert abs(got - expected) <= 1e-3 * (1 + abs(expected))
+            assert abs(got - expected) <= 1e-3 * (1 + abs(expected)), f"psnr gave {got:.6g}, expected {expected:.6g} (PSNR per image, then the mean)"
