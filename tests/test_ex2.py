@@ -23,7 +23,7 @@ from gans_support import (
 )
 
 from learntools.core import NOT_ATTEMPTED, ____
-from learntools.gans import conv as reference
+from learntools.gans.models import conv as reference
 from learntools.gans import ex2
 
 KERNEL = ex2.KERNEL

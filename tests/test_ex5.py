@@ -589,7 +589,8 @@ def test_saturation_numbers_match_autograd():
 
 def test_lesson_trains_with_the_dcgan_recipe_settings(notebooks):
     """The five ingredients spelled out in the lesson are the tuned `dcgan` recipe's."""
-    from learntools.gans import data, models, trainer as trainer_module
+    from learntools.gans import data, models
+    from learntools.gans.training import trainer as trainer_module
 
     cell = next(c.source for c in notebooks[1].cells if "# 1. The models" in c.source)
     namespace = {"torch": torch, "images": data.load_mnist("train")[0], **vars(models), **vars(trainer_module),

@@ -215,10 +215,11 @@ def test_declared_solution_passes(name):
 
 
 def test_library_reference_answers_pass_too():
-    from learntools.gans import conditional
+    from learntools.gans.evaluation import accuracy_per_class
+    from learntools.gans.models import one_hot
 
-    assert evaluate(ex6.q1, conditional.one_hot).status == CORRECT
-    assert evaluate(ex6.q7, conditional.accuracy_per_class).status == CORRECT
+    assert evaluate(ex6.q1, one_hot).status == CORRECT
+    assert evaluate(ex6.q7, accuracy_per_class).status == CORRECT
     assert evaluate(ex6.q1, lambda labels, num_classes=10: torch.eye(num_classes)[labels]).status == CORRECT
     # F.one_hot without .float() gives int64 one-hot vectors: the right values, accepted.
     assert evaluate(ex6.q1, lambda labels, num_classes=10: F.one_hot(labels, num_classes)).status == CORRECT

@@ -24,7 +24,8 @@ from gans_support import (  # noqa: F401  (one_thread: an autouse fixture)
 
 from learntools.core import CORRECT, NOT_ATTEMPTED, ____
 from learntools.gans import ex7
-from learntools.gans import pix2pix as reference
+from learntools.gans import evaluation
+from learntools.gans.models import pix2pix as reference
 
 
 def solution_answer(name):
@@ -204,7 +205,7 @@ def test_other_right_answers_pass():
     assert evaluate(ex7.q3, tuple(D(torch.zeros(1, 1, 28, 28), torch.zeros(1, 1, 28, 28)).shape[-2:])).status == CORRECT
     assert evaluate(ex7.q4, reference.receptive_field).status == CORRECT
     assert evaluate(ex7.q5, loss_bce_probabilities).status == CORRECT
-    assert evaluate(ex7.q6, lambda output, target: reference.psnr(output, target)).status == CORRECT
+    assert evaluate(ex7.q6, lambda output, target: evaluation.psnr(output, target)).status == CORRECT
     assert evaluate(ex7.q1, (256, 512, 256, 128, 64)).status == CORRECT
 
 

@@ -27,7 +27,9 @@ from gans_support import (
 )
 
 from learntools.core import INCORRECT, NOT_ATTEMPTED, ____
-from learntools.gans import cyclegan, ex8, stylegan
+from learntools.gans import ex8
+from learntools.gans.models import cyclegan, stylegan
+from learntools.gans.training.cyclegan import ImagePool
 
 SOLVED = {"torch": torch, "F": F}
 
@@ -189,7 +191,7 @@ class PoolGrows(_Pool):
         return torch.stack(returned)
 
 
-class PoolStoresViews(cyclegan.ImagePool):
+class PoolStoresViews(ImagePool):
     def query(self, images):
         returned = []
         for image in images.detach():
@@ -205,7 +207,7 @@ class PoolStoresViews(cyclegan.ImagePool):
         return torch.stack(returned)
 
 
-class PoolKeepsGraph(cyclegan.ImagePool):
+class PoolKeepsGraph(ImagePool):
     def query(self, images):
         returned = []
         for image in images:  # not detached
@@ -287,7 +289,7 @@ class PoolGlobalRandom(PoolNoSizeZero):
         return random.randrange(len(self.images))
 
 
-class PoolReturnsList(cyclegan.ImagePool):
+class PoolReturnsList(ImagePool):
     def query(self, images):
         return list(super().query(images))
 
@@ -499,7 +501,7 @@ def test_declared_solution_passes(name):
 
 @pytest.mark.parametrize("name", ["q1", "q2", "q3", "q5", "q6", "q7"])
 def test_library_reference_passes(name):
-    reference = {"q1": cyclegan.cycle_consistency_loss, "q2": cyclegan.identity_loss, "q3": cyclegan.ImagePool,
+    reference = {"q1": cyclegan.cycle_consistency_loss, "q2": cyclegan.identity_loss, "q3": ImagePool,
                  "q5": F.pixel_shuffle, "q6": stylegan.fade_in, "q7": stylegan.adain}[name]
     assert_correct(problem(name), reference)
 
@@ -564,7 +566,7 @@ def _returns_nan_batch(*args, **kwargs):
     return torch.full((2, 1, 4, 4), math.nan)
 
 
-class _NanPool(cyclegan.ImagePool):
+class _NanPool(ImagePool):
     def query(self, images):
         return torch.full_like(images, math.nan)
 
@@ -579,7 +581,7 @@ def _returns_graphless(G_AB, G_BA, real_a, real_b, weight=10.0):
     return loss.detach().requires_grad_()  # requires grad, but no path to the generators
 
 
-class _StoresNaN(cyclegan.ImagePool):
+class _StoresNaN(ImagePool):
     def query(self, images):
         out = super().query(images)
         self.images = [torch.full_like(image, math.nan) for image in self.images]
@@ -615,7 +617,7 @@ def test_hanging_code_is_stopped(monkeypatch, name):
 
 
 def test_hanging_query_is_stopped(monkeypatch):
-    class HangingPool(cyclegan.ImagePool):
+    class HangingPool(ImagePool):
         def query(self, images):
             while True:
                 pass

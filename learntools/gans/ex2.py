@@ -15,7 +15,7 @@ from learntools.core import (
     describe,
     values_match,
 )
-from learntools.gans import conv as reference
+from learntools.gans.models import conv as reference
 
 # The workshop's numbers: a bright first row over a dark second row, and an edge-detecting kernel.
 IMAGE = torch.tensor(
@@ -469,7 +469,8 @@ overlap_question = ValueProblem(
 
 resize_question = ThoughtProblem(
     points=2,
-    hints=["Count, for the resize-then-convolve version, how many kernel taps reach each output pixel."],
+    hints=["Follow a flat input through each layer with a kernel of random numbers: which of the kernel's weights "
+           "does each output pixel add up, and is that the same set for its neighbour?"],
 )
 
 

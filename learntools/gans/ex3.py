@@ -66,7 +66,7 @@ def _doubling_advice(kernel, stride, padding, output_padding):
         return f"its stride is {stride}: stride 2 puts the stamps 2 pixels apart, which doubles the size."
     if kernel != 4:
         return (f"its kernel is {kernel}: use kernel 4 (with stride 2 and padding 1 it doubles exactly, and a kernel "
-                "divisible by the stride avoids checkerboards).")
+                "divisible by the stride gives every pixel the same number of stamps).")
     if padding != 1:
         return (f"check its padding ({padding}): with kernel 4 and stride 2, padding 1 doubles exactly, "
                 "(n − 1)·2 − 2·1 + 4 = 2n.")

@@ -861,7 +861,7 @@ def _tiny_gan(seed):
 
 
 def _distance(G, z):
-    from learntools.gans import metrics
+    from learntools.gans.evaluation import metrics
 
     G.eval()
     try:

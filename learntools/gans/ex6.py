@@ -20,7 +20,8 @@ from learntools.core import (
     is_placeholder,
     values_match,
 )
-from learntools.gans import conditional as reference
+from learntools.gans.evaluation import conditional as reference_evaluation
+from learntools.gans.models import conditional as reference
 from learntools.gans._learner_functions import require_callable, unwritten
 from learntools.gans.losses import minimax_g, nonsaturating_d, nonsaturating_g
 from learntools.gans.model_checks import single_thread
@@ -456,7 +457,7 @@ def _accuracy_cases(rng):
 
 def _precision(predicted, asked):
     """The usual mix-up: grouping by the digit that was *read* instead of the one asked for."""
-    return reference.accuracy_per_class(asked, predicted)
+    return reference_evaluation.accuracy_per_class(asked, predicted)
 
 
 def _accuracy_diagnose(args, got, expected):
@@ -488,7 +489,7 @@ def _accuracy_diagnose(args, got, expected):
 
 accuracy_question = FunctionProblem(
     var="accuracy_per_class",
-    reference=lambda predicted, asked: reference.accuracy_per_class(predicted, asked),
+    reference=lambda predicted, asked: reference_evaluation.accuracy_per_class(predicted, asked),
     arg_names=["predicted", "asked"],
     cases=[(_labels(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), _labels(0, 1, 2, 3, 4, 5, 6, 7, 8, 9)),
            (_labels(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 3, 3, 1, 1), _labels(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 3, 8, 1, 7))],

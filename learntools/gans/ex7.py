@@ -17,7 +17,8 @@ from learntools.core import (
     describe,
     values_match,
 )
-from learntools.gans import pix2pix as reference
+from learntools.gans.evaluation import translation as reference_scores
+from learntools.gans.models import pix2pix as reference
 
 ENCODER_CHANNELS = [32, 64, 128, 256, 256]  # the lesson's U-Net (width 32, depth 5, max_width 256)
 
@@ -315,7 +316,7 @@ def _psnr_cases(rng):
 
 
 def _reference_psnr(output, target):
-    return reference.psnr(output, target)
+    return reference_scores.psnr(output, target)
 
 
 def _psnr_diagnose(args, got, expected):

@@ -33,8 +33,8 @@ from learntools.core import (
     values_match,
 )
 from learntools.core.placeholder import code_uses_placeholder
-from learntools.gans import cyclegan as reference_cycle
-from learntools.gans import stylegan as reference_style
+from learntools.gans.models import cyclegan as reference_cycle
+from learntools.gans.models import stylegan as reference_style
 from learntools.gans._learner_functions import code_names, require_callable
 from learntools.gans.model_checks import single_thread
 

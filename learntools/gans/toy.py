@@ -23,7 +23,7 @@ import time
 import numpy as np
 import torch
 
-from .data import TOY_STD, toy_distribution, toy_modes
+from learntools.gans.data.digits import TOY_STD, toy_distribution, toy_modes
 
 __all__ = [
     "covered_modes",

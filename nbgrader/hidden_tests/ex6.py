@@ -11,7 +11,7 @@ def hidden_q1(one_hot):
     import warnings
     import torch
     from learntools.core import call_learner
-    from learntools.gans.conditional import one_hot as reference_one_hot
+    from learntools.gans.models import one_hot as reference_one_hot
     what = "your function `one_hot`"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -29,7 +29,7 @@ def hidden_q3(discriminator_input):
     import warnings
     import torch
     from learntools.core import call_learner
-    from learntools.gans.conditional import label_planes
+    from learntools.gans.models import label_planes
     what = "your function `discriminator_input`"
     generator = torch.Generator().manual_seed(60603)
     with warnings.catch_warnings():
@@ -50,7 +50,7 @@ def hidden_q5(conditional_d_loss):
     import warnings
     import torch
     from learntools.core import call_learner
-    from learntools.gans.conditional import ConditionalDiscriminator, ConditionalGenerator
+    from learntools.gans.models import ConditionalDiscriminator, ConditionalGenerator
     from learntools.gans.losses import nonsaturating_d
     what = "your function `conditional_d_loss`"
     with warnings.catch_warnings(), torch.random.fork_rng(devices=[]):
@@ -78,7 +78,7 @@ def hidden_q7(accuracy_per_class):
     import warnings
     import torch
     from learntools.core import call_learner
-    from learntools.gans.conditional import accuracy_per_class as reference
+    from learntools.gans.evaluation import accuracy_per_class as reference
     what = "your function `accuracy_per_class`"
     generator = torch.Generator().manual_seed(60607)
     with warnings.catch_warnings():

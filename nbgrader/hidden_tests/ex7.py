@@ -29,7 +29,7 @@ def hidden_q2(join_skip):
 def hidden_q4(receptive_field):
     import warnings
     from learntools.core import call_learner
-    from learntools.gans.pix2pix import receptive_field as reference
+    from learntools.gans.models import receptive_field as reference
     what = "your function `receptive_field`"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -3,7 +3,7 @@
 The Inception Score and the FID judge images with a large ImageNet network. For 28x28 digits we use a
 small digit classifier instead, trained on the real "train" split of the MNIST subset and shipped with
 the package (learntools/gans/weights/mnist_classifier.pt, rebuilt by
-``python -m learntools.gans.train_classifier``). With it we measure:
+``python -m learntools.gans.evaluation.train_classifier``). With it we measure:
 
 - ``classifier_score``: exp(E_x KL(p(y|x) || p(y))), from 1 (every image looks alike or like nothing)
   to 10 (every image is a clear digit and all ten digits are equally common);
@@ -28,10 +28,23 @@ import numpy as np
 import torch
 from torch import nn
 
+__all__ = [
+    "DigitClassifier",
+    "ClassifierWeightsError",
+    "load_classifier",
+    "classifier_features",
+    "classifier_probabilities",
+    "classifier_score",
+    "frechet_distance",
+    "class_coverage",
+    "evaluate_images",
+    "format_report",
+]
+
 NUM_CLASSES = 10
 IMAGE_SHAPE = (1, 28, 28)
-WEIGHTS_PATH = Path(__file__).resolve().parent / "weights" / "mnist_classifier.pt"
-RETRAIN_COMMAND = "python -m learntools.gans.train_classifier"
+WEIGHTS_PATH = Path(__file__).resolve().parent.parent / "weights" / "mnist_classifier.pt"
+RETRAIN_COMMAND = "python -m learntools.gans.evaluation.train_classifier"
 
 
 class ClassifierWeightsError(RuntimeError):
@@ -243,7 +256,7 @@ def _run_classifier(images, batch_size: int = 500, name: str = "images"):
 @functools.lru_cache(maxsize=8)
 def _real_split_outputs(split: str, device: str):
     """Classifier features and probabilities for a real split of the MNIST subset, once per device."""
-    from .data import load_mnist  # imported here: only the real-data figures need the data module
+    from learntools.gans.data.digits import load_mnist  # imported here: only the real-data figures need the data module
 
     images, _ = load_mnist(split=split, source="subset")
     features, probabilities = _run_classifier(images, name=f"the real {split!r} images")

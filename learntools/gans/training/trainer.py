@@ -41,6 +41,18 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
+__all__ = [
+    "GANTrainer",
+    "gaussian_noise",
+    "AdamSettings",
+    "TrainingSequence",
+    "frozen",
+    "every",
+    "LiveView",
+    "load_checkpoint",
+    "CheckpointError",
+]
+
 CHECKPOINT_FORMAT = "gan-workshop-checkpoint"
 CHECKPOINT_VERSION = 1
 
@@ -588,7 +600,7 @@ def _live_figure_png(trainer) -> bytes:
     if fakes.dim() == 2:  # points: more of them, always the same z (the trainer's seed)
         fakes = trainer.sample(512)
     if fakes.dim() == 4:  # images (N, C, H, W): one grid
-        from learntools.gans.plots import image_grid
+        from learntools.gans.display.plots import image_grid
 
         grid = np.asarray(image_grid(fakes, nrow=8))
         samples.imshow(grid.squeeze(), cmap="gray", vmin=-1 if grid.min() < 0 else 0, vmax=1)
