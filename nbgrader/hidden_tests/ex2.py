@@ -8,6 +8,7 @@ tests/test_hidden_tests.py (against the solution, and against tests/hidden_mista
 
 
 def hidden_q6a(conv_output_size):
+    """conv_output_size at other sizes, kernels, strides and paddings, by position and keyword, and its defaults."""
     import warnings
     import torch
     import torch.nn.functional as F
@@ -17,12 +18,16 @@ def hidden_q6a(conv_output_size):
         warnings.simplefilter("ignore")
         for n, k, stride, padding in [(64, 5, 3, 2), (1, 1, 1, 0), (100, 7, 4, 3), (33, 4, 5, 1), (9, 9, 2, 4)]:
             expected = F.conv2d(torch.zeros(1, 1, n, 1), torch.zeros(1, 1, k, 1), stride=(stride, 1), padding=(padding, 0)).shape[2]
-            assert call_learner(conv_output_size, n, k, stride, padding, what=what) == expected, f"conv_output_size({n}, {k}, {stride}, {padding}) should be {expected}"
-            assert call_learner(conv_output_size, n, kernel=k, stride=stride, padding=padding, what=what) == expected, f"conv_output_size({n}, kernel={k}, stride={stride}, padding={padding}) should be {expected}"
-        assert call_learner(conv_output_size, 28, 4, what=what) == 25, "conv_output_size(28, 4) should be 25 (default stride 1, padding 0)"  # default stride 1, padding 0
+            assert call_learner(conv_output_size, n, k, stride, padding, what=what) == expected, (
+                f"conv_output_size({n}, {k}, {stride}, {padding}) should be {expected}")
+            assert call_learner(conv_output_size, n, kernel=k, stride=stride, padding=padding, what=what) == expected, (
+                f"conv_output_size({n}, kernel={k}, stride={stride}, padding={padding}) should be {expected}")
+        assert call_learner(conv_output_size, 28, 4, what=what) == 25, (  # default stride 1, padding 0
+            "conv_output_size(28, 4) should be 25 (default stride 1, padding 0)")
 
 
 def hidden_q6b(conv_transpose_output_size):
+    """conv_transpose_output_size at other sizes, strides, paddings and output paddings, and its defaults."""
     import warnings
     import torch
     import torch.nn.functional as F
@@ -33,13 +38,16 @@ def hidden_q6b(conv_transpose_output_size):
         for n, k, stride, padding, extra in [(7, 4, 2, 1, 0), (50, 5, 4, 2, 3), (1, 1, 1, 0, 0), (13, 3, 5, 1, 4), (6, 8, 3, 3, 2)]:
             expected = F.conv_transpose2d(torch.zeros(1, 1, n, 1), torch.zeros(1, 1, k, 1), stride=(stride, 1),
                                           padding=(padding, 0), output_padding=(extra, 0)).shape[2]
-            assert call_learner(conv_transpose_output_size, n, k, stride, padding, extra, what=what) == expected, f"conv_transpose_output_size({n}, {k}, {stride}, {padding}, {extra}) should be {expected}"
+            assert call_learner(conv_transpose_output_size, n, k, stride, padding, extra, what=what) == expected, (
+                f"conv_transpose_output_size({n}, {k}, {stride}, {padding}, {extra}) should be {expected}")
             assert call_learner(conv_transpose_output_size, n, kernel=k, stride=stride, padding=padding,
                                 output_padding=extra, what=what) == expected, f"conv_transpose_output_size({n}, kernel={k}, ...) with keywords should be {expected}"
-        assert call_learner(conv_transpose_output_size, 14, 4, what=what) == 17, "conv_transpose_output_size(14, 4) should be 17 (default stride 1, no padding)"  # default stride 1, no padding
+        assert call_learner(conv_transpose_output_size, 14, 4, what=what) == 17, (  # default stride 1, no padding
+            "conv_transpose_output_size(14, 4) should be 17 (default stride 1, no padding)")
 
 
 def hidden_q7(conv2d):
+    """conv2d on non-square images, stride 3, kernel 5 and the default arguments, against F.conv2d."""
     import warnings
     import torch
     import torch.nn.functional as F
@@ -53,10 +61,12 @@ def hidden_q7(conv2d):
             args = (image.clone(), kernel.clone()) if stride is None else (image.clone(), kernel.clone(), stride, padding)
             expected = F.conv2d(image[None, None], kernel[None, None], stride=stride or 1, padding=padding or 0)[0, 0]
             got = torch.as_tensor(call_learner(conv2d, *args, what="your function `conv2d`"), dtype=torch.float32)
-            assert got.shape == expected.shape and torch.allclose(got, expected, atol=1e-4), f"conv2d on a {h}x{w} image, kernel {k}, stride {stride}, padding {padding} differs from F.conv2d"
+            assert got.shape == expected.shape and torch.allclose(got, expected, atol=1e-4), (
+                f"conv2d on a {h}x{w} image, kernel {k}, stride {stride}, padding {padding} differs from F.conv2d")
 
 
 def hidden_q8(conv_transpose2d):
+    """conv_transpose2d on non-square inputs, stride 3, kernel 5 and the default arguments, against F.conv_transpose2d."""
     import warnings
     import torch
     import torch.nn.functional as F
@@ -70,10 +80,12 @@ def hidden_q8(conv_transpose2d):
             args = (image.clone(), kernel.clone()) if stride is None else (image.clone(), kernel.clone(), stride, padding)
             expected = F.conv_transpose2d(image[None, None], kernel[None, None], stride=stride or 1, padding=padding or 0)[0, 0]
             got = torch.as_tensor(call_learner(conv_transpose2d, *args, what="your function `conv_transpose2d`"), dtype=torch.float32)
-            assert got.shape == expected.shape and torch.allclose(got, expected, atol=1e-4), f"conv_transpose2d on a {h}x{w} input, kernel {k}, stride {stride}, padding {padding} differs from F.conv_transpose2d"
+            assert got.shape == expected.shape and torch.allclose(got, expected, atol=1e-4), (
+                f"conv_transpose2d on a {h}x{w} input, kernel {k}, stride {stride}, padding {padding} differs from F.conv_transpose2d")
 
 
 def hidden_q9(convolution_matrix):
+    """convolution_matrix for other kernel and image sizes: its shape, and W @ image against F.conv2d."""
     import warnings
     import torch
     import torch.nn.functional as F
@@ -86,6 +98,8 @@ def hidden_q9(convolution_matrix):
             W = torch.as_tensor(call_learner(convolution_matrix, kernel.clone(), n, what="your function `convolution_matrix`"),
                                 dtype=torch.float32)
             m = n - k + 1
-            assert W.shape == (m * m, n * n), f"convolution_matrix(kernel {k}, {n}) has shape {tuple(W.shape)}, not {(m * m, n * n)}"
+            assert W.shape == (m * m, n * n), (
+                f"convolution_matrix(kernel {k}, {n}) has shape {tuple(W.shape)}, not {(m * m, n * n)}")
             expected = F.conv2d(image[None, None], kernel[None, None])[0, 0].flatten()
-            assert torch.allclose(W @ image.flatten(), expected, atol=1e-4), f"convolution_matrix(kernel {k}, {n}) @ image differs from F.conv2d"
+            assert torch.allclose(W @ image.flatten(), expected, atol=1e-4), (
+                f"convolution_matrix(kernel {k}, {n}) @ image differs from F.conv2d")

@@ -8,6 +8,7 @@ tests/test_hidden_tests.py (against the solution, and against tests/hidden_mista
 
 
 def hidden_q1(discriminator_block):
+    """discriminator_block with and without BatchNorm on a non-square input: layers, bias, slope, shape."""
     import warnings
     import torch
     from torch import nn
@@ -20,14 +21,18 @@ def hidden_q1(discriminator_block):
                                     ((2, 5), dict(batch_norm=False), [nn.Conv2d, nn.LeakyReLU]),
                                     ((4, 1, True), {}, [nn.Conv2d, nn.BatchNorm2d, nn.LeakyReLU])]:
             block = call_learner(discriminator_block, *args, what=what, **kwargs)
-            assert [type(layer) for layer in block] == types, f"discriminator_block{args} {kwargs} layers: {[type(layer).__name__ for layer in block]}"
+            assert [type(layer) for layer in block] == types, (
+                f"discriminator_block{args} {kwargs} layers: {[type(layer).__name__ for layer in block]}")
             conv, leaky = block[0], block[-1]
-            assert (conv.bias is None) == (nn.BatchNorm2d in types) and abs(leaky.negative_slope - 0.2) < 1e-9, f"discriminator_block{args} {kwargs}: bias only without BatchNorm, LeakyReLU slope 0.2"
+            assert (conv.bias is None) == (nn.BatchNorm2d in types) and abs(leaky.negative_slope - 0.2) < 1e-9, (
+                f"discriminator_block{args} {kwargs}: bias only without BatchNorm, LeakyReLU slope 0.2")
             out = call_learner(block, torch.randn(2, args[0], 10, 6), what=what)
-            assert tuple(out.shape) == (2, args[1], 5, 3), f"discriminator_block{args} should halve a 10x6 input to {(2, args[1], 5, 3)}"
+            assert tuple(out.shape) == (2, args[1], 5, 3), (
+                f"discriminator_block{args} should halve a 10x6 input to {(2, args[1], 5, 3)}")
 
 
 def hidden_q2(Discriminator):
+    """Discriminator at other widths: parameter count, no sigmoid, logits for a batch of one."""
     import warnings
     import torch
     from torch import nn
@@ -41,8 +46,10 @@ def hidden_q2(Discriminator):
             expected_parameters = (16 * width + width                     # down1: conv with bias
                                    + width * 2 * width * 16 + 2 * 2 * width  # down2: conv + BatchNorm
                                    + 2 * width * 49 + 1)                   # score: Linear
-            assert sum(p.numel() for p in D.parameters()) == expected_parameters, f"Discriminator(width={width}) should have {expected_parameters} parameters"
-            assert not any(isinstance(m, nn.Sigmoid) for m in D.modules()), "the Discriminator should return logits, with no Sigmoid"
+            assert sum(p.numel() for p in D.parameters()) == expected_parameters, (
+                f"Discriminator(width={width}) should have {expected_parameters} parameters")
+            assert not any(isinstance(m, nn.Sigmoid) for m in D.modules()), (
+                "the Discriminator should return logits, with no Sigmoid")
             if n == 1:
                 D.eval()
             with torch.no_grad():

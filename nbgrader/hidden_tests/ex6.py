@@ -8,6 +8,7 @@ tests/test_hidden_tests.py (against the solution, and against tests/hidden_mista
 
 
 def hidden_q1(one_hot):
+    """one_hot with other class counts, the default, a batch of one and an empty batch: float vectors."""
     import warnings
     import torch
     from learntools.core import call_learner
@@ -21,11 +22,14 @@ def hidden_q1(one_hot):
             args = (labels.clone(),) if num_classes is None else (labels.clone(), num_classes)
             expected = reference_one_hot(labels, num_classes or 10)
             got = call_learner(one_hot, *args, what=what)
-            assert isinstance(got, torch.Tensor) and got.is_floating_point(), "one_hot should return a float tensor"  # float vectors, not integers
-            assert tuple(got.shape) == tuple(expected.shape) and torch.equal(got.float(), expected), f"one_hot({labels.tolist()}, {num_classes}) should be {expected.tolist()}"
+            assert isinstance(got, torch.Tensor) and got.is_floating_point(), (  # float vectors, not integers
+                "one_hot should return a float tensor")
+            assert tuple(got.shape) == tuple(expected.shape) and torch.equal(got.float(), expected), (
+                f"one_hot({labels.tolist()}, {num_classes}) should be {expected.tolist()}")
 
 
 def hidden_q3(discriminator_input):
+    """discriminator_input on a batch of one and on non-square and 1x1 images; inputs left unchanged."""
     import warnings
     import torch
     from learntools.core import call_learner
@@ -40,12 +44,16 @@ def hidden_q3(discriminator_input):
             expected = torch.cat([images, label_planes(labels, shape[2], shape[3])], dim=1)  # (N, 11, H, W)
             images_in, labels_in = images.clone(), labels.clone()
             got = call_learner(discriminator_input, images_in, labels_in, what=what)
-            assert isinstance(got, torch.Tensor) and tuple(got.shape) == tuple(expected.shape), f"discriminator_input on {shape} images should have shape {tuple(expected.shape)}"
-            assert torch.allclose(got.float(), expected), f"discriminator_input on {shape} images: the image, then ten label planes"
-            assert torch.equal(images_in, images) and torch.equal(labels_in, labels), "discriminator_input should not change its inputs"
+            assert isinstance(got, torch.Tensor) and tuple(got.shape) == tuple(expected.shape), (
+                f"discriminator_input on {shape} images should have shape {tuple(expected.shape)}")
+            assert torch.allclose(got.float(), expected), (
+                f"discriminator_input on {shape} images: the image, then ten label planes")
+            assert torch.equal(images_in, images) and torch.equal(labels_in, labels), (
+                "discriminator_input should not change its inputs")
 
 
 def hidden_q5(conditional_d_loss):
+    """conditional_d_loss at other weights, noise sizes and batches: value, fakes detached, D trained."""
     import copy
     import warnings
     import torch
@@ -67,14 +75,19 @@ def hidden_q5(conditional_d_loss):
                 expected = float(nonsaturating_d(D(real, labels), D(G(z, labels), labels)))
             G_in, D_in = copy.deepcopy(G), copy.deepcopy(D)
             got = call_learner(conditional_d_loss, D_in, G_in, real.clone(), labels.clone(), z.clone(), what=what)
-            assert isinstance(got, torch.Tensor) and got.numel() == 1, "conditional_d_loss should return a one-number tensor"
-            assert abs(float(got) - expected) <= 1e-4 * (1 + abs(expected)), f"conditional_d_loss gave {float(got):.6g}, expected {expected:.6g} (labels {labels.tolist()})"
+            assert isinstance(got, torch.Tensor) and got.numel() == 1, (
+                "conditional_d_loss should return a one-number tensor")
+            assert abs(float(got) - expected) <= 1e-4 * (1 + abs(expected)), (
+                f"conditional_d_loss gave {float(got):.6g}, expected {expected:.6g} (labels {labels.tolist()})")
             got.reshape(()).backward()
-            assert all(p.grad is None or not p.grad.any() for p in G_in.parameters()), "conditional_d_loss should detach the fakes: no gradient may reach G"  # the fakes are detached
-            assert any(p.grad is not None and p.grad.any() for p in D_in.parameters()), "conditional_d_loss should train D: its weights get gradients"
+            assert all(p.grad is None or not p.grad.any() for p in G_in.parameters()), (  # the fakes are detached
+                "conditional_d_loss should detach the fakes: no gradient may reach G")
+            assert any(p.grad is not None and p.grad.any() for p in D_in.parameters()), (
+                "conditional_d_loss should train D: its weights get gradients")
 
 
 def hidden_q7(accuracy_per_class):
+    """accuracy_per_class with digits never read right and very uneven counts."""
     import warnings
     import torch
     from learntools.core import call_learner
@@ -96,4 +109,5 @@ def hidden_q7(accuracy_per_class):
             expected = reference(predicted, asked_for)
             got = call_learner(accuracy_per_class, predicted.clone(), asked_for.clone(), what=what)
             got = torch.as_tensor(got).detach().float().cpu()
-            assert tuple(got.shape) == (10,) and torch.allclose(got, expected, atol=1e-6), f"accuracy_per_class gave {got.tolist()}, expected {expected.tolist()}"
+            assert tuple(got.shape) == (10,) and torch.allclose(got, expected, atol=1e-6), (
+                f"accuracy_per_class gave {got.tolist()}, expected {expected.tolist()}")

@@ -8,6 +8,7 @@ tests/test_hidden_tests.py (against the solution, and against tests/hidden_mista
 
 
 def hidden_q2(join_skip):
+    """join_skip with different channel counts on the two sides, non-square maps, a batch of one."""
     import warnings
     import torch
     from learntools.core import call_learner
@@ -21,12 +22,15 @@ def hidden_q2(join_skip):
             skip = torch.randn(x_shape[0], skip_channels, *x_shape[2:], generator=generator)
             x_in, skip_in = x.clone(), skip.clone()
             got = call_learner(join_skip, x_in, skip_in, what=what)
-            assert isinstance(got, torch.Tensor) and tuple(got.shape) == (x_shape[0], x_shape[1] + skip_channels, *x_shape[2:]), f"join_skip on {x_shape} and {skip_channels} skip channels has the wrong shape"
-            assert torch.equal(got, torch.cat([x, skip], dim=1)), "join_skip should concatenate x, then skip, along the channels"
+            assert isinstance(got, torch.Tensor) and tuple(got.shape) == (x_shape[0], x_shape[1] + skip_channels, *x_shape[2:]), (
+                f"join_skip on {x_shape} and {skip_channels} skip channels has the wrong shape")
+            assert torch.equal(got, torch.cat([x, skip], dim=1)), (
+                "join_skip should concatenate x, then skip, along the channels")
             assert torch.equal(x_in, x) and torch.equal(skip_in, skip), "join_skip should not change its inputs"
 
 
 def hidden_q4(receptive_field):
+    """receptive_field with no layers, 1x1 kernels, a deep stride-2 stack, large strides, tuples."""
     import warnings
     from learntools.core import call_learner
     from learntools.gans.models import receptive_field as reference
@@ -41,6 +45,7 @@ def hidden_q4(receptive_field):
 
 
 def hidden_q5(pix2pix_generator_loss):
+    """pix2pix_generator_loss on colour images and confident logits, default and keyword weights: value and gradients."""
     import warnings
     import torch
     import torch.nn.functional as F
@@ -59,15 +64,20 @@ def hidden_q5(pix2pix_generator_loss):
             logits_in, fake_in = logits.clone().requires_grad_(), fake.clone().requires_grad_()
             args = (logits_in, fake_in, target.clone()) + (weights if isinstance(weights, tuple) else ())
             got = call_learner(pix2pix_generator_loss, *args, what=what, **(weights if isinstance(weights, dict) else {}))
-            assert isinstance(got, torch.Tensor) and got.numel() == 1, "pix2pix_generator_loss should return a one-number tensor"
-            assert abs(float(got) - float(expected)) <= 1e-4 * (1 + abs(float(expected))), f"pix2pix_generator_loss with l1 weight {weight} gave {float(got):.6g}, expected {float(expected):.6g}"
+            assert isinstance(got, torch.Tensor) and got.numel() == 1, (
+                "pix2pix_generator_loss should return a one-number tensor")
+            assert abs(float(got) - float(expected)) <= 1e-4 * (1 + abs(float(expected))), (
+                f"pix2pix_generator_loss with l1 weight {weight} gave {float(got):.6g}, expected {float(expected):.6g}")
             logits_grad, fake_grad = torch.autograd.grad(got.reshape(()), [logits_in, fake_in], allow_unused=True)
-            assert logits_grad is not None and torch.allclose(logits_grad, -torch.sigmoid(-logits) / logits.numel(), atol=1e-6), "pix2pix_generator_loss: wrong gradient for the logits (the mean non-saturating loss)"
+            assert logits_grad is not None and torch.allclose(logits_grad, -torch.sigmoid(-logits) / logits.numel(), atol=1e-6), (
+                "pix2pix_generator_loss: wrong gradient for the logits (the mean non-saturating loss)")
             if weight:
-                assert fake_grad is not None and torch.allclose(fake_grad, weight * torch.sign(fake - target) / fake.numel(), atol=1e-5), f"pix2pix_generator_loss: wrong gradient for the fake (l1 weight {weight} times the mean L1)"
+                assert fake_grad is not None and torch.allclose(fake_grad, weight * torch.sign(fake - target) / fake.numel(), atol=1e-5), (
+                    f"pix2pix_generator_loss: wrong gradient for the fake (l1 weight {weight} times the mean L1)")
 
 
 def hidden_q6(psnr):
+    """psnr on colour, non-square images whose channels have very different errors, batches of 1 to 12."""
     import warnings
     import torch
     from learntools.core import call_learner
@@ -84,4 +94,5 @@ def hidden_q6(psnr):
             expected = float((10 * torch.log10(4 / mse)).mean())
             got = call_learner(psnr, output.clone(), target.clone(), what=what)
             got = float(torch.as_tensor(got).reshape(()))
-            assert abs(got - expected) <= 1e-3 * (1 + abs(expected)), f"psnr gave {got:.6g}, expected {expected:.6g} (PSNR per image, then the mean)"
+            assert abs(got - expected) <= 1e-3 * (1 + abs(expected)), (
+                f"psnr gave {got:.6g}, expected {expected:.6g} (PSNR per image, then the mean)")
