@@ -3,6 +3,7 @@
     python -m lessons.build              # learner + nbgrader notebooks, and executed solutions
     python -m lessons.build --no-execute # skip executing the solution notebooks (fast)
     python -m lessons.build 02           # only lessons whose file name starts with 02
+    python -m lessons.build --solutions-files  # only the solutions files qN.solution() reads
 
 One source gives three notebooks:
 
@@ -169,16 +170,21 @@ def _answer_tag(cell):
     return tags[0].split(":", 1)[1] if cell.cell_type == "markdown" and tags else None
 
 
+def _lesson_regions(code, where):
+    """split_regions for a lesson's code cell, which may hold no hidden tests."""
+    regions = split_regions(code, where)
+    if any(kind == "HIDDEN TESTS" for kind, _ in regions):
+        raise SourceError(f"{where}: hidden tests belong in nbgrader/hidden_tests/, not in the lesson")
+    return regions
+
+
 def _code_cells(source_path, cells):
-    """(index, where, regions) of the code cells every version has (solution-only cells left out)."""
+    """(where, regions) of the code cells every version has (solution-only cells left out)."""
     for index, cell in enumerate(cells):
         if cell.cell_type != "code" or "solution-only" in cell.metadata.get("tags", []):
             continue
         where = f"{pathlib.Path(source_path).name} cell {index + 1}"
-        regions = split_regions(cell.source, where)
-        if any(kind == "HIDDEN TESTS" for kind, _ in regions):
-            raise SourceError(f"{where}: hidden tests belong in nbgrader/hidden_tests/, not in the lesson")
-        yield index, where, regions
+        yield where, _lesson_regions(cell.source, where)
 
 
 def question_solutions(source_path):
@@ -190,7 +196,7 @@ def question_solutions(source_path):
         if name:
             _problem(exercises, name)
             solutions[name] = {"markdown": cell.source}
-    for index, where, regions in _code_cells(source_path, cells):
+    for where, regions in _code_cells(source_path, cells):
         name = _check_name(regions)
         if name is None:
             if any(kind == "SOLUTION" for kind, _ in regions):
@@ -304,9 +310,7 @@ def build_versions(source_path):
             for version in (learner, solution, grader):
                 version.append(_cell("code", bootstrap, "bootstrap", copy.deepcopy(BOOTSTRAP_METADATA)))
 
-        regions = split_regions(body, where)
-        if any(kind == "HIDDEN TESTS" for kind, _ in regions):
-            raise SourceError(f"{where}: hidden tests belong in nbgrader/hidden_tests/, not in the lesson")
+        regions = _lesson_regions(body, where)
         name = _check_name(regions)
         if name:
             problem = _problem(exercises, name)
@@ -419,22 +423,34 @@ def build(prefix="", execute_solutions=True, root=ROOT):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(serialise(notebook), encoding="utf-8")
             written.append(path)
-        _, _, exercises = _parse(source_path)
-        path = solutions_path(exercises.__name__, root)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(serialise_solutions(question_solutions(source_path)), encoding="utf-8")
-        written.append(path)
+        written.append(write_solutions_file(source_path, root))
     return written
+
+
+def write_solutions_file(source_path, root=ROOT):
+    """Write the lesson's solutions file (package data read by qN.solution()); returns its path."""
+    _, _, exercises = _parse(source_path)
+    path = solutions_path(exercises.__name__, root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(serialise_solutions(question_solutions(source_path)), encoding="utf-8")
+    return path
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("prefix", nargs="?", default="", help="only lessons whose file name starts with this")
     parser.add_argument("--no-execute", action="store_true", help="do not execute the solution notebooks")
+    parser.add_argument("--solutions-files", action="store_true",
+                        help="only write learntools/gans/solutions/exN.json (what qN.solution() shows)")
     args = parser.parse_args(argv)
-    if not lesson_sources(args.prefix):
+    sources = lesson_sources(args.prefix)
+    if not sources:
         parser.exit(2, f"no lesson source in {LESSONS} starts with {args.prefix!r}\n")
-    for path in build(args.prefix, execute_solutions=not args.no_execute):
+    if args.solutions_files:
+        written = [write_solutions_file(source) for source in sources]
+    else:
+        written = build(args.prefix, execute_solutions=not args.no_execute)
+    for path in written:
         print("wrote", path.relative_to(ROOT))
 
 

@@ -68,9 +68,9 @@ def test_every_solution_is_the_solution_notebooks_answer(source, capsys):
 def test_committed_solutions_file_is_fresh(source):
     module = build._parse(source)[2].__name__
     path = build.solutions_path(module)
-    assert path.exists(), f"{path.relative_to(build.ROOT)} is missing: run `python -m lessons.build --no-execute`"
+    assert path.exists(), f"{path.relative_to(build.ROOT)} is missing: run `python -m lessons.build --solutions-files`"
     assert path.read_text(encoding="utf-8") == build.serialise_solutions(build.question_solutions(source)), (
-        f"{path.relative_to(build.ROOT)} is stale: run `python -m lessons.build --no-execute`"
+        f"{path.relative_to(build.ROOT)} is stale: run `python -m lessons.build --solutions-files`"
     )
 
 
