@@ -24,6 +24,29 @@ def conv2d_forgets_the_stride(image, kernel, stride=1, padding=0):
     return output
 
 
+def conv2d_square_only(image, kernel, stride=1, padding=0):
+    """Right on the lesson's square images: the width is taken from the height."""
+    padded = F.pad(image, (padding, padding, padding, padding))
+    k = kernel.shape[0]
+    out = (image.shape[0] + 2 * padding - k) // stride + 1
+    output = torch.zeros(out, out)
+    for i in range(out):
+        for j in range(out):
+            output[i, j] = (padded[i * stride : i * stride + k, j * stride : j * stride + k] * kernel).sum()
+    return output
+
+
+def conv_transpose2d_square_only(image, kernel, stride=1, padding=0):
+    """Right on the lesson's square inputs: the width is taken from the height."""
+    k, n = kernel.shape[0], image.shape[0]
+    full = torch.zeros((n - 1) * stride + k, (n - 1) * stride + k)
+    for i in range(n):
+        for j in range(n):
+            full[i * stride : i * stride + k, j * stride : j * stride + k] += image[i, j] * kernel
+    end = full.shape[0] - padding
+    return full[padding:end, padding:end]
+
+
 def conv_transpose2d_forgets_the_crop(image, kernel, stride=1, padding=0):
     k = kernel.shape[0]
     full = torch.zeros((image.shape[0] - 1) * stride + k, (image.shape[1] - 1) * stride + k)
@@ -50,7 +73,7 @@ def convolution_matrix_with_a_flipped_kernel(kernel, n):
 MISTAKES = {
     "hidden_q6a": [conv_output_size_true_division],
     "hidden_q6b": [conv_transpose_output_size_without_output_padding],
-    "hidden_q7": [conv2d_forgets_the_stride],
-    "hidden_q8": [conv_transpose2d_forgets_the_crop],
+    "hidden_q7": [conv2d_forgets_the_stride, conv2d_square_only],
+    "hidden_q8": [conv_transpose2d_forgets_the_crop, conv_transpose2d_square_only],
     "hidden_q9": [convolution_matrix_with_a_flipped_kernel],
 }
