@@ -231,8 +231,9 @@ q6.check()
 # %% [markdown]
 # ## 4. Training
 #
-# `ConditionalGANTrainer` is lesson 05's `GANTrainer` with these two losses in its steps (read
-# `discriminator_step` and `generator_step` in `learntools/gans/training/conditional.py`: they are your q5 and q6).
+# `ConditionalGANTrainer` is lesson 05's `GANTrainer` with these two losses in its steps: its steps are
+# `GANTrainer`'s own, and `learntools/gans/training/conditional.py` only says how the labels reach G and D
+# (read its `generate` and `judge`, then `GANTrainer.discriminator_step`: together they are your q5 and q6).
 # The five ingredients are the same; the data now yields **(images, labels)** batches:
 #
 # | ingredient | here |

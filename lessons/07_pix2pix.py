@@ -261,8 +261,8 @@ q5.check()
 # %% [markdown]
 # ## 5. Training pix2pix on the CPU
 #
-# `Pix2PixTrainer` is the GANTrainer of lessons 05 and 06 with these losses (read its `discriminator_step`
-# and `generator_step` in `learntools/gans/training/pix2pix.py`). The generator is a U-Net like the one above, the
+# `Pix2PixTrainer` is the GANTrainer of lessons 05 and 06 with these losses (read its `judge` and
+# `generator_loss` in `learntools/gans/training/pix2pix.py`: the steps themselves are GANTrainer's). The generator is a U-Net like the one above, the
 # discriminator the PatchGAN, with Adam (learning rate 5e-4, betas (0.5, 0.999)) for both. The live view
 # shows the translations of a few held-out inputs as training goes on.
 

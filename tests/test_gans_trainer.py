@@ -320,7 +320,7 @@ def test_loss_by_name_from_the_losses_module():
 
 
 def test_live_view_picture_for_images_and_for_points():
-    from learntools.gans.training.trainer import _live_figure_png
+    from learntools.gans.training.live import _live_figure_png
 
     trainer = make_trainer()
     trainer.fit(steps=2, progress=False)

@@ -1,4 +1,13 @@
-"""The checker engine: problems with check(), hint(n) and solution(), safe around any learner code."""
+"""The checker engine: problems with check(), hint(n) and solution(), safe around any learner code.
+
+It knows nothing about GANs and imports nothing from learntools.gans; every lesson's checks use it.
+- problems.py:    the problem kinds (ValueProblem, FunctionProblem, ModuleProblem, ThoughtProblem, ...)
+- binder.py:      where checks find the learner's answers: the notebook's globals, bound by the set-up cell
+- safety.py:      call_learner: timeouts, captured output and readable errors around learner code
+- compare.py:     comparing values and describing them in one sentence
+- feedback.py:    outcomes and how they are shown (HTML in a notebook, text elsewhere; nbgrader mode)
+- placeholder.py: the ____ blank of starter code, and spotting it in an answer
+"""
 
 from . import binder
 from .binder import bind_exercises

@@ -4,7 +4,8 @@
                `Batches` and `PairedImages` (lessons 01, 03, 04, 05)
 - paired.py:   paired datasets built from real digits and photos: edges, low resolution, photo patches (lesson 07)
 - unpaired.py: two unpaired domains, thin and thick digit strokes, for CycleGAN (lesson 08)
-- adapters.py: `KeepSecond`, which hands a trainer the images and keeps the labels or targets (lessons 06-08)
+- adapters.py: `EndlessBatches`, data as the trainer's endless, resumable stream (lesson 05), and
+               `KeepSecond`, which hands a trainer the images and keeps the labels or targets (lessons 06-08)
 """
 
 from learntools.gans.data.adapters import *  # noqa: F401,F403

@@ -1,7 +1,8 @@
-"""Adapters between a data source and a trainer (lessons 06 to 08).
+"""Adapters between a data source and a trainer (lessons 05 to 08).
 
-GANTrainer hands its steps the first item of each batch (the images). A conditional, paired or cycle
-trainer also needs the second item (labels, or target images): `KeepSecond` passes each batch on and
+`EndlessBatches` is how GANTrainer reads any data: an endless, resumable stream of batches on the
+training device, the first item of each batch (the images). A conditional, paired or cycle trainer
+also needs the second item (labels, or target images): `KeepSecond` passes each batch on and
 remembers its second item in `.second`.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import torch
 
-__all__ = ["KeepSecond"]
+__all__ = ["KeepSecond", "EndlessBatches"]
 
 
 class KeepSecond:
@@ -53,3 +54,53 @@ class KeepSecond:
 
     def __len__(self):
         return len(self.data)
+
+
+class EndlessBatches:
+    """Draw real batches from `data` forever, starting a new pass when one ends (GANTrainer's input).
+
+    Each batch is moved to `device`; of a (images, labels, ...) tuple only the first item is
+    returned (a KeepSecond in front keeps the second). To resume exactly it counts the batches
+    handed out, in all and in the current pass. Data with an `iterate(start)` method (like
+    `Batches`) jumps straight back to its place; any other data is replayed batch by batch from a
+    freshly built `data` object (cheap for in-memory batches that shuffle with their own seeded generator).
+    """
+
+    def __init__(self, data, device):
+        self.data = data
+        self.device = device
+        self.batches_drawn = 0   # since training began
+        self.in_this_pass = 0    # since iter(data) was last started
+        self.iterator = None
+
+    def next(self) -> torch.Tensor:
+        if self.iterator is None:
+            self.iterator = iter(self.data)
+        try:
+            batch = next(self.iterator)
+        except StopIteration:  # one pass over the data is done: start the next
+            self.iterator, self.in_this_pass = iter(self.data), 0
+            try:
+                batch = next(self.iterator)
+            except StopIteration:
+                raise ValueError("data yielded no batches: is the dataset smaller than one batch?") from None
+        self.batches_drawn += 1
+        self.in_this_pass += 1
+        if isinstance(batch, (tuple, list)):  # (images, labels, ...): the images come first
+            batch = batch[0]
+        if not isinstance(batch, torch.Tensor):
+            raise TypeError(f"data must yield tensors (or tuples starting with one), got {type(batch).__name__}.")
+        return batch.to(self.device, non_blocking=True)
+
+    def state_dict(self) -> dict:
+        return {"batches_drawn": self.batches_drawn, "in_this_pass": self.in_this_pass}
+
+    def load_state_dict(self, state: dict):
+        if hasattr(self.data, "iterate"):  # jump: the pass restarts at batch `in_this_pass`
+            self.iterator = self.data.iterate(int(state["in_this_pass"]))
+            self.batches_drawn, self.in_this_pass = int(state["batches_drawn"]), int(state["in_this_pass"])
+            return
+        # Replay: rebuild the position by drawing the same number of batches again.
+        self.iterator, self.batches_drawn, self.in_this_pass = None, 0, 0
+        for _ in range(int(state["batches_drawn"])):
+            self.next()

@@ -28,6 +28,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from learntools.gans.runtime import default_device
+
 __all__ = [
     "DigitClassifier",
     "ClassifierWeightsError",
@@ -102,22 +104,12 @@ class DigitClassifier(nn.Module):
         return self.to_logits(self.dropout(features))  # (N, 10)
 
 
-def _default_device() -> torch.device:
-    """CUDA if present, then Apple's MPS, else the CPU."""
-    if torch.cuda.is_available():
-        return torch.device("cuda")
-    mps = getattr(torch.backends, "mps", None)
-    if mps is not None and mps.is_available():
-        return torch.device("mps")
-    return torch.device("cpu")
-
-
 def load_classifier(device=None, weights_path=None) -> DigitClassifier:
     """The shipped digit classifier, in eval mode, frozen, on ``device`` (chosen automatically).
 
     Loaded once per (device, file) and then cached, so calling this again is free.
     """
-    device = torch.device(device) if device is not None else _default_device()
+    device = torch.device(device) if device is not None else default_device()
     path = Path(weights_path) if weights_path is not None else WEIGHTS_PATH
     return _load_classifier_cached(str(device), str(path.resolve()))
 

@@ -48,60 +48,28 @@ class ConditionalGANTrainer(GANTrainer):
         self.fixed_labels = torch.arange(num_classes, device=self.device).repeat(rows)  # (rows*10,) 0..9, 0..9, ...
         self.config["num_classes"] = num_classes
 
-    def _real_labels(self, count: int) -> torch.Tensor:
-        labels = self.labelled.second
-        labels = _check_labels(labels, self.num_classes, count=count, what="the labels of a real batch")
-        return labels.to(self.device, non_blocking=True)
+    # ---- hooks: labels go with every batch, to G and to D ----------------------------------
 
-    def discriminator_step(self) -> dict:
+    def next_batch(self):
         real = self.real_batches.next()                       # (N, C, H, W)
-        labels = self._real_labels(real.shape[0])             # (N,)
-        self.last_real, self.last_labels = real, labels
-        z = self.noise(real.shape[0], self.device, self.rng)  # (N, z_dim)
+        labels = _check_labels(self.labelled.second, self.num_classes, count=real.shape[0],
+                               what="the labels of a real batch")
+        self.last_real, self.last_labels = real, labels.to(self.device, non_blocking=True)  # labels (N,)
+        return self.last_real, self.last_labels
 
-        with self._autocast():
-            # The fakes are asked for the same digits; detach() keeps G out of the D update.
-            fake = self.G(z, labels).detach()                 # (N, C, H, W)
-            real_logits = self.D(real, labels)                # (N, 1)
-            fake_logits = self.D(fake, labels)                # (N, 1)
-            d_loss = self.loss.discriminator(real_logits, fake_logits)
-
-        penalty_weight = getattr(self.loss, "gradient_penalty_weight", 0.0)
-        if penalty_weight:
-            from learntools.gans.losses import gradient_penalty
-
-            def critic(x):
-                return self.D(x, labels)
-
-            d_loss = d_loss + gradient_penalty(critic, real, fake.float(), weight=penalty_weight)
-
-        self.optimizer_d.zero_grad(set_to_none=True)
-        self.scaler_d.scale(d_loss).backward()
-        self.scaler_d.step(self.optimizer_d)
-        self.scaler_d.update()
-        return {
-            "d_loss": d_loss.item(),
-            "real_logit": real_logits.float().mean().item(),
-            "fake_logit": fake_logits.float().mean().item(),
-        }
-
-    def generator_step(self) -> dict:
+    def generator_batch(self):
         if self.last_labels is None:  # a G step before any D step: ask for random digits
             self.last_labels = torch.randint(self.num_classes, (self.fixed_noise.shape[0],),
                                              device=self.device, generator=self.rng)
-        labels = self.last_labels                             # (N,)
+        return self.last_real, self.last_labels
+
+    def generate(self, real, labels):
+        """Fakes of the digits `labels`: the D step's fakes are asked for its real batch's digits."""
         z = self.noise(len(labels), self.device, self.rng)    # (N, z_dim)
+        return self.G(z, labels)                              # (N, C, H, W)
 
-        with self._autocast():
-            fake = self.G(z, labels)                          # (N, C, H, W), keeps G's graph
-            fake_logits = self.D(fake, labels)                # (N, 1)
-            g_loss = self.loss.generator(fake_logits)
-
-        self.optimizer_g.zero_grad(set_to_none=True)
-        self.scaler_g.scale(g_loss).backward()
-        self.scaler_g.step(self.optimizer_g)
-        self.scaler_g.update()
-        return {"g_loss": g_loss.item()}
+    def judge(self, D, images, labels):
+        return D(images, labels)                              # (N, 1): "is this a real <label>?"
 
     @torch.no_grad()
     def sample(self, n=None, seed=None, labels=None, batch_size=500):

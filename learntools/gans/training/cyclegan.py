@@ -21,9 +21,12 @@ import torch
 from learntools.gans.data.adapters import KeepSecond
 from learntools.gans.data.unpaired import UnpairedImages
 from learntools.gans.evaluation.translation import cycle_scores, translate
+from learntools.gans.losses import gradient_penalty
 from learntools.gans.models.cyclegan import CYCLE_WEIGHT, IDENTITY_WEIGHT, CycleDiscriminators, CycleGenerators
+from learntools.gans.training.ingredients import no_noise
 from learntools.gans.training.pix2pix import sample_inputs_or_first_batch
-from learntools.gans.training.trainer import GANTrainer, frozen, load_checkpoint
+from learntools.gans.training.checkpoints import load_checkpoint
+from learntools.gans.training.trainer import GANTrainer
 
 __all__ = ["ImagePool", "CycleGANTrainer", "POOL_SIZE"]
 
@@ -97,11 +100,6 @@ class ImagePool:
 # ---------------------------------------------------------------------------------------------
 
 
-def _no_noise(n, device=None, generator=None):
-    """CycleGAN has no z: the input image is the generator's only input."""
-    return torch.zeros(n, 0, device=device)
-
-
 class CycleGANTrainer(GANTrainer):
     """GANTrainer for two unpaired domains: generators = CycleGenerators, discriminators = CycleDiscriminators.
 
@@ -131,75 +129,74 @@ class CycleGANTrainer(GANTrainer):
             raise TypeError("data must yield batches: use domains.batches(batch_size=16), not the UnpairedImages itself.")
         settings.setdefault("fixed_noise_size", 64)  # the live view shows sample(64)
         self.pairs = _KeepBoth(data)
-        super().__init__(generators, discriminators, self.pairs, noise=_no_noise, loss=loss, **settings)
+        super().__init__(generators, discriminators, self.pairs, noise=no_noise, loss=loss, **settings)
         self.cycle_weight, self.identity_weight = float(cycle_weight), float(identity_weight)
         pool_seed = self.seed + 1000 * self.rank
         self.pool_a = ImagePool(pool_size, generator=torch.Generator().manual_seed(pool_seed + 1))
         self.pool_b = ImagePool(pool_size, generator=torch.Generator().manual_seed(pool_seed + 2))
-        self.last_fakes = None
+        self.last_fakes = self.last_reals = self.last_translations = None
 
         self.sample_inputs = sample_inputs_or_first_batch(sample_inputs, data, "domain-A images")
         self.config.update(cycle_weight=self.cycle_weight, identity_weight=self.identity_weight, pool_size=pool_size)
 
-    def generator_step(self) -> dict:
+    # ---- hooks: pairs of domains; G goes first and makes the fakes D learns from -----------
+
+    generator_first = True
+
+    def next_batch(self):
         real_a = self.real_batches.next()                               # (N, C, H, W)
         real_b = self.pairs.second.to(self.device, non_blocking=True)   # (N, C, H, W), other images
-        self.last_real = real_a
-        use_identity = self.identity_weight > 0
+        self.last_real, self.last_reals = real_a, (real_a, real_b)
+        return self.last_reals, None
 
-        with self._autocast():
-            out = self.G(real_a, real_b, identity=use_identity)         # every translation, one forward
-            with frozen(self.discriminator):                            # D judges; only G learns here
-                logits_a, logits_b = self.discriminator(out["fake_a"], out["fake_b"])
-            adversarial = self.loss.generator(logits_a.reshape(-1)) + self.loss.generator(logits_b.reshape(-1))
-            cycle = (out["rec_a"].float() - real_a.float()).abs().mean() + (out["rec_b"].float() - real_b.float()).abs().mean()
-            g_loss = adversarial + self.cycle_weight * cycle
-            identity = torch.zeros((), device=self.device)
-            if use_identity:
-                identity = (out["same_a"].float() - real_a.float()).abs().mean() + (out["same_b"].float() - real_b.float()).abs().mean()
-                g_loss = g_loss + self.identity_weight * identity
+    def generator_batch(self):
+        return self.next_batch()                                        # G opens the step with a new batch
 
-        self.optimizer_g.zero_grad(set_to_none=True)
-        self.scaler_g.scale(g_loss).backward()
-        self.scaler_g.step(self.optimizer_g)
-        self.scaler_g.update()
+    def discriminator_batch(self):
+        return self.last_reals, None                                    # the batch of this step's G update
+
+    def generate(self, reals, condition):
+        """(fake_a, fake_b), from one forward of both generators that also makes the cycles and
+        identities (kept in `last_translations` for the generator loss)."""
+        real_a, real_b = reals
+        out = self.G(real_a, real_b, identity=self.identity_weight > 0)  # every translation, one forward
+        self.last_translations = out
         self.last_fakes = (out["fake_a"].detach(), out["fake_b"].detach())
-        self._last_reals = (real_a, real_b)
-        return {"g_loss": g_loss.item(), "g_adversarial": adversarial.item(), "cycle": cycle.item(),
-                "identity": identity.item()}
+        return out["fake_a"], out["fake_b"]
 
-    def discriminator_step(self) -> dict:
-        real_a, real_b = self._last_reals
-        fake_a = self.pool_a.query(self.last_fakes[0])                  # this step's fakes, or older ones
-        fake_b = self.pool_b.query(self.last_fakes[1])
+    def discriminator_fakes(self, reals, condition):
+        """This step's fakes, or older ones from each domain's ImagePool."""
+        return self.pool_a.query(self.last_fakes[0]), self.pool_b.query(self.last_fakes[1])
 
-        with self._autocast():
-            real_logits_a, real_logits_b = self.D(real_a, real_b)       # (N, 1, h, w) each
-            fake_logits_a, fake_logits_b = self.D(fake_a, fake_b)
-            d_loss_a = self.loss.discriminator(real_logits_a.reshape(-1), fake_logits_a.reshape(-1))
-            d_loss_b = self.loss.discriminator(real_logits_b.reshape(-1), fake_logits_b.reshape(-1))
-            d_loss = d_loss_a + d_loss_b
+    def judge(self, D, images, condition):
+        """(D_A's logits on images of A, D_B's on images of B), each patch grid flattened."""
+        logits_a, logits_b = D(*images)                                 # (N, 1, h, w) each
+        return logits_a.reshape(-1), logits_b.reshape(-1)
 
-        self.optimizer_d.zero_grad(set_to_none=True)
-        self.scaler_d.scale(d_loss).backward()
-        self.scaler_d.step(self.optimizer_d)
-        self.scaler_d.update()
-        return {"d_loss": d_loss.item(), "d_loss_a": d_loss_a.item(), "d_loss_b": d_loss_b.item()}
+    def discriminator_loss(self, real_logits, fake_logits):
+        d_loss_a = self.loss.discriminator(real_logits[0], fake_logits[0])
+        d_loss_b = self.loss.discriminator(real_logits[1], fake_logits[1])
+        return d_loss_a + d_loss_b, {"d_loss_a": d_loss_a.item(), "d_loss_b": d_loss_b.item()}
 
-    def step(self) -> dict:
-        """One CycleGAN step: the generators first (they make this step's fakes), then the discriminators."""
-        import time
+    def generator_loss(self, fake_logits, fakes, reals):
+        """LSGAN on both translations + cycle_weight * cycle L1 + identity_weight * identity L1."""
+        (real_a, real_b), out = reals, self.last_translations
+        adversarial = self.loss.generator(fake_logits[0]) + self.loss.generator(fake_logits[1])
+        cycle = (out["rec_a"].float() - real_a.float()).abs().mean() + (out["rec_b"].float() - real_b.float()).abs().mean()
+        g_loss = adversarial + self.cycle_weight * cycle
+        identity = torch.zeros((), device=self.device)
+        if self.identity_weight > 0:
+            identity = (out["same_a"].float() - real_a.float()).abs().mean() + (out["same_b"].float() - real_b.float()).abs().mean()
+            g_loss = g_loss + self.identity_weight * identity
+        return g_loss, {"g_adversarial": adversarial.item(), "cycle": cycle.item(), "identity": identity.item()}
 
-        started = time.perf_counter()
-        self.generator.train()
-        self.discriminator.train()
-        g_numbers = self.generator_step()
-        d_numbers = self.discriminator_step()
-        self.steps_done += 1
-        self.train_seconds += time.perf_counter() - started
-        record = {"step": self.steps_done, **d_numbers, **g_numbers, "time": self.train_seconds}
-        self.history.append(record)
-        return record
+    def gradient_penalty(self, reals, fakes, condition):
+        """WGAN-GP for each discriminator: D_A between real and fake A, D_B between real and fake B."""
+        (real_a, real_b), (fake_a, fake_b) = reals, fakes
+        weight = self.gradient_penalty_weight
+        penalty_a = gradient_penalty(lambda images: self.D(images, real_b)[0], real_a, fake_a.float(), weight=weight)
+        penalty_b = gradient_penalty(lambda images: self.D(real_a, images)[1], real_b, fake_b.float(), weight=weight)
+        return penalty_a + penalty_b
 
     @torch.no_grad()
     def sample(self, n=None, seed=None, batch_size=500):

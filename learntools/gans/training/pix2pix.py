@@ -15,24 +15,11 @@ from learntools.gans.data.adapters import KeepSecond
 from learntools.gans.data.digits import PairedImages
 from learntools.gans.evaluation.translation import translate, translation_scores
 from learntools.gans.models.pix2pix import L1_WEIGHT
+from learntools.gans.runtime import default_device
+from learntools.gans.training.ingredients import no_noise
 from learntools.gans.training.trainer import GANTrainer
 
 __all__ = ["Pix2PixTrainer", "fit_l1", "sample_inputs_or_first_batch"]
-
-
-def _best_device() -> torch.device:
-    """CUDA if present, then Apple's MPS, else the CPU (as GANTrainer chooses)."""
-    if torch.cuda.is_available():
-        return torch.device("cuda")
-    mps = getattr(torch.backends, "mps", None)
-    if mps is not None and mps.is_available():
-        return torch.device("mps")
-    return torch.device("cpu")
-
-
-def _no_noise(n, device=None, generator=None):
-    """pix2pix has no z: the input image is the generator's only input."""
-    return torch.zeros(n, 0, device=device)
 
 
 def sample_inputs_or_first_batch(sample_inputs, data, what: str) -> torch.Tensor:
@@ -70,49 +57,35 @@ class Pix2PixTrainer(GANTrainer):
             raise TypeError("data must yield batches: use pairs.batches(batch_size=32), not the PairedImages itself.")
         self.pairs = KeepSecond(data, what="data")
         settings.setdefault("fixed_noise_size", 64)
-        super().__init__(generator, discriminator, self.pairs, noise=_no_noise, loss=loss, **settings)
+        super().__init__(generator, discriminator, self.pairs, noise=no_noise, loss=loss, **settings)
         self.l1_weight = float(l1_weight)
         self.last_inputs = None
 
         self.sample_inputs = sample_inputs_or_first_batch(sample_inputs, data, "input images")
         self.config.update(l1_weight=self.l1_weight)
 
-    def discriminator_step(self) -> dict:
+    # ---- hooks: the input image is G's only input and D's condition; L1 joins G's loss -----
+
+    def next_batch(self):
         inputs = self.real_batches.next()                      # (N, C_in, H, W)
         targets = self.pairs.second.to(self.device, non_blocking=True)  # (N, C_out, H, W)
         self.last_inputs, self.last_real = inputs, targets
+        return targets, inputs                                 # the real images, and their condition
 
-        with self._autocast():
-            fake = self.G(inputs).detach()                     # (N, C_out, H, W); detached: D step only
-            real_logits = self.D(inputs, targets)              # (N, 1, h, w)
-            fake_logits = self.D(inputs, fake)                 # (N, 1, h, w)
-            d_loss = self.loss.discriminator(real_logits.reshape(-1), fake_logits.reshape(-1))
+    def generator_batch(self):
+        return self.last_real, self.last_inputs                # the batch of the last D step
 
-        self.optimizer_d.zero_grad(set_to_none=True)
-        self.scaler_d.scale(d_loss).backward()
-        self.scaler_d.step(self.optimizer_d)
-        self.scaler_d.update()
-        return {
-            "d_loss": d_loss.item(),
-            "real_logit": real_logits.float().mean().item(),
-            "fake_logit": fake_logits.float().mean().item(),
-        }
+    def generate(self, targets, inputs):
+        return self.G(inputs)                                  # (N, C_out, H, W)
 
-    def generator_step(self) -> dict:
-        inputs, targets = self.last_inputs, self.last_real     # the batch of the last D step
+    def judge(self, D, images, inputs):
+        """One logit per patch, flattened: the losses count every patch as one verdict."""
+        return D(inputs, images).reshape(-1)                   # (N * h * w,)
 
-        with self._autocast():
-            fake = self.G(inputs)                              # (N, C_out, H, W), keeps G's graph
-            fake_logits = self.D(inputs, fake)                 # (N, 1, h, w)
-            adversarial = self.loss.generator(fake_logits.reshape(-1))
-            l1 = (fake.float() - targets.float()).abs().mean()
-            g_loss = adversarial + self.l1_weight * l1
-
-        self.optimizer_g.zero_grad(set_to_none=True)
-        self.scaler_g.scale(g_loss).backward()
-        self.scaler_g.step(self.optimizer_g)
-        self.scaler_g.update()
-        return {"g_loss": g_loss.item(), "g_adversarial": adversarial.item(), "l1": l1.item()}
+    def generator_loss(self, fake_logits, fake, targets):
+        adversarial = self.loss.generator(fake_logits)
+        l1 = (fake.float() - targets.float()).abs().mean()
+        return adversarial + self.l1_weight * l1, {"g_adversarial": adversarial.item(), "l1": l1.item()}
 
     @torch.no_grad()
     def sample(self, n=None, seed=None, batch_size=500):
@@ -151,7 +124,7 @@ def fit_l1(generator, data, steps=None, seconds=None, lr: float = 2e-4, betas=(0
         raise ValueError("Give fit_l1 a budget: steps=..., seconds=..., or both (it stops at the first reached).")
     if isinstance(data, PairedImages):
         raise TypeError("data must yield batches: use pairs.batches(batch_size=32), not the PairedImages itself.")
-    device = _best_device() if device is None else torch.device(device)
+    device = default_device() if device is None else torch.device(device)
     generator.to(device).train()
     optimizer = torch.optim.Adam(generator.parameters(), lr=lr, betas=tuple(betas))
     history, started, batches = [], time.perf_counter(), iter(data)

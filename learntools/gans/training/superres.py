@@ -20,7 +20,6 @@ from __future__ import annotations
 import torch
 
 from learntools.gans.training.pix2pix import Pix2PixTrainer
-from learntools.gans.training.trainer import frozen
 
 __all__ = ["digit_features", "feature_distance", "SRGANTrainer"]
 
@@ -57,21 +56,8 @@ class SRGANTrainer(Pix2PixTrainer):
         self.feature_weight = float(feature_weight)
         self.config.update(feature_weight=self.feature_weight)
 
-    def generator_step(self) -> dict:
-        inputs, targets = self.last_inputs, self.last_real     # the batch of the last D step
-
-        with self._autocast():
-            fake = self.G(inputs)                              # (N, C, H, W), keeps G's graph
-            with frozen(self.discriminator):
-                fake_logits = self.discriminator(inputs, fake)  # (N, 1, h, w)
-            adversarial = self.loss.generator(fake_logits.reshape(-1))
-            l1 = (fake.float() - targets.float()).abs().mean()
-            features = feature_distance(fake.float(), targets.float()) if self.feature_weight else torch.zeros(())
-            g_loss = adversarial + self.l1_weight * l1 + self.feature_weight * features
-
-        self.optimizer_g.zero_grad(set_to_none=True)
-        self.scaler_g.scale(g_loss).backward()
-        self.scaler_g.step(self.optimizer_g)
-        self.scaler_g.update()
-        return {"g_loss": g_loss.item(), "g_adversarial": adversarial.item(), "l1": l1.item(),
-                "features": float(features.detach())}
+    def generator_loss(self, fake_logits, fake, targets):
+        """pix2pix's loss (adversarial + l1_weight * L1) + feature_weight * feature_distance."""
+        g_loss, numbers = super().generator_loss(fake_logits, fake, targets)
+        features = feature_distance(fake.float(), targets.float()) if self.feature_weight else torch.zeros(())
+        return g_loss + self.feature_weight * features, {**numbers, "features": float(features.detach())}
