@@ -3,6 +3,7 @@
 It knows nothing about GANs and imports nothing from learntools.gans; every lesson's checks use it.
 - problems.py:    the problem kinds (ValueProblem, FunctionProblem, ModuleProblem, ThoughtProblem, ...)
 - binder.py:      where checks find the learner's answers: the notebook's globals, bound by the set-up cell
+- solutions.py:   where solution() finds its answer: the exercise module's solutions file, written by the build
 - safety.py:      call_learner: timeouts, captured output and readable errors around learner code
 - compare.py:     comparing values and describing them in one sentence
 - feedback.py:    outcomes and how they are shown (HTML in a notebook, text elsewhere; nbgrader mode)
