@@ -17,7 +17,7 @@ The reference GAN library:
 - evaluation/: the digit classifier's quality figures (05-07), class accuracy (06), L1/PSNR (07, 08)
 - display/:    image grids and loss curves (03-08), the interactive widgets (02, 06)
 - toy.py:      the 2-D GAN watched while it learns, mode counting, the GAN diagram (lesson 01)
-- runtime.py:  the one place that picks the device (CUDA, MPS or CPU) for training and metrics
+- runtime.py:  the one place that picks the device (CUDA, MPS or CPU) and tells a notebook from a script
 - weights/:    the digit classifier's shipped weights (not a package)
 
 Tools on top of the library:

@@ -1,9 +1,9 @@
-"""Where the library's code runs: the one place that picks a device, and that tells a notebook.
+"""Where the library's code runs: the one place that picks a device, and that asks "is this a notebook?".
 
     default_device()              # cuda > mps > cpu: what the metrics and fit_l1 use
     training_device(None, rank)   # the same, but under torchrun each process takes its own GPU
     training_device("cpu")        # a device you name wins (a ValueError names a bad one)
-    in_notebook()                 # True inside a Jupyter kernel: live views redraw in place there
+    in_notebook()                 # True inside a Jupyter kernel: the live views redraw there only
 
 GANTrainer (lesson 05), fit_l1 (lesson 07) and the digit classifier (lessons 05 to 08) all ask here,
 so a notebook, the command line and a test pick the same hardware the same way.
@@ -45,7 +45,8 @@ def training_device(device=None, rank: int = 0) -> torch.device:
 
 
 def in_notebook() -> bool:
-    """True inside a Jupyter kernel (where display handles can redraw an output in place)."""
+    """True inside a Jupyter kernel (where display handles can redraw an output in place); False in a
+    script, the command line, a plain IPython terminal, or where IPython is not installed."""
     try:
         from IPython import get_ipython
     except ImportError:
