@@ -303,17 +303,17 @@ def _numbered(ids, grad=True):
 class _PoolRun:
     """Drive a learner's pool and read its images back as numbers."""
 
-    def __init__(self, problem, answer, size, seed):
-        self.problem, self.answer, self.size, self.seed = problem, answer, size, seed
+    def __init__(self, answer, size, seed):
+        self.answer, self.size, self.seed = answer, size, seed
         self.call = f"ImagePool({size}, seed={seed})"
-        self.pool = call_learner(answer, size, seed=seed, what=f"`{self.call}`", timeout=problem.timeout)
+        self.pool = call_learner(answer, size, seed=seed, what=f"`{self.call}`", timeout=current_timeout())
         if is_placeholder(self.pool):
             raise NotAttempted("`ImagePool(...)` gives `____`: fill in the class.")
         if self.pool is None or isinstance(self.pool, (int, float, str, bytes, list, tuple, dict, torch.Tensor)):
             raise Incorrect(f"`{self.call}` gave {describe(self.pool)}; it should build a pool object with a "
                             "`query` method.")
         query = call_learner(getattr, self.pool, "query", None, what=f"reading `{self.call}.query`",
-                             timeout=problem.timeout)
+                             timeout=current_timeout())
         if not callable(query):
             raise Incorrect(f"`{self.call}` has no `query` method: keep the method `def query(self, images):`.")
         self.query_method = query
@@ -321,7 +321,7 @@ class _PoolRun:
     def stored(self):
         """The numbers of the stored images (list), checking what the pool holds."""
         images = call_learner(getattr, self.pool, "images", None, what=f"reading `{self.call}.images`",
-                              timeout=self.problem.timeout)
+                              timeout=current_timeout())
         if images is None:
             raise Incorrect(f"`{self.call}` has no `images` attribute: keep the stored images in the list "
                             "`self.images`, as the class starts.")
@@ -347,7 +347,7 @@ class _PoolRun:
     def query(self, ids, grad=True):
         batch = _numbered(ids, grad)
         shown = f"`{self.call}.query(images)` (a batch of {len(ids)})"
-        out = call_learner(self.query_method, batch, what=shown, timeout=self.problem.timeout)
+        out = call_learner(self.query_method, batch, what=shown, timeout=current_timeout())
         if is_placeholder(out):
             raise NotAttempted("your `query` still returns `____`: replace it with your code.")
         if out is None:
@@ -387,18 +387,17 @@ def _check_pool(answer):
         raise NotAttempted("your `ImagePool.query` still contains a `____` blank: fill it in.")
     if not callable(answer):
         raise Incorrect(f"`ImagePool` should be a class, but it is {describe(answer)}.")
-    problem = pool_question
     with single_thread():
-        _check_filling(problem, answer)
-        _check_full_pool(problem, answer)
-        _check_seeded(problem, answer)
-        _check_size_zero(problem, answer)
+        _check_filling(answer)
+        _check_full_pool(answer)
+        _check_seeded(answer)
+        _check_size_zero(answer)
     return ("while filling it hands back the new images, then half the time swaps one for a stored image, "
             "never holds more than `size`, stores detached copies and follows its own seeded generator.")
 
 
-def _check_filling(problem, answer):
-    run = _PoolRun(problem, answer, 4, seed=1)
+def _check_filling(answer):
+    run = _PoolRun(answer, 4, seed=1)
     batch, out, numbers = run.query([1, 2, 3])
     items, stored = run.stored()
     if numbers != [1, 2, 3]:
@@ -431,9 +430,9 @@ def _check_filling(problem, answer):
                         "while len(self.images) < self.size; once full, swap instead.")
 
 
-def _check_full_pool(problem, answer):
+def _check_full_pool(answer):
     size, next_id, swaps, total = 6, 1, 0, 0
-    run = _PoolRun(problem, answer, size, seed=3)
+    run = _PoolRun(answer, size, seed=3)
     _, _, numbers = run.query([1, 2, 3, 4, 5, 6])
     next_id = 7
     _, before = run.stored()
@@ -476,29 +475,29 @@ def _check_full_pool(problem, answer):
                         "a fair coin it should be about 50%: compare a uniform random number with 0.5.")
 
 
-def _query_sequence(problem, answer, seed, global_seed):
+def _query_sequence(answer, seed, global_seed):
     torch.manual_seed(global_seed)
     random.seed(global_seed)
     np.random.seed(global_seed)
-    run = _PoolRun(problem, answer, 3, seed=seed)
+    run = _PoolRun(answer, 3, seed=seed)
     returned = []
     for start in range(1, 40, 4):
         returned += run.query(list(range(start, start + 4)), grad=False)[2]
     return returned
 
 
-def _check_seeded(problem, answer):
-    first = _query_sequence(problem, answer, seed=11, global_seed=1)
-    second = _query_sequence(problem, answer, seed=11, global_seed=2)
+def _check_seeded(answer):
+    first = _query_sequence(answer, seed=11, global_seed=1)
+    second = _query_sequence(answer, seed=11, global_seed=2)
     if first != second:
         raise Incorrect("two pools made with the same seed returned different images: draw the coin and the index "
                         "from the pool's own generator (torch.rand((), generator=self.generator), "
                         "torch.randint(n, (), generator=self.generator)), not from the global random state.")
 
 
-def _check_size_zero(problem, answer):
+def _check_size_zero(answer):
     try:
-        run = _PoolRun(problem, answer, 0, seed=0)
+        run = _PoolRun(answer, 0, seed=0)
         _, _, numbers = run.query([5, 6])
         _, stored = run.stored()
     except (Incorrect, LearnerCodeError) as error:
