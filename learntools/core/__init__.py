@@ -18,12 +18,12 @@ from .feedback import (
 )
 from .placeholder import ____, is_placeholder
 from .problems import FunctionProblem, ModuleProblem, MultipartProblem, Problem, ThoughtProblem, ValueProblem
-from .safety import LearnerCodeError, call_learner, preserved_random_state, quiet
+from .safety import LearnerCodeError, call_learner, checking, preserved_random_state, preserved_settings, quiet
 
 __all__ = [
     "binder", "bind_exercises", "Mismatch", "compare_arrays", "describe", "format_number", "to_numpy",
     "values_match", "CHECKER_ERROR", "CORRECT", "INCORRECT", "INFO", "NOT_ATTEMPTED", "Incorrect",
     "NotAttempted", "Outcome", "grading_mode", "show", "test_mode", "____", "is_placeholder",
     "FunctionProblem", "ModuleProblem", "MultipartProblem", "Problem", "ThoughtProblem", "ValueProblem",
-    "LearnerCodeError", "call_learner", "preserved_random_state", "quiet",
+    "LearnerCodeError", "call_learner", "checking", "preserved_random_state", "preserved_settings", "quiet",
 ]

@@ -31,7 +31,16 @@ from .feedback import (
     show,
 )
 from .placeholder import code_uses_placeholder, contains_placeholder, is_placeholder
-from .safety import LearnerCodeError, call_learner, preserved_random_state, quiet
+from .safety import (
+    CheckTimeout,
+    LearnerCodeError,
+    call_learner,
+    check_timeout_sentence,
+    checking,
+    learner_failure,
+    preserved_random_state,
+    quiet,
+)
 
 _MISSING = object()
 
@@ -78,23 +87,32 @@ class Problem:
     def evaluate(self, answer=_MISSING):
         """Check an answer (by default the learner's variable) and return an Outcome. Never raises.
 
-        Runs with the global random state and grad mode restored afterwards, with warnings and
-        stderr silenced.
+        Runs with the global random state, default dtype, grad mode and thread count restored
+        afterwards, with warnings and stderr silenced, the learner's printing cut to a few lines,
+        and the check's own work time-boxed (see learntools.core.safety.checking). The check itself
+        runs with torch's default dtype float32, whatever the learner set.
         """
         with preserved_random_state(), quiet():
+            torch.set_default_dtype(torch.float32)
             try:
-                if answer is _MISSING:
-                    answer = self.fetch_answer()
-                message = self.check_answer(answer)
+                with checking(self.timeout):
+                    if answer is _MISSING:
+                        answer = self.fetch_answer()
+                    message = self.check_answer(answer)
             except NotAttempted as reason:
                 return Outcome(NOT_ATTEMPTED, str(reason))
             except Incorrect as reason:
                 return Outcome(INCORRECT, str(reason))
             except LearnerCodeError as reason:
                 return Outcome(INCORRECT, str(reason))
+            except CheckTimeout:
+                return Outcome(INCORRECT, check_timeout_sentence(self.timeout))
             except KeyboardInterrupt:
                 raise
-            except BaseException as error:  # a bug in the check: say so, in one sentence
+            except BaseException as error:  # a bug in the check, unless the answer caused it
+                blame = learner_failure(error)
+                if blame:
+                    return Outcome(INCORRECT, blame)
                 return Outcome(
                     CHECKER_ERROR,
                     f"the check itself failed ({type(error).__name__}) on {describe(answer)}. "

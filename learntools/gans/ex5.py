@@ -62,8 +62,8 @@ def ready(*functions):
 def _require_written(answer, var):
     """NotAttempted when the learner's function (or one it calls) is not written yet."""
     require_callable(answer, var)
-    missing = unwritten(answer)
-    if missing == var or missing == getattr(answer, "__name__", None):
+    missing = unwritten(answer)  # None for a callable that is not a plain function (a partial, an object)
+    if missing is not None and missing in (var, answer.__name__):  # unwritten() found a plain function
         if "____" in code_names(answer.__code__):
             raise NotAttempted(f"your function `{var}` still has a `____` blank: fill it in.")
         raise NotAttempted(f"your function `{var}` still raises NotImplementedError: write its code there.")
