@@ -161,7 +161,7 @@ def sets_float64(*args, **kwargs):
 
 
 def floods(*args, **kwargs):
-    for line in range(20_000):
+    for line in range(2_000):
         print("learner output line", line)
     return None
 
@@ -243,7 +243,7 @@ class RaisingGetattrNet(nn.Module):
 
 
 class FloodingNet(nn.Module):
-    """A model class that prints without end... well, 20,000 lines, in __init__ and forward."""
+    """A model class that prints 2,000 lines, in __init__ and forward."""
 
     def __init__(self, *args, **kwargs):
         super().__init__()
@@ -525,7 +525,7 @@ def broken_promises(result):
     broken = []
     outcome = result.outcome
     if outcome.status not in LEARNER_OUTCOMES or "bug in the course" in outcome.message \
-            or "Traceback" in outcome.message or not outcome.message.strip():
+            or "Traceback" in outcome.message or (outcome.status != CORRECT and not outcome.message.strip()):
         broken.append("failure")
     if result.seconds > result.limit:
         broken.append("hang")

@@ -110,7 +110,7 @@ class Problem:
             except KeyboardInterrupt:
                 raise
             except BaseException as error:  # a bug in the check, unless the answer caused it
-                blame = learner_failure(error)
+                blame = learner_failure(error, self._check_files())
                 if blame:
                     return Outcome(INCORRECT, blame)
                 return Outcome(
@@ -119,6 +119,15 @@ class Problem:
                     "This is a bug in the course, not in your answer: please report it.",
                 )
         return Outcome(CORRECT, message or "")
+
+    def _check_files(self):
+        """The files the check's own code was written in: its class and the functions it was given."""
+        files = {inspect.getsourcefile(type(self)) or ""}
+        for value in vars(self).values():
+            code = getattr(value, "__code__", None) if callable(value) else None
+            if code is not None:
+                files.add(code.co_filename)
+        return files
 
     def check(self, strict=False):
         """Show whether the answer is right. Raises AssertionError if wrong under nbgrader or strict=True."""

@@ -340,14 +340,16 @@ def call_learner(func, *args, what="your code", timeout=10.0, **kwargs):
             sys.stdout.write(output.text())
 
 
-def learner_failure(error):
+def learner_failure(error, check_files=()):
     """The sentence for an error raised in a check's own code because of the learner's answer, or None.
 
     An error raised in learner code (a method of the answer that raises), by a tensor on the 'meta'
     device (which holds no values) or by a number too large for a float is the answer's doing; any
-    other error is a bug in the check.
+    other error is a bug in the check. ``check_files`` are the files the check's own functions were
+    written in (outside the package when a test declares a problem): their frames are the check's.
     """
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if _is_learner_frame(f.filename)]
+    frames = [f for f in traceback.extract_tb(error.__traceback__)
+              if _is_learner_frame(f.filename) and f.filename not in check_files]
     if frames:
         return (f"your answer raised {describe_exception(error)}{_where(error)} while it was being checked: "
                 "does one of its methods (such as `__len__`, `__eq__` or `__float__`) fail?")
