@@ -107,7 +107,18 @@ def _spin(*args, **kwargs):
 
 
 def _hanging(dunder):
-    return type(f"Hanging{dunder.strip('_').title()}", (), {dunder: _spin})
+    """A number (a float subclass, so checks treat it as one) whose ``dunder`` never returns."""
+    return type(f"Hanging{dunder.strip('_').title()}", (float,), {dunder: _spin})
+
+
+class RaisingNumber(float):
+    """A number whose every method a check might call raises."""
+
+    def _fail(self, *args, **kwargs):
+        raise RuntimeError("hostile number")
+
+    __float__ = __repr__ = __str__ = __eq__ = __lt__ = __gt__ = __abs__ = __sub__ = __format__ = _fail
+    __hash__ = float.__hash__
 
 
 def _meta_tensor():
@@ -121,6 +132,7 @@ def _value_cases():
     cases += [
         ("raising __getattr__", _RaisingGetattr, False),
         ("int too large for a float", lambda: 10 ** 400, False),
+        ("number whose every method raises", RaisingNumber, False),
         ("list holding a huge int", lambda: [10 ** 400, 1], False),
         ("tensor subclass whose every operation raises", _cursed, False),
         ("meta tensor", _meta_tensor, False),

@@ -937,7 +937,7 @@ def _run_training(answer, problem):
             D.register_forward_pre_hook(lambda module, inputs: batch_sizes.append(len(inputs[0])))
             G_before, D_before = _parameters(G), _parameters(D)
         result = call_learner(answer, G, D, real, opt_g, opt_d, RUN_Z_DIM, what=f"your function `{problem.var}`",
-                              timeout=RUN_STEP_TIMEOUT)
+                              timeout=min(RUN_STEP_TIMEOUT, problem.timeout))
         try:
             _two_losses(result, what)
         except Incorrect as error:
