@@ -26,7 +26,8 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from learntools.core import MultipartProblem, ThoughtProblem, binder, feedback  # noqa: E402
-from learntools.gans import conv, ex2  # noqa: E402
+from learntools.gans import ex2
+from learntools.gans.models import conv  # noqa: E402
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "check_latency.json")
 

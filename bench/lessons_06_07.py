@@ -25,10 +25,10 @@ def _cpu_seconds():
 
 
 def lesson_06(steps=1000):
-    from learntools.gans.conditional import (ConditionalDiscriminator, ConditionalGANTrainer, ConditionalGenerator,
-                                             class_accuracy)
     from learntools.gans.data import Batches, load_mnist
-    from learntools.gans.trainer import AdamSettings, gaussian_noise
+    from learntools.gans.evaluation import class_accuracy
+    from learntools.gans.models import ConditionalDiscriminator, ConditionalGenerator
+    from learntools.gans.training import AdamSettings, ConditionalGANTrainer, gaussian_noise
 
     images, labels = load_mnist("train")
     torch.manual_seed(0)
@@ -46,10 +46,10 @@ def lesson_06(steps=1000):
 
 
 def lesson_07(task="superres", l1_steps=300, steps=500):
-    from learntools.gans.paired import edges_to_digits, lowres_to_highres_digits
-    from learntools.gans.pix2pix import (EncoderDecoderGenerator, PatchDiscriminator, Pix2PixTrainer, UNetGenerator,
-                                         fit_l1, translation_scores)
-    from learntools.gans.trainer import AdamSettings
+    from learntools.gans.data import edges_to_digits, lowres_to_highres_digits
+    from learntools.gans.evaluation import translation_scores
+    from learntools.gans.models import EncoderDecoderGenerator, PatchDiscriminator, UNetGenerator
+    from learntools.gans.training import AdamSettings, Pix2PixTrainer, fit_l1
 
     make_pairs = lowres_to_highres_digits if task == "superres" else edges_to_digits
     train_pairs, held_out = make_pairs("train"), make_pairs("test")

@@ -7,7 +7,7 @@ Both trainers live in one process and take turns in short slices (2 s of trainin
 noisy neighbour on a shared machine slows both alike. One intra-op thread by default: when other
 processes keep the two cores busy, two threads wait on each other and run about 10x slower
 (measured: --threads 2 gave 1.6 steps/s where --threads 1 gave 19). At each mark (training seconds, not
-counting evaluation) we draw 1,000 samples and measure them with learntools.gans.metrics: the
+counting evaluation) we draw 1,000 samples and measure them with learntools.gans.evaluation.metrics: the
 Frechet distance in the digit classifier's feature space, the classifier score, and how many
 of the ten digits are produced with confidence (coverage). The fixed-noise sample grid of each
 mark is saved as a PNG. Peak memory of each recipe is measured in a fresh subprocess.
@@ -34,8 +34,8 @@ import torch
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from learntools.gans import plots  # noqa: E402
-from learntools.gans.metrics import evaluate_images  # noqa: E402
+from learntools.gans.display import plots  # noqa: E402
+from learntools.gans.evaluation import evaluate_images  # noqa: E402
 from learntools.gans.recipes import build_recipe  # noqa: E402
 
 RESULTS = REPO / "bench" / "results"

@@ -1,6 +1,13 @@
 """learntools: the checker engine and reference code of the GAN Workshop.
 
 Distributed on PyPI-style indexes as ``gan-workshop``; imported as ``learntools``.
+
+- core/: the checker engine: problems with check(), hint() and solution(), safe calls into learner
+         code, feedback; it knows nothing about GANs (every lesson's checks are built on it)
+- gans/: each lesson's checks (gans/exN.py) and the reference GAN library (gans/data, models,
+         training, evaluation, display); its own docstring is the map
+
+The layers and the rules of which may import which: docs/architecture.md.
 """
 
 import os as _os

@@ -40,7 +40,7 @@ from learntools.core import test_mode
 from learntools.gans.data import Batches, toy_distribution
 from learntools.gans.models import MLPDiscriminator, MLPGenerator
 from learntools.gans.toy import ToyView, collapse_panels, compare_figure, covered_modes, gan_diagram, panels_figure
-from learntools.gans.trainer import AdamSettings, GANTrainer, TrainingSequence, gaussian_noise
+from learntools.gans.training import AdamSettings, GANTrainer, TrainingSequence, gaussian_noise
 
 print("Setup complete: checks for lesson 01 are loaded.", "(Test mode: short training runs.)" if test_mode() else "")
 
@@ -54,6 +54,12 @@ print("Setup complete: checks for lesson 01 are loaded.", "(Test mode: short tra
 # A **generative** model does the opposite job: it *makes* new inputs. A generator doesn't say "dog"; it
 # **makes a dog**, a photo of a dog that never existed. In probability terms it models p(x) itself, the
 # distribution the data comes from, well enough to draw new samples from it.
+#
+# Generative models differ in what they let you do with p(x). Some are *explicit*: give them an x and they
+# tell you its probability (or a bound on it), so you can score a model by the likelihood it gives held-out
+# data. A GAN is an *implicit* model: its generator turns random numbers into samples, and that is all. It
+# can draw from p(x) as often as you like, but it cannot tell you how probable any particular x is. That is
+# why lesson 05 judges a GAN by proxies computed from its samples, such as how a classifier sees them.
 #
 # A GAN is a generative model, but, as you'll see, it trains its generator with the help of a
 # discriminative one.
@@ -175,8 +181,9 @@ q2.check()
 #
 # min over G, max over D of  E<sub>x</sub>[log D(x)] + E<sub>z</sub>[log(1 − D(G(z)))].
 #
-# Our G loss, −log D(G(z)), is the "non-saturating" version of G's part that everyone uses in practice;
-# lesson 05 shows why.
+# Our G loss, −log D(G(z)), is the "non-saturating" version of G's part, which Goodfellow et al. themselves
+# recommend for training; lesson 05 shows why. (It is not the only choice: later GANs also use other losses,
+# such as the least-squares loss of section 7 below.)
 
 # %% [markdown]
 # ## 5. A GAN in code
@@ -272,7 +279,7 @@ q4.check()
 #    fake -> 0; G: its fakes -> 1) but measures the distance to a target by its square instead of by
 #    BCE, and D outputs its verdict directly instead of a logit. On this toy problem it is the more
 #    dependable choice: in our runs it covered all 8 modes for 7 of 8 random seeds, the BCE pair
-#    (`"nonsaturating"`) for 4 of 8. Lesson 05 compares the losses on digits.
+#    (`"nonsaturating"`) for 4 of 8. Lesson 05 trains digits with the BCE pair.
 # 4. the **optimizers**: Adam, one for each network;
 # 5. the **training sequence**: how many D updates and G updates make one step.
 #
@@ -411,6 +418,7 @@ compare_figure({"1 G step per D step": view, "5 G steps per D step": collapse_vi
 #
 # - A discriminative model reads a sample and outputs a label; a generative model makes new samples.
 #   A GAN trains a generator with the help of a discriminator.
+# - A GAN is an implicit generative model: it draws samples from p(x) but cannot tell you p(x) of a given x.
 # - Four parts: a data distribution, a noise distribution, a generator G (noise -> sample) and a
 #   discriminator D (sample -> probability "real").
 # - D minimises BCE with targets real -> 1, fake -> 0; G minimises BCE on its fakes with target 1.

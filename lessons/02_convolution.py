@@ -121,7 +121,7 @@ q2.check()
 # writes out the sum. (Where widgets don't display, you see the last step as a picture.)
 
 # %%
-from learntools.gans.widgets import conv_stepper
+from learntools.gans.display.widgets import conv_stepper
 
 conv_stepper(image, kernel)
 
@@ -161,6 +161,11 @@ q3.check()
 # A transposed convolution goes the other way: from a small input to a larger output. Each **input
 # pixel stamps a copy of the kernel, scaled by the pixel's value**, onto the output. Where stamps
 # overlap, they add up.
+#
+# You will meet this operation under other names. The DCGAN paper (lesson 03) calls it a
+# *fractionally-strided* convolution: stamps 2 output pixels apart are like a convolution that moves half
+# a pixel per step. Many papers, libraries and the workshop's own slides call it a *deconvolution*, which
+# is a misnomer: a deconvolution would undo a convolution, and section 6 shows that this operation doesn't.
 #
 # **Exercise 4.** Take a single pixel of value 200 and the same kernel. What 2×2 output does a
 # transposed convolution give?
@@ -512,57 +517,94 @@ overlap_counts = F.conv_transpose1d(torch.ones(1, 1, 5), torch.ones(1, 1, 3), st
 q11.check()
 
 # %% [markdown]
-# In 2-D the uneven pattern multiplies across rows and columns into a checkerboard. Below, a constant
-# image goes through three upsampling layers twice: once with stride-2 transposed convolutions of kernel 3,
-# and once with "resize, then convolve" (nearest-neighbour upsampling, then an ordinary stride-1
-# convolution). All kernels are 1s, so any pattern in the output comes from the layer's geometry alone.
+# In 2-D the uneven pattern multiplies across rows and columns into a checkerboard. Uneven overlap is not
+# the whole story, though: a trained layer's kernel is not made of 1s. Below, a constant 8×8 image goes
+# through three upsampling layers, in three ways: stride-2 transposed convolutions with kernel 3, the same
+# with kernel 4, and "resize, then convolve" (nearest-neighbour upsampling, then an ordinary stride-1
+# convolution with kernel 3). In the top row every kernel is 1s, so any pattern comes from the layer's
+# geometry alone; in the bottom row the kernels are random, like those of an untrained network.
 
 # %%
-def upsample_transposed(x, layers=3):
-    """Grow x (N, 1, H, W) with stride-2, kernel-3 transposed convolutions of ones."""
-    ones = torch.ones(1, 1, 3, 3)
-    for _ in range(layers):
-        x = F.conv_transpose2d(x, ones, stride=2, padding=1, output_padding=1)  # (N, 1, 2H, 2W)
+def upsample_transposed(x, kernels):
+    """Grow x (N, 1, H, W) with one stride-2 transposed convolution per kernel (each (1, 1, k, k), k = 3 or 4)."""
+    for kernel in kernels:
+        k = kernel.shape[-1]
+        x = F.conv_transpose2d(x, kernel, stride=2, padding=1, output_padding=k % 2)  # (N, 1, 2H, 2W)
     return x
 
 
-def upsample_resize_conv(x, layers=3):
-    """Grow x (N, 1, H, W) by nearest-neighbour resizing, then a stride-1 convolution of ones."""
-    ones = torch.ones(1, 1, 3, 3)
-    for _ in range(layers):
+def upsample_resize_conv(x, kernels):
+    """Grow x (N, 1, H, W) by nearest-neighbour resizing, then a stride-1 convolution, once per 3×3 kernel."""
+    for kernel in kernels:
         x = F.interpolate(x, scale_factor=2, mode="nearest")    # (N, 1, 2H, 2W)
         x = F.pad(x, (1, 1, 1, 1), mode="replicate")            # (N, 1, 2H + 2, 2W + 2)
-        x = F.conv2d(x, ones)                                   # (N, 1, 2H, 2W)
+        x = F.conv2d(x, kernel)                                 # (N, 1, 2H, 2W)
     return x
 
 
-constant = torch.ones(1, 1, 4, 4)
-fig, axes = plt.subplots(1, 2, figsize=(9, 4.2))
-for ax, (title, picture) in zip(axes, [
-    ("transposed conv, stride 2, kernel 3", upsample_transposed(constant)),
-    ("resize (nearest) then conv, kernel 3", upsample_resize_conv(constant)),
-]):
-    shown = picture[0, 0, 4:-4, 4:-4]  # leave out the border, where the transposed one tapers off
-    ax.imshow(shown, cmap="gray", vmin=0, vmax=shown.max())
-    ax.set_title(f"{title}\nmin {shown.min():.0f}, max {shown.max():.0f}", fontsize=10)
-    ax.axis("off")
-fig.suptitle("A constant 4×4 image upsampled to 32×32 (the centre 24×24 shown)", y=1.02)
+def show_upsampled(ax, picture, title):
+    """Draw the centre of an upsampled picture, framed; a flat picture is drawn mid-grey and says its value."""
+    shown = picture[0, 0, 8:-8, 8:-8]  # leave out the border, where the transposed ones taper off
+    low, high = shown.min().item(), shown.max().item()
+    if high - low <= 1e-6 * max(1.0, abs(high)):
+        ax.imshow(shown, cmap="gray", vmin=low - 1, vmax=low + 1)
+        title += f"\nflat: every pixel is {low:.4g}"
+    else:
+        ax.imshow(shown, cmap="gray", vmin=low, vmax=high)
+        title += f"\nfrom {low:.4g} to {high:.4g}"
+    ax.set_title(title, fontsize=9)
+    ax.set_xticks([])
+    ax.set_yticks([])  # ticks off, frame kept: a flat panel is still visibly a picture
+
+
+def kernel_sets(kind, seed=0):
+    """Three kernels per method: all 1s, or random normal numbers (seeded)."""
+    generator = torch.Generator().manual_seed(seed)
+    make = torch.ones if kind == "ones" else (lambda *shape: torch.randn(*shape, generator=generator))
+    return {size: [make(1, 1, size, size) for _ in range(3)] for size in (3, 4)}
+
+
+constant = torch.ones(1, 1, 8, 8)
+fig, axes = plt.subplots(2, 3, figsize=(10, 7.4), layout="constrained")
+for row, kind in zip(axes, ["ones", "random"]):
+    kernels = kernel_sets(kind)
+    for ax, (title, picture) in zip(row, [
+        (f"transposed conv, stride 2, kernel 3\n({kind} kernels)", upsample_transposed(constant, kernels[3])),
+        (f"transposed conv, stride 2, kernel 4\n({kind} kernels)", upsample_transposed(constant, kernels[4])),
+        (f"resize (nearest), then conv, kernel 3\n({kind} kernels)", upsample_resize_conv(constant, kernels[3])),
+    ]):
+        show_upsampled(ax, picture, title)
+fig.suptitle("A constant 8×8 image upsampled to 64×64 by three layers (the centre 48×48 shown)")
 plt.show()
 
 # %% [markdown]
-# The left picture is a checkerboard although the input was flat; the right one is flat. Trained
-# generators learn to hide the pattern, but it costs them capacity, and it often survives faintly. DCGAN,
-# the generator of the next lesson, uses **kernel 4 with stride 2**: the stride divides the kernel, so
-# every pixel gets the same number of stamps.
+# Top row: with kernels of 1s, kernel 3 draws a checkerboard although the input was flat, while kernel 4
+# (the stride divides the kernel, so every pixel gets the same number of stamps) and resize-then-convolve
+# stay flat. Bottom row: with random kernels, kernel 4 draws a checkerboard too. Equal *numbers* of stamps
+# are not enough: along each axis, even output pixels get two of the kernel's four taps and odd ones the
+# other two, so in 2-D each of the four pixel "phases" adds up its own quarter of the 16 weights. Unless
+# the four quarters happen to sum to the same value, neighbouring pixels differ: one layer draws a pattern
+# that repeats every 2 pixels, and three layers stack theirs into one that repeats every 8.
+# Resize-then-convolve stays flat for **any** kernel: after the resize a flat region is still flat, and a
+# stride-1 convolution applies the same taps at every output pixel. That, not the stamp count, is the real
+# argument for it (Odena, Dumoulin & Olah, "Deconvolution and Checkerboard Artifacts", Distill 2016).
 #
-# **Exercise 12 (thought question).** Why does "resize, then convolve" avoid the checkerboard? Write a few
+# DCGAN, the generator of the next lesson, uses **kernel 4 with stride 2**. That removes the uneven
+# overlap, so a trained network *can* balance the four quarters, but nothing in the layer makes it do so.
+# Trained generators learn to hide the pattern, and it often survives faintly.
+#
+# **Exercise 12 (thought question).** Why does "resize, then convolve" avoid the checkerboard, for any
+# weights, while a transposed convolution with kernel 4 and stride 2 avoids it only for some? Write a few
 # sentences, then compare with the discussion.
 
 # %% [markdown] tags=["answer:q12"]
-# With a stride-2 transposed convolution of kernel 3, output pixels are covered unevenly (1, 2, 1, 2, ...
-# stamps), and in 2-D that unevenness forms a checkerboard. Resizing first and then applying a stride-1
-# convolution gives every output pixel the same number of kernel taps, so the layer's geometry imposes no
-# pattern. A kernel size divisible by the stride (kernel 4, stride 2) also evens out the coverage.
+# A stride-2 transposed convolution with kernel 3 covers output pixels unevenly (1, 2, 1, 2, ... stamps),
+# and in 2-D that unevenness forms a checkerboard. Kernel 4 with stride 2 evens out the count, but every
+# output pixel still belongs to one of four phases (even or odd row, even or odd column), and each phase
+# adds up a different quarter of the kernel's 16 weights: with learned or random weights the four sums
+# differ, and a flat input comes out as a checkerboard. Resizing first keeps a flat region flat, and the
+# stride-1 convolution that follows applies the same taps at every output pixel, so a flat input stays
+# flat whatever the weights: the layer has no pattern of its own to impose.
 
 # %% [markdown]
 # ## Summary
@@ -573,6 +615,8 @@ plt.show()
 # - Output sizes: ⌊(n + 2p − k)/s⌋ + 1 for a convolution, (n − 1)s − 2p + k + output_padding for a
 #   transposed one.
 # - A convolution is a matrix W; a transposed convolution is Wᵀ (same shape as an inverse, not an inverse).
-# - Stride 2 with kernel 3 stamps unevenly and draws checkerboards; kernel 4 or resize-then-convolve avoids it.
+# - Stride 2 with kernel 3 stamps unevenly and draws checkerboards. Kernel 4 evens the stamp count, but with
+#   learned or random weights it can still draw one; resize-then-convolve stays flat for any weights.
+# - Other names for a transposed convolution: fractionally-strided convolution, and (a misnomer) deconvolution.
 #
 # Next: **03 · The generator**, where transposed convolutions turn 100 random numbers into a digit.

@@ -17,8 +17,11 @@
 # Feed it a different z and it draws a different image. Before training it draws smudges; training (lesson 05)
 # shapes it until its drawings pass for real digits. This lesson builds the network itself, following **DCGAN**,
 # the design of Radford, Metz & Chintala, *Unsupervised Representation Learning with Deep Convolutional
-# Generative Adversarial Networks* (2015, arXiv:1511.06434). It was the first convolutional GAN that trained
-# reliably, and its rules are still the starting point of most image GANs.
+# Generative Adversarial Networks* (2015, arXiv:1511.06434). It was not the first GAN built from convolutions:
+# LAPGAN (Denton, Chintala, Szlam & Fergus, 2015) had used convolutional networks, one small GAN for each level
+# of an image pyramid. DCGAN's contribution was a short list of architecture rules under which a *single*
+# convolutional generator and discriminator trained stably on several datasets, and those rules are still the
+# starting point of most image GANs.
 #
 # 1. what the generator has to produce;
 # 2. the DCGAN guidelines;
@@ -42,8 +45,8 @@ import torch
 from torch import nn
 
 from learntools.gans.data import load_mnist
+from learntools.gans.display import show_images
 from learntools.gans.models import DCGANGenerator, count_parameters, init_dcgan_weights
-from learntools.gans.plots import show_images
 
 # The same code runs on a GPU when there is one, and on the CPU otherwise.
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -77,7 +80,7 @@ plt.show()
 #
 # | guideline | in our generator | in the discriminator (lesson 04) |
 # | --- | --- | --- |
-# | no pooling: let the network learn its own resampling | stride-2 **transposed** convolutions grow the image | stride-2 convolutions shrink it |
+# | no pooling: let the network learn its own resampling | stride-2 **transposed** convolutions (the paper's "fractionally-strided" ones) grow the image | stride-2 convolutions shrink it |
 # | batch normalisation | after every layer except the **output** layer | after every layer except the **input** layer |
 # | no fully connected hidden layers | the noise is projected once, then only convolutions | only convolutions, then one score |
 # | activations | **ReLU** inside, **tanh** at the output | **LeakyReLU** (slope 0.2) everywhere |
@@ -170,7 +173,10 @@ for name, layer in [
 
 # %% [markdown]
 # Kernel 4 with stride 2 has a second advantage, from lesson 02: the stride divides the kernel, so every output
-# pixel receives the same number of stamps and the layer draws no checkerboard of its own.
+# pixel receives the same number of stamps. That removes the *uneven overlap*, not every checkerboard: with
+# learned weights each output pixel still adds up its own quarter of the kernel (lesson 02's random-kernel
+# panels), and the trained network has to keep those quarters balanced. Resize-then-convolve layers are the
+# alternative that stays flat for any weights.
 #
 # ## 4. A generator block
 #
@@ -509,8 +515,9 @@ plt.show()
 
 # %% [markdown]
 # Each stage doubles the resolution and halves the channels: the network trades "how many features" for "where".
-# Untrained, the maps are random patterns; after training (lesson 05), the 7×7 maps encode the rough layout of a
-# digit and the later layers draw its strokes.
+# Untrained, the maps are random patterns and the image is a faint texture: nothing in the architecture says yet
+# what each stage should hold. Training (lesson 05) decides that, as it turns the same kind of stack into one
+# that draws digits.
 #
 # ## Summary
 #

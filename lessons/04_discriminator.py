@@ -42,8 +42,8 @@ from torch import nn
 
 from learntools.core import test_mode
 from learntools.gans.data import Batches, load_mnist
+from learntools.gans.display import show_images
 from learntools.gans.models import DCGANDiscriminator, DCGANGenerator, count_parameters, init_dcgan_weights
-from learntools.gans.plots import show_images
 
 # The same code runs on a GPU when there is one, and on the CPU otherwise.
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -206,9 +206,27 @@ finally:
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# The library's `DCGANDiscriminator` is the same design. The discriminator is small next to the generator
-# (about 139,000 parameters against 760,000): most of its weights sit in the two convolutions' shared kernels and
-# in the final Linear layer.
+# The library's `DCGANDiscriminator` is the same design. Where do its parameters sit? The cell below counts them
+# block by block, beside those of lesson 03's generator (both 64 channels wide).
+
+# %%
+def parameter_breakdown(model):
+    """The number of parameters in each of a model's top-level blocks, leaving out empty ones."""
+    counts = {name: count_parameters(block) for name, block in model.named_children()}
+    return {name: count for name, count in counts.items() if count > 0}
+
+
+for name, model in [("discriminator", DCGANDiscriminator(width=64)), ("generator", DCGANGenerator(z_dim=100, width=64))]:
+    total = count_parameters(model)
+    print(f"{name}: {total:,} parameters")
+    for block, count in parameter_breakdown(model).items():
+        print(f"  {block:8s}{count:>9,}  ({count / total:5.1%})")
+
+# %% [markdown]
+# The discriminator is the smaller network, and in each network one block holds most of the parameters. In D it is
+# `down2`, the 4×4 convolution from 64 to 128 channels; its mirror image in G, `up1`, has almost the same count.
+# The final Linear layer reads all 128·7·7 numbers but outputs only one, so it stays small. G's largest block is
+# its first, `project`: every one of the 100 noise numbers has its own 7×7 pattern in each of 128 channels.
 #
 # ### D's verdicts, before and after a little training
 #

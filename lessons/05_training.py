@@ -47,12 +47,12 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from learntools.core import test_mode
-from learntools.gans import metrics
 from learntools.gans.data import Batches, load_mnist
+from learntools.gans.display import plot_losses, show_images
+from learntools.gans.evaluation import metrics
 from learntools.gans.losses import minimax_g, nonsaturating_d, nonsaturating_g
 from learntools.gans.models import DCGANDiscriminator, DCGANGenerator
-from learntools.gans.plots import plot_losses, show_images
-from learntools.gans.trainer import AdamSettings, GANTrainer, TrainingSequence, gaussian_noise
+from learntools.gans.training import AdamSettings, GANTrainer, TrainingSequence, gaussian_noise
 
 images, labels = load_mnist("train")  # 4,000 real digits: (4000, 1, 28, 28) in [-1, 1], labels (4000,)
 device = "cuda" if torch.cuda.is_available() else "cpu"  # the trainer picks its device the same way
@@ -140,7 +140,10 @@ finally:
 # $$L_G^{\text{NS}} = -\,\text{mean}\,\log D(G(z)),$$
 #
 # which is binary cross-entropy of the fake logits with target 1. Both have the same goal (D(G(z)) → 1);
-# section 3 shows why their gradients differ so much. Everybody trains with the non-saturating one.
+# section 3 shows why their gradients differ so much. Of these two, the non-saturating one is the one to train
+# with, and this lesson does. It is not the only loss in use: GANs are also trained with the least-squares loss
+# (lesson 01's toy GAN, lesson 08's CycleGAN), the hinge loss, or the Wasserstein loss with a gradient penalty
+# (WGAN-GP).
 #
 # **Exercise 2.** Write the non-saturating generator loss.
 
@@ -214,8 +217,11 @@ q3.b.check()
 # A real, freshly built DCGAN pair (the lesson 03 and 04 models, with DCGAN's N(0, 0.02) initial weights)
 # does not output exactly 0: its logits scatter around 0 by about ±1. Because −log σ(l) curves upwards,
 # scattered logits cost a little more on average than logit 0 does, so the first losses sit somewhat
-# above 2 ln 2 and ln 2: the same neighbourhood. A D loss of 0.05 at step 0 would mean a bug (say, the
-# real images in the fake batch).
+# above 2 ln 2 and ln 2: the same neighbourhood. A fresh D cannot tell real from fake yet, so a first loss far
+# from there points at the code: a loss summed over the batch instead of averaged, for example, starts 64 times
+# too high with batches of 64. Some bugs show the other way round, as a loss that never leaves 2 ln 2. If the
+# "fake" batch is really the real images, D is shown the same images labelled 1 and 0; the best it can do is
+# say 0.5 to both, and its loss stays near 2 ln 2 however long it trains.
 
 # %%
 torch.manual_seed(0)
@@ -491,8 +497,10 @@ finally:
 
 # %% [markdown]
 # That is a whole GAN training algorithm. Run it: the cell below trains a small DCGAN (16 channels wide,
-# 32 noise numbers, the settings of section 7) with **your** `train_step` for about 20 seconds, then shows
-# what it draws. (It waits politely until your functions are written.)
+# 32 noise numbers, Adam without momentum, and a discriminator that learns 4 times slower than the generator)
+# with **your** `train_step` for about 20 seconds, then shows what it draws. Section 7's recipe is a close
+# cousin, with extra convolutions, equal learning rates and samples from an average of G's weights. (The cell
+# waits politely until your functions are written.)
 
 # %%
 if ready(train_step):
@@ -522,8 +530,10 @@ if ready(train_step):
 
 # %% [markdown]
 # **Exercise 8.** The check below does the same, on a tiny DCGAN (8 channels, 16 noise numbers) for 250 of
-# your steps, and measures whether the samples got closer to real digits (with the Fréchet distance of
-# section 8, lower is better). There is nothing new to write: it passes when your `train_step` trains.
+# your steps, and measures whether the samples got closer to real digits. The measure is a *Fréchet distance*:
+# a digit classifier turns each image into 128 numbers, and the distance compares the average and the spread of
+# those numbers over the generated images with those over real digits (0 for identical statistics, lower is
+# better; section 8 has the details). There is nothing new to write: it passes when your `train_step` trains.
 # It takes about ten seconds.
 
 # %%
@@ -534,7 +544,7 @@ q8.check()
 #
 # The original workshop trained its GAN with TF-GAN, where you specify five things and the library runs the
 # loop: the generator and discriminator **models**, the **real data and the noise**, the **loss
-# functions**, the **optimizer** settings and the **training sequence**. `learntools.gans.trainer.GANTrainer`
+# functions**, the **optimizer** settings and the **training sequence**. `learntools.gans.training.GANTrainer`
 # takes exactly those five, and its `step()` is your `train_step` (read `GANTrainer.discriminator_step`: it
 # detaches too). Around it the trainer adds what a real run needs: the device, seeding, checkpoints, time
 # budgets, a progress bar, and a live view of the samples.
@@ -603,10 +613,12 @@ plt.show()
 #
 # ## 8. Measuring quality
 #
-# Looking at samples is the first test, but not a measurement. GAN papers use the Inception Score and the
-# Fréchet Inception Distance (FID), which judge images with a large ImageNet network. For 28×28 digits the
-# course ships a small digit classifier (98.9% accurate on held-out digits) and uses it the same way
-# (`learntools.gans.metrics`):
+# Looking at samples is the first test, but not a measurement. A GAN can't tell you how probable the held-out
+# digits are (it is an *implicit* model, lesson 01), so GAN evaluation judges its samples instead. Papers use
+# the Inception Score and the Fréchet Inception Distance (FID), which judge images with a large ImageNet
+# network. For 28×28 digits the course ships a small digit classifier (98.9% accurate on held-out digits) and
+# uses it the same way
+# (`learntools.gans.evaluation.metrics`):
 #
 # - **classifier score**, exp(E KL(p(y|x) ‖ p(y))), from 1 to 10: high when each image is a confident digit
 #   *and* the digits are varied;
@@ -616,12 +628,28 @@ plt.show()
 # - **class coverage**: how many of the ten digits the generator produces with confidence.
 #
 # Numbers mean little alone, so `evaluate_images` always puts the same figures for 1,000 held-out real
-# digits beside them. That is the ceiling: a generator can't beat real data.
+# digits beside them.
 
 # %%
 generated = trainer.sample(1000, seed=1)  # (1000, 1, 28, 28), from noise seeded with 1
 report = metrics.evaluate_images(generated)
 print(metrics.format_report(report))
+
+# %% [markdown]
+# Read the real column as a yardstick, not a ceiling. Its Fréchet distance is what digits the GAN never saw
+# score against the training digits. But the training digits are the very images the GAN learned from: a
+# generator that simply copied them would score like real data, or 0 if it copied all 4,000, without having
+# learned to draw anything new. Measuring against the held-out digits instead takes that advantage away. The
+# yardstick then is training digits measured the same way, 1,000 at a time, which is exactly what a copying
+# generator would draw. Their spread shows how noisy a distance from 1,000 images is: read smaller differences
+# as ties.
+
+# %%
+to_held_out = {"generated (1,000)": metrics.frechet_distance(generated, "test")}
+for start in range(0, 4000, 1000):
+    to_held_out[f"training digits {start + 1}-{start + 1000}"] = metrics.frechet_distance(images[start:start + 1000], "test")
+for name, distance in to_held_out.items():
+    print(f"Fréchet distance to the 1,000 held-out digits, {name:28s}{distance:6.2f}")
 
 # %% [markdown]
 # ## 9. Mode collapse

@@ -43,12 +43,12 @@ import torch
 import torch.nn.functional as F
 
 from learntools.core import test_mode
-from learntools.gans.conditional import (ConditionalDiscriminator, ConditionalGANTrainer, ConditionalGenerator,
-                                         class_accuracy, digit_grid)
 from learntools.gans.data import Batches, load_mnist
+from learntools.gans.display import plot_losses, show_images
+from learntools.gans.evaluation import class_accuracy, digit_grid
 from learntools.gans.losses import nonsaturating_d, nonsaturating_g
-from learntools.gans.plots import plot_losses, show_images
-from learntools.gans.trainer import AdamSettings, gaussian_noise
+from learntools.gans.models import ConditionalDiscriminator, ConditionalGenerator
+from learntools.gans.training import AdamSettings, ConditionalGANTrainer, gaussian_noise
 
 images, labels = load_mnist("train")  # 4,000 real digits (4000, 1, 28, 28) in [-1, 1], and their labels (4000,)
 device = "cuda" if torch.cuda.is_available() else "cpu"  # the trainer picks its device the same way
@@ -93,7 +93,7 @@ def _hidden_q1():
     import warnings
     import torch
     from learntools.core import call_learner
-    from learntools.gans.conditional import one_hot as reference_one_hot
+    from learntools.gans.models import one_hot as reference_one_hot
     what = "your function `one_hot`"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -175,7 +175,7 @@ def _hidden_q3():
     import warnings
     import torch
     from learntools.core import call_learner
-    from learntools.gans.conditional import label_planes
+    from learntools.gans.models import label_planes
     what = "your function `discriminator_input`"
     generator = torch.Generator().manual_seed(60603)
     with warnings.catch_warnings():
@@ -211,7 +211,7 @@ d_in_channels = 1 + 10  # the image, then ten one-hot label planes
 q4.check()
 
 # %% [markdown]
-# The library's `ConditionalGenerator` and `ConditionalDiscriminator` (in `learntools/gans/conditional.py`)
+# The library's `ConditionalGenerator` and `ConditionalDiscriminator` (in `learntools/gans/models/conditional.py`)
 # do exactly this around lesson 03's and 04's DCGAN models. Their shapes:
 
 # %%
@@ -261,7 +261,7 @@ def _hidden_q5():
     import warnings
     import torch
     from learntools.core import call_learner
-    from learntools.gans.conditional import ConditionalDiscriminator, ConditionalGenerator
+    from learntools.gans.models import ConditionalDiscriminator, ConditionalGenerator
     from learntools.gans.losses import nonsaturating_d
     what = "your function `conditional_d_loss`"
     with warnings.catch_warnings(), torch.random.fork_rng(devices=[]):
@@ -310,8 +310,9 @@ q6.check()
 # %% [markdown]
 # ## 4. Training
 #
-# `ConditionalGANTrainer` is lesson 05's `GANTrainer` with these two losses in its steps (read
-# `discriminator_step` and `generator_step` in `learntools/gans/conditional.py`: they are your q5 and q6).
+# `ConditionalGANTrainer` is lesson 05's `GANTrainer` with these two losses in its steps: its steps are
+# `GANTrainer`'s own, and `learntools/gans/training/conditional.py` only says how the labels reach G and D
+# (read its `generate` and `judge`, then `GANTrainer.discriminator_step`: together they are your q5 and q6).
 # The five ingredients are the same; the data now yields **(images, labels)** batches:
 #
 # | ingredient | here |
@@ -363,7 +364,7 @@ plt.show()
 # seed 0.)
 
 # %%
-from learntools.gans.widgets import digit_picker
+from learntools.gans.display.widgets import digit_picker
 
 digit_picker(G, digit=7, seed=0)
 
@@ -371,7 +372,7 @@ digit_picker(G, digit=7, seed=0)
 # ## 6. Measuring: does it draw what we ask for?
 #
 # A conditional GAN should produce the digit that was asked for. We can measure that with the course's
-# digit classifier (`learntools.gans.metrics`, trained on real digits; it reads about 99% of real held-out
+# digit classifier (`learntools.gans.evaluation.metrics`, trained on real digits; it reads about 99% of real held-out
 # digits correctly): ask G for 100 images of every digit, let the classifier read them, and count, **per
 # digit asked for**, how many were read as that digit. Guessing would score 10%.
 #
@@ -395,7 +396,7 @@ def _hidden_q7():
     import warnings
     import torch
     from learntools.core import call_learner
-    from learntools.gans.conditional import accuracy_per_class as reference
+    from learntools.gans.evaluation import accuracy_per_class as reference
     what = "your function `accuracy_per_class`"
     generator = torch.Generator().manual_seed(60607)
     with warnings.catch_warnings():

@@ -41,12 +41,12 @@ import torch
 import torch.nn.functional as F
 
 from learntools.core import test_mode
-from learntools.gans.paired import edges_to_digits, lowres_to_highres_digits, photo_patches
-from learntools.gans.pix2pix import (EncoderDecoderGenerator, PatchDiscriminator, Pix2PixTrainer, UNetGenerator,
-                                     fit_l1, receptive_field as library_receptive_field, patch_layers,
-                                     show_translations, translate, translation_scores)
-from learntools.gans.plots import plot_losses, show_images
-from learntools.gans.trainer import AdamSettings
+from learntools.gans.data import edges_to_digits, lowres_to_highres_digits, photo_patches
+from learntools.gans.display import plot_losses, show_images, show_translations
+from learntools.gans.evaluation import translate, translation_scores
+from learntools.gans.models import (EncoderDecoderGenerator, PatchDiscriminator, UNetGenerator, patch_layers,
+                                    receptive_field as library_receptive_field)
+from learntools.gans.training import AdamSettings, Pix2PixTrainer, fit_l1
 
 device = "cuda" if torch.cuda.is_available() else "cpu"
 
@@ -61,7 +61,7 @@ print(f"Setup complete: {len(train_pairs)} training pairs, {len(held_out)} held-
 # ## 1. Paired data, and the baseline to beat
 #
 # Image translation needs **pairs**: an input and the target it should become. Here are a few, built offline
-# from real MNIST digits (`learntools/gans/paired.py`):
+# from real MNIST digits (`learntools/gans/data/paired.py`):
 
 # %%
 fig, ax = plt.subplots(figsize=(9, 2.6), layout="constrained")
@@ -163,7 +163,7 @@ finally:
 
 # %% [markdown]
 # The library's `UNetGenerator` is exactly this (its `forward` is a dozen lines: read it in
-# `learntools/gans/pix2pix.py`), and `EncoderDecoderGenerator` is the same network with `skips=False`.
+# `learntools/gans/models/pix2pix.py`), and `EncoderDecoderGenerator` is the same network with `skips=False`.
 # Let's train both the same way, on **L1 alone** for now (no discriminator), and compare them on the
 # held-out pairs:
 
@@ -244,7 +244,7 @@ q4.check()
 def _hidden_q4():
     import warnings
     from learntools.core import call_learner
-    from learntools.gans.pix2pix import receptive_field as reference
+    from learntools.gans.models import receptive_field as reference
     what = "your function `receptive_field`"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -333,8 +333,8 @@ finally:
 # %% [markdown]
 # ## 5. Training pix2pix on the CPU
 #
-# `Pix2PixTrainer` is the GANTrainer of lessons 05 and 06 with these losses (read its `discriminator_step`
-# and `generator_step` in `learntools/gans/pix2pix.py`). The generator is a U-Net like the one above, the
+# `Pix2PixTrainer` is the GANTrainer of lessons 05 and 06 with these losses (read its `judge` and
+# `generator_loss` in `learntools/gans/training/pix2pix.py`: the steps themselves are GANTrainer's). The generator is a U-Net like the one above, the
 # discriminator the PatchGAN, with Adam (learning rate 5e-4, betas (0.5, 0.999)) for both. The live view
 # shows the translations of a few held-out inputs as training goes on.
 
@@ -434,7 +434,7 @@ finally:
 # digit that was shrunk?
 
 # %%
-from learntools.gans.metrics import classifier_probabilities
+from learntools.gans.evaluation import classifier_probabilities
 
 _, held_out_labels = make_pairs("test", return_labels=True)
 
@@ -453,19 +453,29 @@ print(f"{'real digits (targets)':28s}{0:8.3f}{'-':>12s}{read_correctly(held_out.
 
 # %% [markdown]
 # Every model beats the input by a wide margin, and the U-Net beats the encoder-decoder. The two U-Nets
-# are close to each other: L1 and PSNR reward the safe, averaged answer, so the adversarial term gains
-# little on them (and can cost a little), while pix2pix commits to crisp strokes. Look at the pictures above
-# for the difference the per-pixel numbers miss.
+# are close to each other: both are pulled towards the target pixel by pixel, and that is exactly what L1 and
+# PSNR measure. Neither measure asks whether an output is *one* plausible digit, which is what the adversarial
+# term adds. Look at the pictures above for the difference the per-pixel numbers miss.
+#
+# Which single answer does a per-pixel loss prefer, when many sharp digits fit the same blurry input? Under the
+# squared error (and so under PSNR) it is their per-pixel **mean**: grey wherever they disagree, and that is where
+# the blur usually blamed on pixel losses comes from. Under L1 it is their per-pixel **median**. A digit's pixels
+# are nearly all ink or paper, so the median is nearly all ink or paper too: crisp, not grey. But it is a vote
+# taken pixel by pixel, so it can thin or break the strokes the candidates disagree on, and it need not be any
+# one digit that fits.
 #
 # **Exercise 7 (thought question).** Why does the adversarial term do little for L1 and PSNR (it can even
 # make them slightly worse than the L1-only U-Net), while making the output look sharper? What does λ trade?
 
 # %% [markdown] tags=["answer:q7"]
-# A blurry input fits many sharp digits. L1 (and PSNR, through the squared error) is lowest for a hedged,
-# averaged answer, so a model trained on L1 alone draws soft strokes, which scores best per pixel. The
-# adversarial term rewards outputs the PatchGAN can't tell from real ones: one crisp, committed digit, whose
-# strokes may sit a pixel off and so cost more per-pixel error. λ trades faithfulness (large λ: close to
-# the target, smoother) against realism (small λ: sharper, but free to hallucinate detail).
+# A blurry input fits many sharp digits, and a per-pixel loss picks one value for each pixel. The squared error
+# (behind PSNR) is lowest for the per-pixel mean of the plausible digits, which is grey where they disagree;
+# L1 is lowest for the per-pixel median, which for near-binary digits is crisp but can thin or break strokes
+# and need not be one coherent digit. Both numbers reward staying close to the target pixel by pixel. The
+# adversarial term rewards outputs the PatchGAN can't tell from real ones: one coherent, committed digit, whose
+# strokes may sit a pixel off the target and so cost more per-pixel error. λ trades faithfulness (large λ:
+# close to the target pixel by pixel) against realism (small λ: free to commit to one plausible digit, and to
+# hallucinate detail).
 
 # %% [markdown]
 # ## 8. Beyond digits: photos, and the command line

@@ -37,11 +37,11 @@ import torch
 import torch.nn.functional as F
 
 from learntools.core import test_mode
-from learntools.gans.cyclegan import (CycleDiscriminators, CycleGANTrainer, CycleGenerators, ImagePatchDiscriminator,
-                                      ResnetGenerator, cycle_scores, show_cycle, thin_thick_digits)
-from learntools.gans.pix2pix import show_translations, translate
-from learntools.gans.plots import plot_losses, show_images
-from learntools.gans.trainer import AdamSettings
+from learntools.gans.data import thin_thick_digits
+from learntools.gans.display import plot_losses, show_cycle, show_images, show_translations
+from learntools.gans.evaluation import cycle_scores, translate
+from learntools.gans.models import CycleDiscriminators, CycleGenerators, ImagePatchDiscriminator, ResnetGenerator
+from learntools.gans.training import AdamSettings, CycleGANTrainer
 
 torch.set_num_threads(1)  # small networks: one CPU thread is fastest on a shared machine (no effect on a GPU)
 device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -213,7 +213,7 @@ finally:
 # %% [markdown]
 # ### Training
 #
-# `CycleGANTrainer` (in `learntools/gans/cyclegan.py`) is the GANTrainer of lesson 05 with these pieces. One
+# `CycleGANTrainer` (in `learntools/gans/training/cyclegan.py`) is the GANTrainer of lesson 05 with these pieces. One
 # step, as in the paper:
 #
 # - **generator step**: one forward of both generators makes the translations, the round trips and the
@@ -312,8 +312,8 @@ plt.show()
 #
 # ## 2. Super-resolution, the SRGAN way
 #
-# In lesson 07, pix2pix's U-Net restored 7×7 digits: its input was the bicubic upsample, and every layer worked
-# at full size. SRGAN (Ledig et al., 2017) changed three things:
+# In lesson 07, pix2pix's U-Net restored 7×7 digits: its input was the bicubic upsample, at full size. SRGAN
+# (Ledig et al., 2017) was designed for large photos, and does three things differently:
 #
 # 1. **Work at low resolution, upsample at the end.** Residual blocks run on the small 7×7 image (16 times fewer
 #    pixels than 28×28), and **sub-pixel convolutions** (Shi et al., 2016) grow it: a convolution makes r² times
@@ -361,19 +361,63 @@ finally:
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# A pixel shuffle after a convolution is a transposed convolution with stride r in disguise, but every output
-# pixel gets the same number of kernel taps: no built-in checkerboard (lesson 02).
-#
-# Now two small SRGAN generators (`SRResNet` in `learntools/gans/superres.py`: four residual blocks at 7×7, two
+# A pixel shuffle after a convolution does the job of a transposed convolution with stride r, and like lesson
+# 02's kernel 4 with stride 2, it gives every output pixel the same number of kernel taps. That does not make it
+# free of checkerboards. Each of the r² pixels of a block comes from its own group of channels, with its own
+# weights, and at initialisation those weights differ: a flat input comes out as a pattern that repeats every r
+# pixels. Aitken et al. (2017, "Checkerboard artifact free sub-pixel convolution") start the r² groups as
+# copies of one set of weights (ICNR initialisation). At the start the layer then computes a convolution
+# followed by a nearest-neighbour resize: every r×r block is one value repeated, so a flat input stays flat
+# until training makes the groups differ. The panels below put one random layer of each kind side by side, on
+# a constant image.
+
+# %%
+def subpixel_layer(x, r=2, icnr=False, seed=0):
+    """A convolution to r*r channels (PyTorch's default random init) and a pixel shuffle: (N, 1, H, W) -> (N, 1, rH, rW).
+    With icnr=True, the r*r output channels start as copies of the first one's weights."""
+    torch.manual_seed(seed)
+    conv = torch.nn.Conv2d(1, r * r, kernel_size=3, padding=1)
+    if icnr:
+        with torch.no_grad():
+            conv.weight.copy_(conv.weight[:1].expand_as(conv.weight))  # (r*r, 1, 3, 3): all the same
+            conv.bias.fill_(conv.bias[0].item())
+    return F.pixel_shuffle(conv(x), r)
+
+
+torch.manual_seed(0)
+flat = torch.ones(1, 1, 8, 8)
+kernel4, kernel3 = torch.randn(1, 1, 4, 4), torch.randn(1, 1, 3, 3)
+resized = F.pad(F.interpolate(flat, scale_factor=2, mode="nearest"), (1, 1, 1, 1), mode="replicate")
+panels = {
+    "transposed conv, kernel 4, stride 2": F.conv_transpose2d(flat, kernel4, stride=2, padding=1),
+    "resize (nearest), then conv": F.conv2d(resized, kernel3),
+    "conv + pixel shuffle, random init": subpixel_layer(flat),
+    "conv + pixel shuffle, ICNR init": subpixel_layer(flat, icnr=True),
+}
+fig, axes = plt.subplots(1, 4, figsize=(12, 3.6), layout="constrained")
+for ax, (title, picture) in zip(axes, panels.items()):
+    centre = picture.detach()[0, 0, 2:-2, 2:-2]  # (12, 12): leave out the borders, where the padding shows
+    low, high = centre.min().item(), centre.max().item()
+    flat_output = high - low <= 1e-5 * max(1.0, abs(high))
+    ax.imshow(centre, cmap="gray", vmin=low - 1 if flat_output else low, vmax=low + 1 if flat_output else high)
+    ax.set_title(f"{title}\n" + (f"flat: every pixel is {low:.3g}" if flat_output else f"from {low:.3g} to {high:.3g}"),
+                 fontsize=9)
+    ax.set_xticks([])
+    ax.set_yticks([])  # ticks off, frame kept
+fig.suptitle("One randomly initialised upsampling layer on a constant 8×8 image (the centre 12×12 of 16×16)")
+plt.show()
+
+# %% [markdown]
+# Now two small SRGAN generators (`SRResNet` in `learntools/gans/models/superres.py`: four residual blocks at 7×7, two
 # sub-pixel doublings) on lesson 07's pairs. The first is trained on L1 alone (SRGAN's "SRResNet", the
 # PSNR-oriented baseline); the second with SRGAN's loss: pix2pix's PatchGAN adversarial term + L1 + the feature
 # (perceptual) loss, with `SRGANTrainer`, pix2pix's trainer with that loss.
 
 # %%
-from learntools.gans.metrics import classifier_probabilities
-from learntools.gans.paired import lowres_to_highres_digits
-from learntools.gans.pix2pix import PatchDiscriminator, fit_l1, l1_distance, psnr
-from learntools.gans.superres import SRGANTrainer, SRResNet
+from learntools.gans.data import lowres_to_highres_digits
+from learntools.gans.evaluation import classifier_probabilities, l1_distance, psnr
+from learntools.gans.models import PatchDiscriminator, SRResNet
+from learntools.gans.training import SRGANTrainer, fit_l1
 
 sr_pairs = lowres_to_highres_digits("train")                                  # (bicubic of 7×7, sharp 28×28)
 sr_held_out, sr_labels = lowres_to_highres_digits("test", return_labels=True)
@@ -422,12 +466,23 @@ for side in ax.spines.values():
 plt.show()
 
 # %% [markdown]
-# Bicubic upsampling cannot invent what the 7×7 image lost: the classifier reads only about half of its digits.
-# Both networks restore strokes it reads about 9 times in 10. In our runs (300 steps each) the SRGAN version
-# was also ahead on PSNR, because the feature loss gives a short run a richer signal. With long training the
-# usual picture appears, which the SRGAN paper reported on photos (Set5, 4×): the PSNR-oriented SRResNet wins
-# on PSNR (32.05 dB against SRGAN's 29.40; bicubic 28.43), while people rate SRGAN's images far more natural.
-# PSNR rewards the safe average; a GAN commits to one plausible texture.
+# Bicubic upsampling cannot invent what the 7×7 image lost: compare how often the classifier reads its digits
+# correctly with how often it reads the networks' outputs. Between the two networks, read the table rather than
+# a rule: after runs this short their figures are close, so don't read much into which one is ahead.
+# The training cell printed how many steps each one got: an SRGAN step is slower (it also runs the
+# discriminator and the classifier), so within its time budget SRGAN may stop before its 300 steps. With long
+# training the usual picture appears, which the SRGAN paper reported on photos (Set5, 4×): the PSNR-oriented
+# SRResNet wins on PSNR (32.05 dB against SRGAN's 29.40; bicubic 28.43), while people rate SRGAN's images far
+# more natural. PSNR rewards the safe average; a GAN commits to one plausible texture.
+#
+# Don't read SRGAN's three changes as progress over lesson 07 on these digits: lesson 07's U-Net, trained on
+# L1 alone on the same pairs, reached a higher PSNR than this SRResNet (compare the two tables). Working at 7×7
+# saves computing, which matters for large photos. But our SRResNet shrinks its input back to 7×7 and has to
+# redraw every pixel of the digit through its pixel shuffles, while the U-Net's skip connections carry the
+# full-size input picture across to its last layers, so it mostly learns a correction; the U-Net is also a much
+# larger network.
+# Adding the bicubic input to SRResNet's output, so that it too learns only a correction, closes most of the
+# gap: try it.
 #
 # ## 3. Bigger networks
 #
@@ -462,7 +517,7 @@ q6.check()
 # the 14×14 digit, the "new layer" the 28×28 one.
 
 # %%
-from learntools.gans import stylegan
+from learntools.gans.models import stylegan
 
 digits = held_out.a[:4]                                      # (4, 1, 28, 28)
 alphas = [0.0, 0.25, 0.5, 0.75, 1.0]
@@ -514,7 +569,7 @@ q7.check()
 # (`stylegan.transfer_statistics`, on photos that ship with scikit-image):
 
 # %%
-from learntools.gans.paired import load_photo
+from learntools.gans.data import load_photo
 
 
 def photo(name, size=96):
@@ -636,6 +691,7 @@ q8.check()
 #   sufficient: a do-nothing pair of generators has none.
 # - **SRGAN** works at low resolution and upsamples with sub-pixel convolutions (pixel shuffle), and adds a
 #   perceptual loss and an adversarial loss to the pixel loss. PSNR rewards the average; GANs commit to detail.
+#   A pixel shuffle draws a checkerboard at initialisation unless its sub-kernels start equal (ICNR).
 # - **ProGAN** grows the networks during training, fading each new layer in; **StyleGAN** maps noise to styles
 #   applied by AdaIN at every layer. The same trainer runs on a GPU unchanged, and on several with `torchrun`.
 # - Generated media call for **consent**, **provenance** and an eye on **bias**.

@@ -99,6 +99,15 @@ def assert_clear(message, *observed):
 # ------------------------------------------------------------------ global state
 
 
+def assert_shown_as_one_incorrect_sentence(capfd, *observed):
+    """What check() printed (read from ``capfd``): one line "Incorrect: ...", clear and naming what was
+    observed, and nothing on stderr (nbgrader fails a cell that writes there)."""
+    out, err = capfd.readouterr()
+    assert err == ""
+    assert out.startswith("Incorrect: ") and out.count("\n") == 1, out
+    assert_clear(out[len("Incorrect: "):].strip(), *observed)
+
+
 def random_state():
     """The global RNG states (python, numpy, torch), comparable with ==."""
     numpy_state = np.random.get_state()

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import torch
 
-from learntools.core import CORRECT, INCORRECT, ____
+from learntools.core import CORRECT, INCORRECT, NOT_ATTEMPTED, ____
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -89,6 +89,93 @@ def assert_a_sentence(outcome, answer=None, ends=(".", "?")):
     assert outcome.status == INCORRECT, (answer, outcome)
     assert outcome.message.endswith(ends), outcome.message
     assert len(outcome.message) < 400, outcome.message
+
+
+def lesson_checks_contract(module, wrong, right_too=None, also_blank=(), solution_answer=None, quick=0.5):
+    """The tests every lesson's checks pass, for ``module`` (learntools.gans.exN), one per question:
+
+    - each realistic wrong answer of ``wrong`` ({name: [(answer, fragment), ...]}) is INCORRECT with
+      a sentence that contains its fragment;
+    - the untouched placeholder is NOT_ATTEMPTED (for the questions of ``wrong`` and ``also_blank``);
+    - each answer of ``right_too`` ({name: [answer, ...]}) passes;
+    - with ``solution_answer`` (name -> the solution's answer): each solution passes, every question
+      has hints, a solution and points, and checking the solutions leaves random state, threads and
+      grad mode alone and takes less than ``quick`` seconds a question.
+
+    A test module adopts them with ``globals().update(lesson_checks_contract(exN, WRONG, RIGHT_TOO))``.
+    """
+    checked = list(wrong)
+
+    @pytest.mark.parametrize("name", checked)
+    def test_realistic_wrong_answers_get_specific_messages(name):
+        for outcome in assert_wrong_answers_named(question(module, name), wrong[name]):
+            assert_a_sentence(outcome)
+
+    @pytest.mark.parametrize("name", checked + list(also_blank))
+    def test_placeholder_is_not_attempted(name):
+        problem = question(module, name)
+        assert evaluate(problem, blank(problem)).status == NOT_ATTEMPTED
+
+    tests = {test.__name__: test for test in (test_realistic_wrong_answers_get_specific_messages,
+                                              test_placeholder_is_not_attempted)}
+    if right_too:
+        @pytest.mark.parametrize("name", list(right_too))
+        def test_other_right_answers_pass(name):
+            for answer in right_too[name]:
+                assert_correct(question(module, name), answer)
+
+        tests[test_other_right_answers_pass.__name__] = test_other_right_answers_pass
+    if solution_answer is not None:
+        tests.update(_solution_contract(module, checked, solution_answer, quick))
+    return tests
+
+
+def _solution_contract(module, checked, solution_answer, quick):
+    """The contract's tests that run each question's solution (see lesson_checks_contract)."""
+
+    @pytest.mark.parametrize("name", checked)
+    def test_declared_solution_passes(name):
+        assert_correct(question(module, name), solution_answer(name))
+
+    def test_every_question_has_hints_a_solution_and_points():
+        for name in checked:
+            problem = question(module, name)
+            assert len(problem.hints) >= 2, name
+            assert problem.solution_code, name
+            assert problem.points >= 1, name
+
+    def test_checks_leave_random_state_and_threads_alone():
+        with random_state_and_threads_kept():
+            for name in checked:
+                assert question(module, name).evaluate(solution_answer(name)).passed, name
+        assert torch.is_grad_enabled()
+
+    @pytest.mark.parametrize("name", checked)
+    def test_checks_are_quick(name):
+        assert_quick(question(module, name), solution_answer(name), quick)  # generous for a loaded 2-core machine
+
+    tests = (test_declared_solution_passes, test_every_question_has_hints_a_solution_and_points,
+             test_checks_leave_random_state_and_threads_alone, test_checks_are_quick)
+    return {test.__name__: test for test in tests}
+
+
+def hostile_modules(output):
+    """Models that fail three ways, each as an instance and as a class: forward raises, returns NaN of
+    the shape ``output``, or returns a tuple (a tensor of that shape, and another)."""
+
+    class RaisingModule(torch.nn.Module):
+        def forward(self, *args):
+            raise RuntimeError("forward is broken")
+
+    class NanModule(torch.nn.Module):
+        def forward(self, *args):
+            return torch.full(output, math.nan)
+
+    class TupleModule(torch.nn.Module):
+        def forward(self, *args):
+            return torch.zeros(output), torch.zeros(output[0])
+
+    return [RaisingModule(), NanModule(), TupleModule(), RaisingModule, NanModule, TupleModule]
 
 
 def assert_hostile_answers_get_a_sentence(problem, answers):

@@ -15,6 +15,7 @@ from core_support import (  # noqa: F401  (fixtures)
     TIMEOUT,
     BadEverything,
     assert_clear,
+    assert_shown_as_one_incorrect_sentence,
     bind,
     messy_learner_rng,
     random_state,
@@ -29,6 +30,7 @@ from learntools.core import (
     INCORRECT,
     NOT_ATTEMPTED,
     FunctionProblem,
+    Incorrect,
     LearnerCodeError,
     Mismatch,
     ____,
@@ -155,17 +157,16 @@ def test_not_a_function():
     assert_clear(outcome.message, "`scale` should be a function", "the number 5")
 
 
-def test_diagnose_hook_explains_a_known_mistake():
+def test_test_hook_names_a_known_mistake():
     calls = []
 
-    def diagnose(args, got, expected):
+    def test(args, got, expected):
         calls.append(args)
         x, factor = args
         if torch.allclose(torch.as_tensor(got), x + factor):
-            return "you added the factor instead of multiplying by it."
-        return None
+            raise Incorrect("you added the factor instead of multiplying by it.")
 
-    problem = scale_question(diagnose=diagnose)
+    problem = scale_question(test=test)
     outcome = problem.evaluate(lambda x, factor: x + factor)
     assert outcome.message.endswith("you added the factor instead of multiplying by it.")
     assert "scale(x=tensor([1., 2.]), factor=2)" in outcome.message
@@ -352,10 +353,7 @@ HOSTILE = [
 def test_hostile_function_gets_one_clear_sentence(learner, observed, bind, terminal, capfd):
     bind(scale=learner)
     scale_question().check()  # shown, never raised
-    out, err = capfd.readouterr()
-    assert err == ""
-    assert out.startswith("Incorrect: ") and out.count("\n") == 1, out
-    assert_clear(out[len("Incorrect: "):].strip(), *observed)
+    assert_shown_as_one_incorrect_sentence(capfd, *observed)
 
 
 def test_timeout_leaves_no_alarm_behind():

@@ -11,6 +11,7 @@ import torch
 from core_support import (  # noqa: F401  (fixtures)
     TIMEOUT,
     assert_clear,
+    assert_shown_as_one_incorrect_sentence,
     bind,
     messy_learner_rng,
     random_state,
@@ -19,7 +20,7 @@ from core_support import (  # noqa: F401  (fixtures)
 )
 from torch import nn
 
-from learntools.core import CORRECT, INCORRECT, NOT_ATTEMPTED, ModuleProblem, ____
+from learntools.core import CORRECT, INCORRECT, NOT_ATTEMPTED, Incorrect, ModuleProblem, ____, build, trace
 
 BLANK = ____
 LAYERS = [nn.Linear, nn.BatchNorm1d, nn.ReLU, nn.Linear, nn.Tanh]
@@ -151,15 +152,31 @@ def test_nan_output():
     assert_clear(outcome.message, "NaN or inf")
 
 
-def test_diagnose_hook_comes_first():
-    def diagnose(module, output):
-        if output.min() >= 0:
-            return "your outputs are never negative: is the last activation a sigmoid? Use tanh."
-        return None
+def test_test_hook_adds_the_lessons_own_check():
+    def test(answer):
+        model = build(answer, what="`generator()`")
+        run = trace(model, torch.randn(5, 8), what="your generator", train=False)
+        if run.output.min() >= 0:
+            raise Incorrect("your outputs are never negative: is the last activation a sigmoid? Use tanh.")
+        return "tanh at the end."
 
-    problem = generator_question(layer_types=None, diagnose=diagnose)
+    problem = generator_question(layer_types=None, test=test)
     assert problem.evaluate(TinyGenerator(last=nn.Sigmoid())).message.startswith("your outputs are never negative")
-    assert problem.evaluate(TinyGenerator()).status == CORRECT
+    assert problem.evaluate(TinyGenerator()) == problem.evaluate(TinyGenerator)
+    assert problem.evaluate(TinyGenerator()).message == "tanh at the end."
+
+
+def test_a_test_alone_is_a_model_check():
+    def test(answer):
+        run = trace(build(answer, what="`generator()`"), torch.zeros(2, 8), what="your generator")
+        if tuple(run.output.shape) != (2, 4):
+            raise Incorrect(f"shape {tuple(run.output.shape)}")
+
+    problem = ModuleProblem(var="generator", test=test, noun="class", timeout=TIMEOUT)
+    assert problem.evaluate(TinyGenerator).status == CORRECT
+    outcome = problem.evaluate(lambda: TinyGenerator(out=3))
+    assert outcome.status == INCORRECT and outcome.message == "shape (2, 3)"
+    assert_clear(problem.evaluate(____).message, "your class `generator`")
 
 
 # =============================================================================== unattempted
@@ -298,10 +315,7 @@ def _hostile_id(answer):
 def test_hostile_model_gets_one_clear_sentence(answer, observed, bind, terminal, capfd):
     bind(generator=answer)
     generator_question().check()  # shown, never raised
-    out, err = capfd.readouterr()
-    assert err == ""
-    assert out.startswith("Incorrect: ") and out.count("\n") == 1, out
-    assert_clear(out[len("Incorrect: "):].strip(), *observed)
+    assert_shown_as_one_incorrect_sentence(capfd, *observed)
 
 
 def test_model_that_warns_and_prints_writes_nothing_to_stderr(bind, terminal, capfd):

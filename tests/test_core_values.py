@@ -24,12 +24,15 @@ from learntools.core import (
     Incorrect,
     Mismatch,
     Outcome,
+    Problem,
     ValueProblem,
     ____,
     compare_arrays,
+    current_timeout,
     describe,
     format_number,
     is_placeholder,
+    known_mistakes,
     to_numpy,
     values_match,
 )
@@ -42,7 +45,7 @@ def number_question():
     return ValueProblem(
         var="top_left",
         expected=600.0,
-        mistakes=[(-600.0, "-600 is the flipped kernel: deep-learning convolution does not flip.")],
+        test=known_mistakes([(-600.0, "-600 is the flipped kernel: deep-learning convolution does not flip.")]),
         timeout=TIMEOUT,
     )
 
@@ -51,7 +54,7 @@ def grid_question():
     return ValueProblem(
         var="grid",
         expected=GRID,
-        mistakes=[(-GRID, "every sign is flipped: you computed a true convolution.")],
+        test=known_mistakes([(-GRID, "every sign is flipped: you computed a true convolution.")]),
         timeout=TIMEOUT,
     )
 
@@ -126,12 +129,12 @@ def test_mistake_matches_arrays_of_any_kind():
 
 
 def test_mistake_that_equals_the_expected_value_never_fires():
-    problem = ValueProblem("x", expected=2.0, mistakes=[(2.0, "this mistake is the right answer")])
+    problem = ValueProblem("x", expected=2.0, test=known_mistakes([(2.0, "this mistake is the right answer")]))
     assert problem.evaluate(2.0).status == CORRECT
 
 
 def test_first_matching_mistake_wins():
-    problem = ValueProblem("x", expected=1.0, mistakes=[(3.0, "first"), (3.0, "second")])
+    problem = ValueProblem("x", expected=1.0, test=known_mistakes([(3.0, "first"), (3.0, "second")]))
     assert problem.evaluate(3.0).message == "first"
 
 
@@ -208,6 +211,37 @@ def test_custom_test_hook():
     assert problem.evaluate("cross-correlation") == Outcome(CORRECT, "yes: no flip.")
     assert problem.evaluate("convolution").message == "you said 'convolution'."
     assert problem.evaluate(____).status == NOT_ATTEMPTED
+
+
+def test_with_an_expected_value_the_test_only_names_mistakes():
+    seen = []
+
+    def test(answer):
+        seen.append(answer)
+        if answer == 7.0:
+            raise Incorrect("7 is the sum, not the product.")
+
+    problem = ValueProblem("x", expected=12.0, test=test)
+    assert problem.evaluate(12.0).status == CORRECT and seen == []  # right answers never reach it
+    assert problem.evaluate(7.0).message == "7 is the sum, not the product."
+    # No row fits: the comparison speaks, as it does without a test.
+    assert problem.evaluate(5.0) == ValueProblem("x", expected=12.0).evaluate(5.0)
+
+
+def test_a_plain_problem_is_its_test_with_the_blank_handled():
+    timeouts = []
+
+    def test(answer):
+        timeouts.append(current_timeout())
+        if not callable(answer):
+            raise Incorrect("give a function.")
+        return "a function, as asked."
+
+    problem = Problem(var="f", test=test, timeout=3.5)
+    assert problem.evaluate(len) == Outcome(CORRECT, "a function, as asked.")
+    assert problem.evaluate(5).message == "give a function."
+    assert problem.evaluate(____).status == NOT_ATTEMPTED
+    assert timeouts == [3.5, 3.5] and current_timeout() == 10.0  # the problem's limit, only while it checks
 
 
 def test_several_variables_at_once(bind):

@@ -26,7 +26,7 @@ from learntools.core import INFO, NOT_ATTEMPTED, ____
 from learntools.gans import ex1, toy
 from learntools.gans.data import Batches, toy_distribution, toy_modes
 from learntools.gans.models import MLPDiscriminator, MLPGenerator
-from learntools.gans.trainer import AdamSettings, GANTrainer, gaussian_noise
+from learntools.gans.training import AdamSettings, GANTrainer, gaussian_noise
 
 SOLVED = {  # the notebook's names, as the solution notebook defines them
     "torch": torch,

@@ -7,16 +7,14 @@ import numpy as np
 import pytest
 import torch
 from gans_support import (
-    assert_a_sentence,
     assert_correct,
     assert_hostile_answers_get_a_sentence,
-    assert_quick,
     assert_stopped,
-    assert_wrong_answers_named,
     evaluate,
+    hostile_modules,
+    lesson_checks_contract,
     question,
     raises,
-    random_state_and_threads_kept,
     run_solution,
     starter_with_blank,
 )
@@ -418,39 +416,14 @@ CHECKED = list(WRONG)
 # --------------------------------------------------------------------------- tests
 
 
-def test_every_question_has_hints_a_solution_and_points():
-    for name in CHECKED:
-        p = problem(name)
-        assert len(p.hints) >= 2, name
-        assert p.solution_code, name
-        assert p.points >= 1, name
-
-
-@pytest.mark.parametrize("name", CHECKED)
-def test_declared_solution_passes(name):
-    assert_correct(problem(name), solution_answer(name))
-
-
-@pytest.mark.parametrize("name", list(RIGHT_TOO))
-def test_other_right_answers_pass(name):
-    for answer in RIGHT_TOO[name]:
-        assert_correct(problem(name), answer)
+# The tests every lesson passes (wrong answers named, the blank not attempted, ...): see lesson_checks_contract.
+globals().update(lesson_checks_contract(ex3, WRONG, RIGHT_TOO, solution_answer=solution_answer))
 
 
 def test_a_bias_before_batchnorm_passes_with_a_note():
     outcome = evaluate(ex3.q2, block_with_bias)
     assert outcome.status == CORRECT and "bias=False" in outcome.message
 
-
-@pytest.mark.parametrize("name", CHECKED)
-def test_realistic_wrong_answers_get_specific_messages(name):
-    for outcome in assert_wrong_answers_named(problem(name), WRONG[name]):
-        assert_a_sentence(outcome)
-
-
-@pytest.mark.parametrize("name", CHECKED)
-def test_placeholder_is_not_attempted(name):
-    assert evaluate(problem(name), ____).status == NOT_ATTEMPTED
 
 
 @pytest.mark.parametrize("name", ["q2", "q4", "q5"])
@@ -467,23 +440,8 @@ def test_half_filled_answers_are_not_attempted():
     assert outcome.status == NOT_ATTEMPTED and "self.project" in outcome.message, outcome.message
 
 
-class RaisingModule(nn.Module):
-    def forward(self, *args):
-        raise RuntimeError("forward is broken")
-
-
-class NanModule(nn.Module):
-    def forward(self, *args):
-        return torch.full((4, 1, 28, 28), math.nan)
-
-
-class TupleModule(nn.Module):
-    def forward(self, *args):
-        return torch.zeros(4, 1, 28, 28), torch.zeros(4)
-
-
 HOSTILE = [None, "Generator", {"a": 1}, [1, [2, 3]], object(), math.nan, math.inf, torch.tensor([math.nan]), raises,
-           RaisingModule(), NanModule(), TupleModule(), RaisingModule, NanModule, TupleModule]
+           *hostile_modules((4, 1, 28, 28))]
 
 
 @pytest.mark.parametrize("name", CHECKED)
@@ -522,20 +480,6 @@ def test_reference_numbers_match_the_library():
     assert count_parameters(Generator()) == ex3.GENERATOR_PARAMETERS
     G = Generator()
     assert G(torch.randn(3, 100)).shape == (3, 1, 28, 28)
-
-
-def test_checks_leave_random_state_and_threads_alone():
-    with random_state_and_threads_kept():
-        for name in CHECKED:
-            problem(name).evaluate(solution_answer(name))
-    assert torch.is_grad_enabled()
-
-
-@pytest.mark.parametrize("name", CHECKED)
-def test_checks_are_quick(name):
-    assert_quick(problem(name), solution_answer(name), 0.5)  # typically 1-40 ms; generous for a loaded 2-core machine
-
-
 def test_a_generator_on_another_device_gets_a_sentence():
     class MetaGenerator(GeneratorParts):
         """Moves itself to PyTorch's 'meta' device (standing in for a GPU), where tensors hold no values."""

@@ -8,17 +8,15 @@ import pytest
 import torch
 import torch.nn.functional as F
 from gans_support import (
-    assert_a_sentence,
     assert_correct,
     assert_discussion_revealed,
     assert_hostile_answers_get_a_sentence,
-    assert_quick,
     assert_stopped,
-    assert_wrong_answers_named,
     evaluate,
+    hostile_modules,
+    lesson_checks_contract,
     question,
     raises,
-    random_state_and_threads_kept,
     run_solution,
     starter_with_blank,
 )
@@ -272,41 +270,19 @@ CHECKED = list(WRONG)
 # --------------------------------------------------------------------------- tests
 
 
-def test_every_question_has_hints_a_solution_and_points():
-    for name in CHECKED:
-        p = problem(name)
-        assert len(p.hints) >= 2, name
-        assert p.solution_code, name
-        assert p.points >= 1, name
+# The tests every lesson passes (wrong answers named, the blank not attempted, ...): see lesson_checks_contract.
+globals().update(lesson_checks_contract(ex4, WRONG, RIGHT_TOO, solution_answer=solution_answer))
+
+
+def test_thought_questions_have_a_discussion_hints_and_points():
     for name in ("q3", "q5"):
         assert problem(name).discussion and problem(name).hints and problem(name).points >= 1
-
-
-@pytest.mark.parametrize("name", CHECKED)
-def test_declared_solution_passes(name):
-    assert_correct(problem(name), solution_answer(name))
-
-
-@pytest.mark.parametrize("name", list(RIGHT_TOO))
-def test_other_right_answers_pass(name):
-    for answer in RIGHT_TOO[name]:
-        assert_correct(problem(name), answer)
 
 
 def test_a_bias_before_batchnorm_passes_with_a_note():
     outcome = evaluate(ex4.q1, block_with_bias)
     assert outcome.status == CORRECT and "bias=not batch_norm" in outcome.message
 
-
-@pytest.mark.parametrize("name", CHECKED)
-def test_realistic_wrong_answers_get_specific_messages(name):
-    for outcome in assert_wrong_answers_named(problem(name), WRONG[name]):
-        assert_a_sentence(outcome)
-
-
-@pytest.mark.parametrize("name", CHECKED)
-def test_placeholder_is_not_attempted(name):
-    assert evaluate(problem(name), ____).status == NOT_ATTEMPTED
 
 
 def test_starters_with_blanks_are_not_attempted():
@@ -315,23 +291,8 @@ def test_starters_with_blanks_are_not_attempted():
     assert evaluate(ex4.q2, UnfinishedDiscriminator).status == NOT_ATTEMPTED
 
 
-class RaisingModule(nn.Module):
-    def forward(self, *args):
-        raise RuntimeError("forward is broken")
-
-
-class NanModule(nn.Module):
-    def forward(self, *args):
-        return torch.full((4, 1), math.nan)
-
-
-class TupleModule(nn.Module):
-    def forward(self, *args):
-        return torch.zeros(4, 1), torch.zeros(4)
-
-
 HOSTILE = [None, "Discriminator", {"a": 1}, [1, [2, 3]], object(), math.nan, torch.tensor([math.nan]), raises,
-           RaisingModule(), NanModule(), TupleModule(), RaisingModule, NanModule, TupleModule]
+           *hostile_modules((4, 1))]
 
 
 @pytest.mark.parametrize("name", CHECKED)
@@ -383,15 +344,3 @@ def test_the_loss_numbers_are_what_pytorch_computes():
 @pytest.mark.parametrize("name, word", [("q3", "LeakyReLU"), ("q5", "BCEWithLogitsLoss")], ids=["q3", "q5"])
 def test_thought_questions_reveal_their_discussion(name, word, capsys):
     assert_discussion_revealed(problem(name), word, capsys)
-
-
-def test_checks_leave_random_state_and_threads_alone():
-    with random_state_and_threads_kept():
-        for name in CHECKED:
-            problem(name).evaluate(solution_answer(name))
-    assert torch.is_grad_enabled()
-
-
-@pytest.mark.parametrize("name", CHECKED)
-def test_checks_are_quick(name):
-    assert_quick(problem(name), solution_answer(name), 0.5)  # typically well under 50 ms; generous for a loaded 2-core machine

@@ -11,13 +11,11 @@ from gans_support import (  # noqa: F401  (one_thread: an autouse fixture)
     assert_correct,
     assert_discussion_revealed,
     assert_hostile_answers_get_a_sentence,
-    assert_quick,
     assert_stopped,
-    assert_wrong_answers_named,
     evaluate,
     hangs,
+    lesson_checks_contract,
     one_thread,
-    random_state_and_threads_kept,
     returns_nan_grid,
     run_solution,
     starter_with_blank,
@@ -201,37 +199,23 @@ CHECKED = list(WRONG)
 # --------------------------------------------------------------------------- tests
 
 
-def test_every_question_has_hints_and_a_solution():
-    for name in CHECKED:
-        problem = getattr(ex6, name)
-        assert len(problem.hints) >= 2, name
-        assert problem.solution_code, name
-    assert ex6.q8.discussion and ex6.q8.points > 0
-
-
-@pytest.mark.parametrize("name", CHECKED)
-def test_declared_solution_passes(name):
-    assert_correct(getattr(ex6, name), solution_answer(name))
-
-
 def test_library_reference_answers_pass_too():
-    from learntools.gans import conditional
+    from learntools.gans.evaluation import accuracy_per_class
+    from learntools.gans.models import one_hot
 
-    assert evaluate(ex6.q1, conditional.one_hot).status == CORRECT
-    assert evaluate(ex6.q7, conditional.accuracy_per_class).status == CORRECT
+    assert evaluate(ex6.q1, one_hot).status == CORRECT
+    assert evaluate(ex6.q7, accuracy_per_class).status == CORRECT
     assert evaluate(ex6.q1, lambda labels, num_classes=10: torch.eye(num_classes)[labels]).status == CORRECT
     # F.one_hot without .float() gives int64 one-hot vectors: the right values, accepted.
     assert evaluate(ex6.q1, lambda labels, num_classes=10: F.one_hot(labels, num_classes)).status == CORRECT
 
 
-@pytest.mark.parametrize("name", CHECKED)
-def test_realistic_wrong_answers_get_specific_messages(name):
-    assert_wrong_answers_named(getattr(ex6, name), WRONG[name])
+# The tests every lesson passes (wrong answers named, the blank not attempted, ...): see lesson_checks_contract.
+globals().update(lesson_checks_contract(ex6, WRONG, solution_answer=solution_answer, quick=2.0))
 
 
-@pytest.mark.parametrize("name", CHECKED)
-def test_placeholder_is_not_attempted(name):
-    assert evaluate(getattr(ex6, name), ____).status == NOT_ATTEMPTED
+def test_thought_question_has_a_discussion_and_points():
+    assert ex6.q8.discussion and ex6.q8.points > 0
 
 
 @pytest.mark.parametrize("name", ["q1", "q2", "q3", "q5", "q6", "q7"])
@@ -256,18 +240,5 @@ def test_hostile_answers_get_a_sentence(name):
 
 def test_hanging_function_is_stopped(monkeypatch):
     assert_stopped(ex6.q1, hangs, monkeypatch)
-
-
-def test_checks_leave_random_state_and_learner_networks_alone():
-    with random_state_and_threads_kept():
-        for name in CHECKED:
-            assert getattr(ex6, name).evaluate(solution_answer(name)).status == CORRECT
-
-
-def test_checks_are_quick():
-    for name in CHECKED:
-        assert_quick(getattr(ex6, name), solution_answer(name), 2.0, warm_up=False)
-
-
 def test_thought_question_reveals_discussion(capsys):
     assert_discussion_revealed(ex6.q8, "label", capsys)

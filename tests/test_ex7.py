@@ -12,19 +12,19 @@ from gans_support import (  # noqa: F401  (one_thread: an autouse fixture)
     assert_discussion_revealed,
     assert_hostile_answers_get_a_sentence,
     assert_stopped,
-    assert_wrong_answers_named,
     declared_answer,
     evaluate,
     hangs,
+    lesson_checks_contract,
     one_thread,
-    random_state_and_threads_kept,
     returns_nan_grid,
     starter_with_blank,
 )
 
 from learntools.core import CORRECT, NOT_ATTEMPTED, ____
 from learntools.gans import ex7
-from learntools.gans import pix2pix as reference
+from learntools.gans import evaluation
+from learntools.gans.models import pix2pix as reference
 
 
 def solution_answer(name):
@@ -185,37 +185,22 @@ CHECKED = list(WRONG)
 # --------------------------------------------------------------------------- tests
 
 
-def test_every_question_has_hints_and_a_solution():
-    for name in CHECKED:
-        problem = getattr(ex7, name)
-        assert len(problem.hints) >= 2, name
-        assert problem.solution_code, name
-    assert ex7.q7.discussion and ex7.q7.points > 0
-
-
-@pytest.mark.parametrize("name", CHECKED)
-def test_declared_solution_passes(name):
-    assert_correct(getattr(ex7, name), solution_answer(name))
-
-
 def test_other_right_answers_pass():
     assert evaluate(ex7.q3, [5, 5]).status == CORRECT
     D = reference.PatchDiscriminator(in_channels=2, width=4, n_down=2)
     assert evaluate(ex7.q3, tuple(D(torch.zeros(1, 1, 28, 28), torch.zeros(1, 1, 28, 28)).shape[-2:])).status == CORRECT
     assert evaluate(ex7.q4, reference.receptive_field).status == CORRECT
     assert evaluate(ex7.q5, loss_bce_probabilities).status == CORRECT
-    assert evaluate(ex7.q6, lambda output, target: reference.psnr(output, target)).status == CORRECT
+    assert evaluate(ex7.q6, lambda output, target: evaluation.psnr(output, target)).status == CORRECT
     assert evaluate(ex7.q1, (256, 512, 256, 128, 64)).status == CORRECT
 
 
-@pytest.mark.parametrize("name", CHECKED)
-def test_realistic_wrong_answers_get_specific_messages(name):
-    assert_wrong_answers_named(getattr(ex7, name), WRONG[name])
+# The tests every lesson passes (wrong answers named, the blank not attempted, ...): see lesson_checks_contract.
+globals().update(lesson_checks_contract(ex7, WRONG, solution_answer=solution_answer, quick=2.0))
 
 
-@pytest.mark.parametrize("name", CHECKED)
-def test_placeholder_is_not_attempted(name):
-    assert evaluate(getattr(ex7, name), ____).status == NOT_ATTEMPTED
+def test_thought_question_has_a_discussion_and_points():
+    assert ex7.q7.discussion and ex7.q7.points > 0
 
 
 def test_half_filled_answers_are_not_attempted():
@@ -249,13 +234,6 @@ def test_the_lessons_numbers_match_the_library():
     D = reference.PatchDiscriminator(in_channels=2, width=32, n_down=2)
     assert tuple(D(torch.zeros(1, 1, 28, 28), torch.zeros(1, 1, 28, 28)).shape[-2:]) == (5, 5)
     assert reference.receptive_field(reference.patch_layers(3)) == 70
-
-
-def test_checks_leave_random_state_alone():
-    with random_state_and_threads_kept():
-        for name in CHECKED:
-            assert getattr(ex7, name).evaluate(solution_answer(name)).status == CORRECT
-
 
 def test_thought_question_reveals_discussion(capsys):
     assert_discussion_revealed(ex7.q7, "L1", capsys)

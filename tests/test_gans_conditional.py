@@ -1,23 +1,14 @@
-"""learntools.gans.conditional: one-hot labels, conditional G and D, the conditional trainer, accuracy."""
+"""learntools.gans, conditional GANs (models, training, evaluation): one-hot labels, conditional G and D, the conditional trainer, accuracy."""
 
 import numpy as np
 import pytest
 import torch
 from gans_support import one_thread  # noqa: F401  (an autouse fixture)
 
-from learntools.gans import conditional
-from learntools.gans.conditional import (
-    ConditionalDiscriminator,
-    ConditionalGANTrainer,
-    ConditionalGenerator,
-    accuracy_per_class,
-    class_accuracy,
-    digit_grid,
-    label_planes,
-    one_hot,
-)
 from learntools.gans.data import Batches
-from learntools.gans.trainer import gaussian_noise
+from learntools.gans.evaluation import accuracy_per_class, class_accuracy, digit_grid
+from learntools.gans.models import ConditionalDiscriminator, ConditionalGenerator, label_planes, one_hot
+from learntools.gans.training import ConditionalGANTrainer, gaussian_noise
 
 
 def tiny_models(seed=0, **d_options):
@@ -229,9 +220,9 @@ def test_digit_grid():
 
 
 def test_cgan_recipe_is_registered_and_builds():
-    from learntools.gans.recipes import RECIPES, build_recipe
+    from learntools.gans.recipes import RECIPES, build_recipe, cgan
 
-    assert RECIPES["cgan"] is conditional.cgan
+    assert RECIPES["cgan"] is cgan
     trainer = build_recipe("cgan", device="cpu")
     assert isinstance(trainer, ConditionalGANTrainer) and trainer.config["recipe"] == "cgan"
     record = trainer.step()
@@ -255,7 +246,7 @@ def test_cgan_runs_from_the_command_line(tmp_path, capsys):
 
 
 def test_digit_picker_widget_redraws_and_has_a_static_picture():
-    from learntools.gans.widgets import digit_picker
+    from learntools.gans.display.widgets import digit_picker
 
     G, _ = tiny_models()
     G.train()

@@ -1,4 +1,4 @@
-"""learntools.gans.cyclegan: unpaired digit domains, ResNet generator, PatchGAN critic, the cycle and identity
+"""learntools.gans, CycleGAN (data, models, training, evaluation): unpaired digit domains, ResNet generator, PatchGAN critic, the cycle and identity
 losses, the image pool, the trainer (checkpoints included), scores, the recipe and torchrun."""
 
 import collections
@@ -16,23 +16,11 @@ from torch import nn
 
 from gans_support import one_thread  # noqa: F401  (an autouse fixture: one torch thread per module)
 
-from learntools.gans import cyclegan
-from learntools.gans.cyclegan import (
-    CycleDiscriminators,
-    CycleGANTrainer,
-    CycleGenerators,
-    ImagePatchDiscriminator,
-    ImagePool,
-    ResnetGenerator,
-    UnpairedImages,
-    cycle_consistency_loss,
-    cycle_scores,
-    identity_loss,
-    reconstruction_error,
-    thicken,
-    thin_thick_digits,
-)
-from learntools.gans.data import load_mnist
+from learntools.gans.data import UnpairedImages, load_mnist, thicken, thin_thick_digits
+from learntools.gans.evaluation import cycle_scores, reconstruction_error
+from learntools.gans.models import (CycleDiscriminators, CycleGenerators, ImagePatchDiscriminator, ResnetGenerator,
+                                    cycle_consistency_loss, identity_loss)
+from learntools.gans.training import CycleGANTrainer, ImagePool
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -347,7 +335,7 @@ def test_a_short_run_on_real_digits_closes_the_cycle():
     torch.manual_seed(0)
     generators = CycleGenerators(ResnetGenerator(width=8, n_blocks=2), ResnetGenerator(width=8, n_blocks=2))
     discriminators = CycleDiscriminators(ImagePatchDiscriminator(width=16), ImagePatchDiscriminator(width=16))
-    from learntools.gans.trainer import AdamSettings
+    from learntools.gans.training import AdamSettings
 
     trainer = CycleGANTrainer(generators, discriminators, domains.batches(16), device="cpu",
                               optimizers=AdamSettings(lr_g=5e-4, lr_d=5e-4))
@@ -363,9 +351,9 @@ def test_a_short_run_on_real_digits_closes_the_cycle():
 
 def test_recipe_is_registered_and_trains(tmp_path, capsys):
     from learntools.gans import cli
-    from learntools.gans.recipes import RECIPES
+    from learntools.gans.recipes import RECIPES, cyclegan_digits
 
-    assert RECIPES["cyclegan-digits"] is cyclegan.cyclegan_digits
+    assert RECIPES["cyclegan-digits"] is cyclegan_digits
     status = cli.main(["train", "cyclegan-digits", "--steps", "2", "--out", str(tmp_path / "run"), "--no-progress",
                        "--eval-samples", "10"])
     assert status == 0

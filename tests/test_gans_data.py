@@ -1,4 +1,4 @@
-"""Tests of learntools.gans.data: offline MNIST subset, 8x8 digits, toy data, download, batches."""
+"""Tests of learntools.gans.data.digits: offline MNIST subset, 8x8 digits, toy data, download, batches."""
 
 import gzip
 import hashlib
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import torch
 
-from learntools.gans import data
+from learntools.gans.data import digits as data
 from learntools.gans.data import (
     Batches,
     ChecksumError,

@@ -21,7 +21,7 @@ WORKER = textwrap.dedent('''
     import torch, torch.distributed as dist
     from torch import nn
     from learntools.gans.data import Batches
-    from learntools.gans.trainer import GANTrainer, gaussian_noise, load_checkpoint
+    from learntools.gans.training import GANTrainer, gaussian_noise, load_checkpoint
 
     class TinyGenerator(nn.Module):
         def __init__(self):

@@ -1,4 +1,4 @@
-"""Tests for learntools.gans.metrics: the digit classifier and the quality figures built on it."""
+"""Tests for learntools.gans.evaluation.metrics: the digit classifier and the quality figures built on it."""
 
 import random
 import time
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from learntools.gans import metrics
+from learntools.gans.evaluation import metrics
 from learntools.gans.data import load_mnist
 
 

@@ -1,4 +1,4 @@
-"""learntools.gans.paired: paired datasets built offline from real digits and scikit-image's photos."""
+"""learntools.gans.data.paired: paired datasets built offline from real digits and scikit-image's photos."""
 
 import socket
 
@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from learntools.gans import paired
+from learntools.gans.data import paired
 from learntools.gans.data import PairedImages, load_mnist
-from learntools.gans.paired import (
+from learntools.gans.data import (
     PHOTOS,
     bicubic_upsample,
     canny_edges,
@@ -126,7 +126,7 @@ def test_photo_patches(task, in_channels):
 
 
 def test_photo_patches_64_feed_a_64_pixel_unet():
-    from learntools.gans.pix2pix import UNetGenerator
+    from learntools.gans.models import UNetGenerator
 
     pairs = photo_patches("train", task="grayscale", size=64, count=4)
     G = UNetGenerator(in_channels=1, out_channels=3, width=4, depth=6).eval()

@@ -1,4 +1,4 @@
-"""learntools.gans.pix2pix: U-Net and encoder-decoder, PatchGAN, the pix2pix loss, trainer, scores."""
+"""learntools.gans, pix2pix (models, training, evaluation): U-Net and encoder-decoder, PatchGAN, the pix2pix loss, trainer, scores."""
 
 import math
 
@@ -8,23 +8,12 @@ import torch
 import torch.nn.functional as F
 from gans_support import one_thread  # noqa: F401  (an autouse fixture)
 
-from learntools.gans import pix2pix
 from learntools.gans.data import PairedImages
-from learntools.gans.pix2pix import (
-    EncoderDecoderGenerator,
-    PatchDiscriminator,
-    Pix2PixTrainer,
-    UNetGenerator,
-    fit_l1,
-    l1_distance,
-    patch_layers,
-    pix2pix_discriminator_loss,
-    pix2pix_generator_loss,
-    psnr,
-    receptive_field,
-    translate,
-    translation_scores,
-)
+from learntools.gans.display import show_translations
+from learntools.gans.evaluation import l1_distance, psnr, translate, translation_scores
+from learntools.gans.models import (EncoderDecoderGenerator, PatchDiscriminator, UNetGenerator, patch_layers,
+                                    pix2pix_discriminator_loss, pix2pix_generator_loss, receptive_field)
+from learntools.gans.training import Pix2PixTrainer, fit_l1
 
 
 def toy_pairs(n=32, size=28, seed=0):
@@ -248,7 +237,7 @@ def test_show_translations_draws_three_rows():
 
     matplotlib.use("Agg")
     pairs = toy_pairs(n=4)
-    ax = pix2pix.show_translations(pairs.inputs, pairs.inputs, pairs.targets, n=4)
+    ax = show_translations(pairs.inputs, pairs.inputs, pairs.targets, n=4)
     assert [label.get_text() for label in ax.get_yticklabels()] == ["input", "output", "target"]
 
 

@@ -1,4 +1,4 @@
-"""Tests of learntools.gans.plots: grids, PNG files, loss curves, scatter plots (matplotlib only)."""
+"""Tests of learntools.gans.display.plots: grids, PNG files, loss curves, scatter plots (matplotlib only)."""
 
 import matplotlib
 
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from learntools.gans.plots import image_grid, plot_losses, plot_points, save_image_grid, show_images
+from learntools.gans.display import image_grid, plot_losses, plot_points, save_image_grid, show_images
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,11 @@
-"""learntools.gans.stylegan: ProGAN's fade-in and StyleGAN's AdaIN, checked against PyTorch's own layers."""
+"""learntools.gans.models.stylegan: ProGAN's fade-in and StyleGAN's AdaIN, checked against PyTorch's own layers."""
 
 import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from learntools.gans.stylegan import adain, channel_statistics, fade_in, transfer_statistics
+from learntools.gans.models.stylegan import adain, channel_statistics, fade_in, transfer_statistics
 
 
 def test_fade_in_goes_from_the_upsampled_old_image_to_the_new_one():

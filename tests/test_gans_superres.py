@@ -1,4 +1,4 @@
-"""learntools.gans.superres: the SRGAN-style generator (low-resolution body, sub-pixel upsampling), the
+"""learntools.gans, super-resolution (models.superres, training.superres): the SRGAN-style generator (low-resolution body, sub-pixel upsampling), the
 feature (perceptual) loss with the digit classifier, and the SRGAN trainer on the pix2pix machinery."""
 
 import pytest
@@ -6,11 +6,10 @@ import torch
 
 from gans_support import one_thread  # noqa: F401  (an autouse fixture: one torch thread per module)
 
-from learntools.gans.data import PairedImages
-from learntools.gans.metrics import load_classifier
-from learntools.gans.paired import bicubic_upsample, downsample, lowres_to_highres_digits
-from learntools.gans.pix2pix import PatchDiscriminator, fit_l1, translation_scores
-from learntools.gans.superres import SRGANTrainer, SRResNet, digit_features, feature_distance
+from learntools.gans.data import PairedImages, bicubic_upsample, downsample, lowres_to_highres_digits
+from learntools.gans.evaluation import load_classifier, translation_scores
+from learntools.gans.models import PatchDiscriminator, SRResNet
+from learntools.gans.training import SRGANTrainer, digit_features, feature_distance, fit_l1
 
 
 

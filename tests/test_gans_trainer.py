@@ -16,7 +16,7 @@ from torch import nn
 
 from gans_support import one_thread  # noqa: F401  (an autouse fixture: one torch thread per module)
 
-from learntools.gans.trainer import (
+from learntools.gans.training import (
     AdamSettings,
     CheckpointError,
     GANTrainer,
@@ -320,7 +320,7 @@ def test_loss_by_name_from_the_losses_module():
 
 
 def test_live_view_picture_for_images_and_for_points():
-    from learntools.gans.trainer import _live_figure_png
+    from learntools.gans.training.live import _live_figure_png
 
     trainer = make_trainer()
     trainer.fit(steps=2, progress=False)

@@ -3,13 +3,21 @@
 The same declaration serves ``q1.check()`` for self-study and the autograder test under nbgrader.
 
 Kinds:
+    Problem           any answer, checked by its ``test`` alone
     ValueProblem      a number, array or tensor (with tolerance), or any value with a custom test
     FunctionProblem   the learner's function against a reference on fixed and seeded random cases
-    ModuleProblem     a torch module (or a function building one): layers, output shape, range, size
+    ModuleProblem     a torch model, or a class or function building one (in models.py)
     MultipartProblem  q3.a, q3.b, ...
     ThoughtProblem    a question to think about; ``solution()`` reveals a discussion
+
+A custom check has one spelling: ``test=``, a function that raises ``Incorrect`` (or ``NotAttempted``)
+with a sentence, and returns None or a success message. Every kind takes one; ``known_mistakes``
+makes one from a table of realistic wrong answers. While a test runs, ``current_timeout()`` is the
+problem's time limit for calls into learner code.
 """
 
+import contextlib
+import contextvars
 import copy
 import inspect
 
@@ -44,26 +52,85 @@ from .safety import (
 
 _MISSING = object()
 
+_TIMEOUT = contextvars.ContextVar("learntools_check_timeout", default=10.0)
+
+
+def current_timeout():
+    """The time limit (seconds) for one call into learner code: the timeout of the problem being checked."""
+    return _TIMEOUT.get()
+
+
+@contextlib.contextmanager
+def single_thread():
+    """Run a block with one torch thread: tiny checks are fastest that way, and they don't fight
+    other processes for the cores. The previous setting is put back."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def known_mistakes(rows, rtol=1e-5, atol=1e-6):
+    """A test from a table of realistic wrong answers: [(wrong value, the sentence that names it), ...].
+
+    It raises Incorrect with the sentence of the first row the answer matches (within tolerance),
+    and returns None otherwise. Used as ``test=`` it runs only on answers that differ from the
+    expected one, so a row equal to the right answer never fires.
+    """
+    rows = list(rows)
+
+    def test(answer):
+        for wrong, message in rows:
+            if values_match(answer, wrong, rtol, atol):
+                raise Incorrect(message)
+
+    return test
+
+
+def require_callable(answer, var, noun="function"):
+    """NotAttempted for the blank, or for code that still holds one; Incorrect when the answer can't be
+    called. ``noun`` names the answer in the sentence ("function", "class", "model")."""
+    if is_placeholder(answer):
+        raise NotAttempted(f"replace `____` with your {noun} `{var}`.")
+    if not callable(answer):
+        raise Incorrect(f"`{var}` should be a {noun}, but it is {describe(answer)}.")
+    if code_uses_placeholder(type(answer) if isinstance(answer, torch.nn.Module) else answer):
+        raise NotAttempted(f"your {noun} `{var}` still contains a `____` blank: fill it in.")
+
 
 class Problem:
-    """Base of every problem: check(), hint(n), solution(), and the grading-mode contract."""
+    """Base of every problem: check(), hint(n), solution(), and the grading-mode contract.
 
-    kind = "problem"
+    test: callable(answer) raising Incorrect / NotAttempted with a sentence, or returning a success
+          message (or None). On a plain Problem it is the whole check; each kind says when it runs.
+    """
 
-    def __init__(self, var=None, hints=(), solution="", points=1, timeout=10.0, title=""):
+    kind = "question"
+
+    def __init__(self, var=None, hints=(), solution="", points=1, timeout=10.0, title="", test=None):
         self.var = var
         self.hints = list(hints)
         self.solution_code = solution
         self.points = points
         self.timeout = timeout
         self.title = title
+        self.test = test
         self.name = "this question"
 
     # ------------------------------------------------------------------ what subclasses implement
 
     def check_answer(self, answer):
         """Raise Incorrect / NotAttempted, or return a success message (or None)."""
-        raise NotImplementedError
+        if self.test is None:
+            raise NotImplementedError("a Problem needs a test=, or a kind that checks answers")
+        if contains_placeholder(answer):
+            raise NotAttempted(f"replace the `____` in `{self._var_text()}` with your answer.")
+        return self.test(answer)
+
+    def _var_text(self):
+        return self.var if isinstance(self.var, str) else ", ".join(self.var)
 
     # ------------------------------------------------------------------ the learner's answer
 
@@ -92,6 +159,7 @@ class Problem:
         and the check's own work time-boxed (see learntools.core.safety.checking). The check itself
         runs with torch's default dtype float32, whatever the learner set.
         """
+        token = _TIMEOUT.set(self.timeout)
         with preserved_random_state(), quiet():
             torch.set_default_dtype(torch.float32)
             try:
@@ -118,6 +186,8 @@ class Problem:
                     f"the check itself failed ({type(error).__name__}) on {describe(answer)}. "
                     "This is a bug in the course, not in your answer: please report it.",
                 )
+            finally:
+                _TIMEOUT.reset(token)
         return Outcome(CORRECT, message or "")
 
     def _check_files(self):
@@ -170,38 +240,31 @@ class Problem:
 class ValueProblem(Problem):
     """A value: a number, array or tensor compared with tolerance, or anything with ``test``.
 
-    mistakes: list of (wrong value, message) pairs for realistic wrong answers, tried first.
-    test:     optional callable(answer) raising Incorrect, for answers that aren't numbers.
+    expected: the right value; the answer is compared with it (rtol, atol).
+    test:     callable(answer) raising Incorrect. With ``expected`` it runs only when the answer
+              differs, to name the mistake (``known_mistakes([...])``); without, it is the whole check.
     """
 
     kind = "value question"
 
-    def __init__(self, var, expected=None, rtol=1e-5, atol=1e-6, mistakes=(), test=None, **kwargs):
-        super().__init__(var=var, **kwargs)
+    def __init__(self, var, expected=None, rtol=1e-5, atol=1e-6, test=None, **kwargs):
+        super().__init__(var=var, test=test, **kwargs)
         self.expected = expected
         self.rtol = rtol
         self.atol = atol
-        self.mistakes = list(mistakes)
-        self.test = test
 
     def check_answer(self, answer):
         if contains_placeholder(answer):
             raise NotAttempted(f"replace the `____` in `{self._var_text()}` with your answer.")
-        if self.test is not None:
+        if self.expected is None:
             return self.test(answer)
-        for wrong, message in self.mistakes:
-            if values_match(answer, wrong, self.rtol, self.atol) and not values_match(
-                answer, self.expected, self.rtol, self.atol
-            ):
-                raise Incorrect(message)
         try:
             compare_arrays(answer, self.expected, self.rtol, self.atol, name=f"`{self._var_text()}`")
         except Mismatch as mismatch:
+            if self.test is not None:
+                self.test(answer)
             raise Incorrect(str(mismatch)) from None
         return None
-
-    def _var_text(self):
-        return self.var if isinstance(self.var, str) else ", ".join(self.var)
 
 
 # =============================================================================== function
@@ -213,8 +276,11 @@ class FunctionProblem(Problem):
     cases:        list of argument tuples, tried first (the simplest first).
     random_cases: callable(numpy Generator) -> argument tuple; called ``n_random`` times, seeded.
     arg_names:    names used when a failing input is shown.
-    diagnose:     callable(args, got, expected) -> message or None, for specific mistakes.
     compare:      callable(got, expected) raising Mismatch; default: tolerance comparison.
+    test:         callable(args, got, expected) raising Incorrect to name a specific mistake; it runs
+                  on a case whose result differs from the reference's (its sentence follows the call).
+
+    The cases run on one torch thread.
     """
 
     kind = "function question"
@@ -228,20 +294,19 @@ class FunctionProblem(Problem):
         n_random=10,
         seed=0,
         arg_names=None,
-        diagnose=None,
         compare=None,
+        test=None,
         rtol=1e-4,
         atol=1e-5,
         **kwargs,
     ):
-        super().__init__(var=var, **kwargs)
+        super().__init__(var=var, test=test, **kwargs)
         self.reference = reference
         self.cases = list(cases)
         self.random_cases = random_cases
         self.n_random = n_random
         self.seed = seed
         self.arg_names = arg_names or list(inspect.signature(reference).parameters)
-        self.diagnose = diagnose
         self.compare = compare
         self.rtol = rtol
         self.atol = atol
@@ -262,17 +327,13 @@ class FunctionProblem(Problem):
         return f"{self.var}(" + ", ".join(parts) + ")"
 
     def check_answer(self, answer):
-        if is_placeholder(answer):
-            raise NotAttempted(f"replace `____` with your function `{self.var}`.")
-        if not callable(answer):
-            raise Incorrect(f"`{self.var}` should be a function, but it is {describe(answer)}.")
-        if code_uses_placeholder(answer):
-            raise NotAttempted(f"your function `{self.var}` still contains a `____` blank: fill it in.")
-        for args in self.all_cases():
-            expected = self.reference(*copy.deepcopy(args))
-            learner_args = copy.deepcopy(args)
-            got = call_learner(answer, *learner_args, what=f"your function `{self.var}`", timeout=self.timeout)
-            self._check_one(args, learner_args, got, expected)
+        require_callable(answer, self.var)
+        with single_thread():
+            for args in self.all_cases():
+                expected = self.reference(*copy.deepcopy(args))
+                learner_args = copy.deepcopy(args)
+                got = call_learner(answer, *learner_args, what=f"your function `{self.var}`", timeout=self.timeout)
+                self._check_one(args, learner_args, got, expected)
         return None
 
     def _check_one(self, args, learner_args, got, expected):
@@ -293,8 +354,12 @@ class FunctionProblem(Problem):
                 compare_arrays(got, expected, self.rtol, self.atol, name="the result")
         except Mismatch as mismatch:
             # A specific diagnosis, when one fits, says more than the generic difference.
-            message = self.diagnose(args, got, expected) if self.diagnose is not None else None
-            raise Incorrect(f"for `{self.describe_call(args)}`: {message or mismatch}") from None
+            try:
+                if self.test is not None:
+                    self.test(args, got, expected)
+            except Incorrect as diagnosis:
+                raise Incorrect(f"for `{self.describe_call(args)}`: {diagnosis}") from None
+            raise Incorrect(f"for `{self.describe_call(args)}`: {mismatch}") from None
 
 
 def _show_small(value):
@@ -308,148 +373,6 @@ def _show_small(value):
     if isinstance(value, float):
         return format_number(value)
     return repr(value)
-
-
-# =============================================================================== module
-
-
-class ModuleProblem(Problem):
-    """A torch module, or a function that builds one: layer types, output shape, range, size.
-
-    build:          callable(answer) -> module; default: the answer itself (or answer() if a class/function).
-    make_input:     callable(torch.Generator) -> the probe input batch.
-    expected_shape: output shape, e.g. (4, 1, 28, 28), or callable(input) -> shape.
-    output_range:   (low, high) the outputs must lie in, or None.
-    param_range:    (low, high) band for the number of trainable parameters, or None.
-    layer_types:    the sequence of leaf layer types expected (e.g. [nn.ConvTranspose2d, nn.BatchNorm2d, nn.ReLU]).
-    diagnose:       callable(module, output) -> message or None, for specific mistakes (tried first).
-    """
-
-    kind = "model question"
-
-    def __init__(
-        self,
-        var,
-        make_input,
-        expected_shape,
-        build=None,
-        output_range=None,
-        param_range=None,
-        layer_types=None,
-        diagnose=None,
-        **kwargs,
-    ):
-        super().__init__(var=var, **kwargs)
-        self.build = build
-        self.make_input = make_input
-        self.expected_shape = expected_shape
-        self.output_range = output_range
-        self.param_range = param_range
-        self.layer_types = layer_types
-        self.diagnose = diagnose
-
-    def _build(self, answer):
-        if self.build is not None:
-            return call_learner(self.build, answer, what=f"building a model from `{self.var}`", timeout=self.timeout)
-        if isinstance(answer, torch.nn.Module):
-            return answer
-        return call_learner(answer, what=f"`{self.var}()`", timeout=self.timeout)
-
-    def check_answer(self, answer):
-        if is_placeholder(answer):
-            raise NotAttempted(f"replace `____` with your model `{self.var}`.")
-        if code_uses_placeholder(type(answer) if isinstance(answer, torch.nn.Module) else answer):
-            raise NotAttempted(f"`{self.var}` still contains a `____` blank: fill it in.")
-        if not (callable(answer) or isinstance(answer, torch.nn.Module)):
-            raise Incorrect(f"`{self.var}` should be a model or a function that builds one, but it is {describe(answer)}.")
-        built = self._build(answer)
-        if is_placeholder(built):
-            raise NotAttempted(f"`{self.var}` still returns `____`: build the model there.")
-        if not isinstance(built, torch.nn.Module):
-            raise Incorrect(f"`{self.var}` should give a torch.nn.Module, but it gave {describe(built)}.")
-        # The learner's own model is never run or changed: the checks use a copy in eval mode.
-        # Copying can run learner code (__deepcopy__, train()), so it is time-boxed too.
-        module = call_learner(_eval_copy, built, what="copying your model for checking", timeout=self.timeout)
-        self._check_layers(module)
-        self._check_parameters(module)
-        generator = torch.Generator().manual_seed(0)
-        probe = self.make_input(generator)
-        device = _module_device(module)
-        with torch.no_grad():
-            output = call_learner(module, probe.to(device), what="your model's forward pass", timeout=self.timeout)
-        if not isinstance(output, torch.Tensor):
-            raise Incorrect(f"your model returned {describe(output)}; it should return a tensor.")
-        output = output.detach().cpu()
-        if self.diagnose is not None:
-            message = self.diagnose(module, output)
-            if message:
-                raise Incorrect(message)
-        self._check_shape(probe, output)
-        self._check_values(output)
-        return None
-
-    def _check_layers(self, module):
-        if self.layer_types is None:
-            return
-        leaves = [m for m in module.modules() if len(list(m.children())) == 0]
-        found = [type(m) for m in leaves]
-        expected = list(self.layer_types)
-        for position, (want, have) in enumerate(zip(expected, found), start=1):
-            if not issubclass(have, want):
-                raise Incorrect(
-                    f"layer {position} is {have.__name__}, but {want.__name__} was expected there "
-                    f"(expected order: {', '.join(t.__name__ for t in expected)})."
-                )
-        if len(found) != len(expected):
-            raise Incorrect(
-                f"your model has {len(found)} layers ({', '.join(t.__name__ for t in found) or 'none'}), "
-                f"but {len(expected)} were expected ({', '.join(t.__name__ for t in expected)})."
-            )
-
-    def _check_parameters(self, module):
-        if self.param_range is None:
-            return
-        count = sum(p.numel() for p in module.parameters() if p.requires_grad)
-        low, high = self.param_range
-        if not low <= count <= high:
-            side = "few" if count < low else "many"
-            raise Incorrect(
-                f"your model has {count:,} trainable parameters, too {side} for this design "
-                f"(expected between {low:,} and {high:,}): check the channel numbers and kernel sizes."
-            )
-
-    def _check_shape(self, probe, output):
-        expected = self.expected_shape(probe) if callable(self.expected_shape) else self.expected_shape
-        if tuple(output.shape) != tuple(expected):
-            raise Incorrect(
-                f"for an input of shape {tuple(probe.shape)}, your model's output has shape "
-                f"{tuple(output.shape)}, but {tuple(expected)} was expected."
-            )
-
-    def _check_values(self, output):
-        if not torch.isfinite(output).all():
-            raise Incorrect("your model's output contains NaN or inf.")
-        if self.output_range is None:
-            return
-        low, high = self.output_range
-        smallest, largest = output.min().item(), output.max().item()
-        if smallest < low - 1e-6 or largest > high + 1e-6:
-            raise Incorrect(
-                f"your model's outputs lie in [{smallest:.3g}, {largest:.3g}], outside the expected "
-                f"range [{low:g}, {high:g}]."
-            )
-
-
-def _eval_copy(module):
-    clone = copy.deepcopy(module)
-    clone.eval()
-    return clone
-
-
-def _module_device(module):
-    for parameter in module.parameters():
-        return parameter.device
-    return torch.device("cpu")
 
 
 # =============================================================================== multipart

@@ -103,7 +103,7 @@ def list_recipes(arguments):
 
 def train(arguments):
     from learntools.gans.recipes import build_recipe, get_recipe
-    from learntools.gans.trainer import load_checkpoint
+    from learntools.gans.training.trainer import load_checkpoint
 
     get_recipe(arguments.recipe)  # an unknown name fails here, before any work
     seconds, steps = arguments.seconds, arguments.steps
@@ -155,7 +155,7 @@ def train(arguments):
     done = trainer.steps_done - start_step
     print(f"Trained {arguments.recipe!r} for {done} steps ({trainer.steps_done} in all) -> {out}: {', '.join(written)}")
     if "evaluation" in metrics:
-        from learntools.gans.metrics import format_report
+        from learntools.gans.evaluation.metrics import format_report
 
         print(format_report(metrics["evaluation"]))
     for key in ("class_accuracy", "translation", "cycle"):  # figures of the cgan, pix2pix and cyclegan recipes
@@ -182,7 +182,7 @@ def sample(arguments):
 
 
 def evaluate(arguments):
-    from learntools.gans.metrics import evaluate_images, format_report
+    from learntools.gans.evaluation.metrics import evaluate_images, format_report
 
     path = arguments.path
     if path.suffix == ".npy":
@@ -206,7 +206,7 @@ def evaluate(arguments):
 def _trainer_from_run(path: Path):
     """Rebuild the run's recipe (with its saved options) and load the checkpoint into it."""
     from learntools.gans.recipes import build_recipe, get_recipe
-    from learntools.gans.trainer import load_checkpoint
+    from learntools.gans.training.trainer import load_checkpoint
 
     if not path.exists():
         raise CommandError(f"No run at {path}: give a run directory made by 'train' or a checkpoint file.")
@@ -240,7 +240,7 @@ def _write_pictures(trainer, out: Path) -> list:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from learntools.gans import plots
+    from learntools.gans.display import plots
 
     fakes = trainer.sample(64)
     if fakes.dim() == 4:
@@ -274,7 +274,7 @@ def _run_metrics(trainer, start_step: int, eval_samples: int) -> dict:
     }
     images = trainer.sample(max(eval_samples, 1), seed=12345)
     if eval_samples and tuple(images.shape[1:]) == (1, 28, 28):  # the digit classifier's images
-        from learntools.gans.metrics import evaluate_images
+        from learntools.gans.evaluation.metrics import evaluate_images
 
         metrics["evaluation"] = evaluate_images(images)
     if eval_samples and callable(getattr(trainer, "extra_metrics", None)):

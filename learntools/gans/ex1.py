@@ -16,6 +16,7 @@ from learntools.core import (
     describe,
 )
 from learntools.gans import toy
+from learntools.gans.checking.numbers import close
 
 # ------------------------------------------------------------------ q1: generative or discriminative
 
@@ -145,34 +146,30 @@ def _target(value, name):
     return number
 
 
-def _close(a, b):
-    return abs(a - b) < 1e-6
-
-
 def _check_targets(answer):
     names = ("d_target_real", "d_target_fake", "g_target_fake")
     real, fake, g_fake = (_target(value, name) for value, name in zip(answer, names))
-    if _close(real, 1) and _close(fake, 0) and _close(g_fake, 1):
+    if close(real, 1, rtol=0, atol=1e-6) and close(fake, 0, rtol=0, atol=1e-6) and close(g_fake, 1, rtol=0, atol=1e-6):
         return ("D learns real -> 1, fake -> 0; G learns to make D say 1 on its fakes. Same BCE, opposite "
                 "targets for the fakes: that is the whole game.")
     for value, name in zip((real, fake, g_fake), names):
         if value < 0 or value > 1:
             raise Incorrect(f"`{name}` is {value:g}, but BCE targets are probabilities in [0, 1]: "
                             "\"real\" is 1, \"fake\" is 0 (not -1: that's a tanh or hinge convention).")
-    if _close(real, 0) and _close(fake, 1):
-        also = ("" if _close(g_fake, 0) else
+    if close(real, 0, rtol=0, atol=1e-6) and close(fake, 1, rtol=0, atol=1e-6):
+        also = ("" if close(g_fake, 0, rtol=0, atol=1e-6) else
                 " And G, in that convention, would aim for 0.")
         raise Incorrect("D's targets are swapped: D(x) is the probability that x is *real*, so D learns to "
                         f"say 1 on real data and 0 on fakes.{also}")
-    if not _close(real, 1):
+    if not close(real, 1, rtol=0, atol=1e-6):
         raise Incorrect(f"`d_target_real` is {real:g}: D should say \"real\", 1, on real data.")
-    if not _close(fake, 0):
+    if not close(fake, 0, rtol=0, atol=1e-6):
         raise Incorrect(f"`d_target_fake` is {fake:g}: D should say \"fake\", 0, on G's samples (that's how "
                         "the detective catches the forger).")
-    if _close(g_fake, 0):
+    if close(g_fake, 0, rtol=0, atol=1e-6):
         raise Incorrect("`g_target_fake` is 0: G would be training to make D call its fakes fake, helping "
                         "the detective. The forger wants D to say \"real\", 1, on its fakes.")
-    if _close(g_fake, 0.5):
+    if close(g_fake, 0.5, rtol=0, atol=1e-6):
         raise Incorrect("`g_target_fake` is 0.5: that is where D's output ends up at the equilibrium, not "
                         "what G aims for. G pushes D's verdict on its fakes towards \"real\", 1.")
     raise Incorrect(f"`g_target_fake` is {g_fake:g}: G wants D to say \"real\" about its fakes; what number "

@@ -10,12 +10,13 @@ from learntools.core import (
     MultipartProblem,
     ThoughtProblem,
     ValueProblem,
-    ____,
     bind_exercises,
     describe,
+    known_mistakes,
     values_match,
+    ____,
 )
-from learntools.gans import conv as reference
+from learntools.gans.models import conv as reference
 
 # The workshop's numbers: a bright first row over a dark second row, and an edge-detecting kernel.
 IMAGE = torch.tensor(
@@ -44,7 +45,7 @@ def _grid(value):
 top_left_question = ValueProblem(
     var="top_left",
     expected=600.0,
-    mistakes=[
+    test=known_mistakes([
         (-600.0, "you get -600, which is what a true convolution gives: it flips the kernel first. "
                  "Deep-learning convolution does not flip: multiply each pixel by the kernel weight on top of it."),
         (300.0, "300 is one pixel's share (200 × 1.5). The 2×2 kernel covers four pixels: add all four products."),
@@ -52,7 +53,7 @@ top_left_question = ValueProblem(
                  "and the pixels under it are 0."),
         (0.0, "0 would mean the bright and dark rows cancel. Under the kernel's top row (+1.5) are two 200s, "
               "under its bottom row (-1.5) two 0s."),
-    ],
+    ]),
     hints=[
         "Put the 2×2 kernel on the top-left 2×2 corner of the image. Multiply each pixel by the kernel "
         "weight on top of it, then add the four products.",
@@ -115,12 +116,12 @@ conv_grid_question = ValueProblem(
 true_convolution_question = ValueProblem(
     var="true_convolution_top_left",
     expected=-600.0,
-    mistakes=[
+    test=known_mistakes([
         (600.0, "600 is the cross-correlation (no flip). A true convolution flips the kernel upside down "
                 "and left to right before sliding it."),
         (0.0, "0 is not it: after the flip, the kernel's top row is -1.5 and sits on the two 200s."),
         (-300.0, "-300 is one pixel's share; add the four products of the flipped kernel with the window."),
-    ],
+    ]),
     hints=[
         "Flip the kernel both ways (rows and columns): [[1.5, 1.5], [-1.5, -1.5]] becomes "
         "[[-1.5, -1.5], [1.5, 1.5]]. Then do exactly what you did in q1.",
@@ -135,7 +136,7 @@ true_convolution_question = ValueProblem(
 single_pixel_question = ValueProblem(
     var="transposed_single",
     expected=torch.tensor([[300.0, 300.0], [-300.0, -300.0]]),
-    mistakes=[
+    test=known_mistakes([
         (torch.tensor([[-300.0, -300.0], [300.0, 300.0]]),
          "the rows are swapped (signs flipped): a transposed convolution paints the kernel as it is, "
          "so the top row stays +1.5 × 200."),
@@ -143,7 +144,7 @@ single_pixel_question = ValueProblem(
                 "paints a whole 2×2 patch, pixel × kernel."),
         (torch.tensor([[1.5, 1.5], [-1.5, -1.5]]), "that is the kernel itself; multiply it by the pixel (200)."),
         (torch.tensor([[300.0, 300.0], [300.0, 300.0]]), "the bottom row should be negative: the kernel's bottom row is -1.5."),
-    ],
+    ]),
     hints=[
         "In a transposed convolution each input pixel stamps a copy of the kernel, scaled by the pixel's "
         "value, onto the output.",
@@ -160,7 +161,7 @@ TRANSPOSED_SMALL = reference.conv_transpose2d(SMALL_INPUT, KERNEL)  # [[300, 450
 transposed_grid_question = ValueProblem(
     var="transposed_output",
     expected=TRANSPOSED_SMALL,
-    mistakes=[
+    test=known_mistakes([
         (torch.tensor([[300.0, 150.0, 150.0], [-300.0, -150.0, -150.0], [0.0, 0.0, 0.0]]),
          "the middle column is where the two stamps overlap: add them (300 + 150), don't let the second overwrite the first."),
         (torch.tensor([[300.0, 300.0, 150.0], [-300.0, -300.0, -150.0], [0.0, 0.0, 0.0]]),
@@ -169,7 +170,7 @@ transposed_grid_question = ValueProblem(
                        [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]]),
          "that is the stride-2 layout (stamps side by side). Here the stride is 1: neighbouring stamps "
          "overlap by one column, so the output is 3×3."),
-    ],
+    ]),
     hints=[
         "The 200 stamps 200 × kernel on output rows 0-1, columns 0-1; the 100 stamps 100 × kernel on rows "
         "0-1, columns 1-2; the zeros stamp zeros. Where stamps overlap, add.",
@@ -187,10 +188,9 @@ transposed_grid_question = ValueProblem(
 def _int_result(got, expected):
     """Sizes must be whole numbers: reject floats with a message about floor division."""
     if isinstance(got, float) and not float(got).is_integer():
-        return f"it returned {got}, a fraction: a size is a whole number. Use floor division `//`."
+        raise Incorrect(f"it returned {got}, a fraction: a size is a whole number. Use floor division `//`.")
     if isinstance(got, bool) or not isinstance(got, (int, np.integer, float)):
-        return f"it returned {describe(got)}; it should return an int."
-    return None
+        raise Incorrect(f"it returned {describe(got)}; it should return an int.")
 
 
 def _size_cases(rng):
@@ -202,17 +202,14 @@ def _size_cases(rng):
 
 
 def _conv_size_diagnose(args, got, expected):
-    message = _int_result(got, expected)
-    if message:
-        return message
+    _int_result(got, expected)
     n, k, s, p = args
     if got == (n + p - k) // s + 1 and got != expected:
-        return f"you got {got}, which counts the padding once; padding is added on both sides: 2 × padding."
+        raise Incorrect(f"you got {got}, which counts the padding once; padding is added on both sides: 2 × padding.")
     if got == (n + 2 * p - k) // s and got != expected:
-        return f"you got {got}, one short: the kernel's first position counts too (the `+ 1`)."
+        raise Incorrect(f"you got {got}, one short: the kernel's first position counts too (the `+ 1`).")
     if got == n + 2 * p - k + 1 and got != expected:
-        return f"you got {got}: that ignores the stride; divide by it (floor division) before adding 1."
-    return None
+        raise Incorrect(f"you got {got}: that ignores the stride; divide by it (floor division) before adding 1.")
 
 
 conv_size_part = FunctionProblem(
@@ -221,7 +218,7 @@ conv_size_part = FunctionProblem(
     cases=[(4, 2, 1, 0), (28, 4, 2, 1), (5, 3, 2, 1), (7, 3, 1, 1), (10, 3, 3, 0)],
     random_cases=_size_cases,
     n_random=40,
-    diagnose=_conv_size_diagnose,
+    test=_conv_size_diagnose,
     hints=[
         "Pad the input: it becomes n + 2·padding long. The kernel fits at positions 0, stride, 2·stride, ... "
         "as long as it stays inside.",
@@ -242,19 +239,16 @@ def _transposed_size_cases(rng):
 
 
 def _transposed_size_diagnose(args, got, expected):
-    message = _int_result(got, expected)
-    if message:
-        return message
+    _int_result(got, expected)
     n, k, s, p, op = args
     if got == (n + 2 * p - k) // s + 1 and got != expected:
-        return f"you got {got}: that is the convolution formula. A transposed convolution goes the other way: (n - 1) × stride ..."
+        raise Incorrect(f"you got {got}: that is the convolution formula. A transposed convolution goes the other way: (n - 1) × stride ...")
     if got == n * s - 2 * p + k + op and got != expected:
-        return f"you got {got}: the stride multiplies the gaps between input pixels, n - 1 of them, not n."
+        raise Incorrect(f"you got {got}: the stride multiplies the gaps between input pixels, n - 1 of them, not n.")
     if got == (n - 1) * s - 2 * p + k and got != expected:
-        return f"you got {got}: output_padding ({op}) adds that many rows at the end; include it."
+        raise Incorrect(f"you got {got}: output_padding ({op}) adds that many rows at the end; include it.")
     if got == (n - 1) * s + 2 * p + k + op and got != expected:
-        return f"you got {got}: in a transposed convolution, padding removes rows: subtract 2 × padding."
-    return None
+        raise Incorrect(f"you got {got}: in a transposed convolution, padding removes rows: subtract 2 × padding.")
 
 
 transposed_size_part = FunctionProblem(
@@ -263,7 +257,7 @@ transposed_size_part = FunctionProblem(
     cases=[(1, 2, 1, 0, 0), (7, 4, 2, 1, 0), (14, 4, 2, 1, 0), (3, 3, 2, 1, 1), (1, 7, 1, 0, 0)],
     random_cases=_transposed_size_cases,
     n_random=40,
-    diagnose=_transposed_size_diagnose,
+    test=_transposed_size_diagnose,
     hints=[
         "Input pixels land `stride` apart on the output, so the n pixels span (n - 1) × stride; each paints "
         "a kernel-sized stamp. Padding then trims the border, and output_padding adds rows at the end.",
@@ -298,14 +292,13 @@ def _torch_conv2d(image, kernel, stride=1, padding=0):
 def _conv2d_diagnose(args, got, expected):
     image, kernel, stride, padding = args
     if not isinstance(got, (torch.Tensor, np.ndarray)):
-        return f"it returned {describe(got)}; return a 2-D tensor."
+        raise Incorrect(f"it returned {describe(got)}; return a 2-D tensor.")
     if values_match(got, _torch_conv2d(image, torch.flip(kernel, (0, 1)), stride, padding)) and not values_match(got, expected):
-        return "your result is the true convolution (kernel flipped). Deep-learning conv2d is cross-correlation: don't flip."
+        raise Incorrect("your result is the true convolution (kernel flipped). Deep-learning conv2d is cross-correlation: don't flip.")
     if stride > 1 and values_match(got, _torch_conv2d(image, kernel, 1, padding)):
-        return f"your output ignores the stride ({stride}): move the window {stride} pixels at a time."
+        raise Incorrect(f"your output ignores the stride ({stride}): move the window {stride} pixels at a time.")
     if padding > 0 and values_match(got, _torch_conv2d(image, kernel, stride, 0)):
-        return f"your output ignores the padding ({padding}): pad the image with zeros on every side first."
-    return None
+        raise Incorrect(f"your output ignores the padding ({padding}): pad the image with zeros on every side first.")
 
 
 conv2d_question = FunctionProblem(
@@ -315,7 +308,7 @@ conv2d_question = FunctionProblem(
     cases=[(IMAGE, KERNEL, 1, 0), (IMAGE, KERNEL, 2, 0), (IMAGE, KERNEL, 1, 1), (IMAGE, KERNEL, 2, 1)],
     random_cases=_conv_cases,
     n_random=6,
-    diagnose=_conv2d_diagnose,
+    test=_conv2d_diagnose,
     hints=[
         "Pad first (`torch.nn.functional.pad(image, (p, p, p, p))`), compute the output size with your "
         "`conv_output_size`, then for each output cell (i, j) take the window starting at "
@@ -367,18 +360,17 @@ def _overwriting_transpose(image, kernel, stride, padding):
 def _conv_transpose2d_diagnose(args, got, expected):
     image, kernel, stride, padding = args
     if not isinstance(got, (torch.Tensor, np.ndarray)):
-        return f"it returned {describe(got)}; return a 2-D tensor."
+        raise Incorrect(f"it returned {describe(got)}; return a 2-D tensor.")
     k = kernel.shape[0]
     if padding > 0 and values_match(got, _torch_conv_transpose2d(image, kernel, stride, 0)):
-        return (f"your output is {tuple(got.shape)}: the padding ({padding}) was not removed. In a transposed "
-                "convolution, padding crops that many rows and columns from each border.")
+        raise Incorrect(f"your output is {tuple(got.shape)}: the padding ({padding}) was not removed. In a transposed "
+                        "convolution, padding crops that many rows and columns from each border.")
     if stride > 1 and values_match(got, _torch_conv_transpose2d(image, kernel, 1, padding)):
-        return f"your stamps are 1 pixel apart; with stride {stride} they start {stride} pixels apart."
+        raise Incorrect(f"your stamps are 1 pixel apart; with stride {stride} they start {stride} pixels apart.")
     if k > stride and values_match(got, _overwriting_transpose(image, kernel, stride, padding)) and not values_match(got, expected):
-        return "where two stamps overlap, your result keeps only the last one: add them up (`+=`)."
+        raise Incorrect("where two stamps overlap, your result keeps only the last one: add them up (`+=`).")
     if values_match(got, _torch_conv_transpose2d(image, torch.flip(kernel, (0, 1)), stride, padding)) and not values_match(got, expected):
-        return "your stamps are the flipped kernel: paint the kernel as it is, scaled by the pixel."
-    return None
+        raise Incorrect("your stamps are the flipped kernel: paint the kernel as it is, scaled by the pixel.")
 
 
 conv_transpose2d_question = FunctionProblem(
@@ -389,7 +381,7 @@ conv_transpose2d_question = FunctionProblem(
            (SMALL_INPUT, KERNEL, 2, 1)],
     random_cases=_transposed_cases,
     n_random=6,
-    diagnose=_conv_transpose2d_diagnose,
+    test=_conv_transpose2d_diagnose,
     hints=[
         "Start from zeros of size ((H - 1)·stride + k) × ((W - 1)·stride + k). For each input pixel (i, j), "
         "add pixel × kernel into the k×k patch starting at (i·stride, j·stride). Finally crop `padding` "
@@ -421,13 +413,12 @@ def _matrix_cases(rng):
 def _matrix_diagnose(args, got, expected):
     kernel, n = args
     if not isinstance(got, (torch.Tensor, np.ndarray)):
-        return f"it returned {describe(got)}; return a 2-D tensor."
+        raise Incorrect(f"it returned {describe(got)}; return a 2-D tensor.")
     if tuple(got.shape) == tuple(expected.shape[::-1]) and values_match(got, expected.T):
-        return f"you built W-transpose (shape {tuple(got.shape)}): W has one row per output cell and one column per input pixel."
+        raise Incorrect(f"you built W-transpose (shape {tuple(got.shape)}): W has one row per output cell and one column per input pixel.")
     if tuple(got.shape) != tuple(expected.shape):
-        return (f"W should have one row per output cell ({expected.shape[0]}) and one column per input "
-                f"pixel ({expected.shape[1]}), but yours has shape {tuple(got.shape)}.")
-    return None
+        raise Incorrect(f"W should have one row per output cell ({expected.shape[0]}) and one column per input "
+                        f"pixel ({expected.shape[1]}), but yours has shape {tuple(got.shape)}.")
 
 
 matrix_question = FunctionProblem(
@@ -437,7 +428,7 @@ matrix_question = FunctionProblem(
     cases=[(KERNEL, 3), (KERNEL, 4), (torch.tensor([[1.0, 2.0], [3.0, 4.0]]), 3)],
     random_cases=_matrix_cases,
     n_random=8,
-    diagnose=_matrix_diagnose,
+    test=_matrix_diagnose,
     hints=[
         "Number the output cells row by row (row = i·m + j, m = n - k + 1) and the input pixels row by "
         "row (column = r·n + c). Output cell (i, j) reads input pixel (i + a, j + b) with weight kernel[a, b].",
@@ -464,7 +455,7 @@ _W = reference.convolution_matrix(KERNEL, 3)
 w_transpose_question = ValueProblem(
     var="transposed_from_matrix",
     expected=TRANSPOSED_FROM_MATRIX,
-    mistakes=[
+    test=known_mistakes([
         ((_W.T @ Y_SMALL.flatten()).flip(0).reshape(3, 3),
          "the values are in reverse order: reshape the flat result row by row, without flipping."),
         ((_W.T @ Y_SMALL.T.flatten()).reshape(3, 3),
@@ -472,7 +463,7 @@ w_transpose_question = ValueProblem(
         (reference.conv2d(F.pad(Y_SMALL, (1, 1, 1, 1)), KERNEL),
          "that is a convolution of the zero-padded y with the kernel as it is. W-transpose corresponds "
          "to the flipped kernel in that view; use the matrix: W.T @ y.flatten()."),
-    ],
+    ]),
     hints=[
         "W maps a flat 3×3 image (9 numbers) to a flat 2×2 output (4 numbers). W.T goes back: 4 numbers to 9. "
         "Flatten `y_small`, multiply by `W.T`, and reshape to 3×3.",
@@ -489,7 +480,7 @@ OVERLAP_COUNTS = F.conv_transpose1d(torch.ones(1, 1, 5), torch.ones(1, 1, 3), st
 overlap_question = ValueProblem(
     var="overlap_counts",
     expected=OVERLAP_COUNTS,
-    mistakes=[
+    test=known_mistakes([
         (torch.ones(11), "every output position would be covered once only if stride = kernel size. With "
                          "kernel 3 and stride 2, neighbouring stamps share one position."),
         (F.conv_transpose1d(torch.ones(1, 1, 5), torch.ones(1, 1, 3), stride=1)[0, 0],
@@ -497,7 +488,7 @@ overlap_question = ValueProblem(
         (F.conv_transpose1d(torch.ones(1, 1, 5), torch.ones(1, 1, 4), stride=2)[0, 0],
          "that uses a kernel of 4, where stride divides the kernel and every position is covered twice "
          "(except the ends). The question's kernel is 3."),
-    ],
+    ]),
     hints=[
         "Give every input the value 1 and every kernel weight the value 1; then each output position "
         "counts how many stamps cover it. You can compute it with "
@@ -514,14 +505,17 @@ overlap_question = ValueProblem(
 
 resize_question = ThoughtProblem(
     points=2,
-    hints=["Count, for the resize-then-convolve version, how many kernel taps reach each output pixel."],
+    hints=["Follow a flat input through each layer with a kernel of random numbers: which of the kernel's weights "
+           "does each output pixel add up, and is that the same set for its neighbour?"],
     discussion=(
         "A stride-2 transposed convolution with kernel 3 covers output pixels unevenly: positions where two "
         "stamps overlap get two contributions, the others one (1, 2, 1, 2, ...). In 2-D the pattern "
         "multiplies across rows and columns into a checkerboard, which a generator has to fight in every "
-        "layer. Upsampling first (nearest-neighbour or bilinear) and then applying an ordinary stride-1 "
-        "convolution gives every output pixel the same number of taps, so no pattern is baked in. Another "
-        "fix is a kernel size divisible by the stride (4 with stride 2), which is why DCGAN uses kernel 4. "
+        "layer. A kernel size divisible by the stride (4 with stride 2, as in DCGAN) evens out the count, but "
+        "each output pixel still adds up its own quarter of the kernel's weights (even or odd row, even or odd "
+        "column), so with learned or random weights a flat input still comes out as a checkerboard. "
+        "Upsampling first (nearest-neighbour) keeps a flat region flat, and an ordinary stride-1 convolution "
+        "then applies the same taps at every output pixel: a flat input stays flat whatever the weights. "
         "(Odena, Dumoulin & Olah, 'Deconvolution and Checkerboard Artifacts', Distill 2016.)"
     ),
 )

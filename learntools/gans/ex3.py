@@ -10,30 +10,31 @@ from torch import nn
 from learntools.core import (
     Incorrect,
     LearnerCodeError,
+    ModuleProblem,
     MultipartProblem,
     ValueProblem,
-    ____,
     bind_exercises,
+    build,
     call_learner,
+    current_timeout,
     describe,
+    known_mistakes,
+    leaves,
     to_numpy,
+    trace,
+    ____,
 )
-from learntools.gans.model_checks import (
-    BuildProblem,
+from learntools.gans.checking.model_checks import (
     block_convolution,
     block_output,
-    build,
     check_norm_channels,
     check_parameter_count,
-    close,
-    current_timeout,
     leaky_slope,
-    leaves,
     reject_foreign,
     span,
     tensor_output,
-    trace,
 )
+from learntools.gans.checking.numbers import close
 
 Z_DIM = 100
 # The reference generator: (kernel, stride, padding) of its three transposed convolutions, the
@@ -66,7 +67,7 @@ def _doubling_advice(kernel, stride, padding, output_padding):
         return f"its stride is {stride}: stride 2 puts the stamps 2 pixels apart, which doubles the size."
     if kernel != 4:
         return (f"its kernel is {kernel}: use kernel 4 (with stride 2 and padding 1 it doubles exactly, and a kernel "
-                "divisible by the stride avoids checkerboards).")
+                "divisible by the stride gives every pixel the same number of stamps).")
     if padding != 1:
         return (f"check its padding ({padding}): with kernel 4 and stride 2, padding 1 doubles exactly, "
                 "(n − 1)·2 − 2·1 + 4 = 2n.")
@@ -152,13 +153,13 @@ sizes_part = ValueProblem(
 padding_part = ValueProblem(
     var="doubling_padding",
     expected=1,
-    mistakes=[
+    test=known_mistakes([
         (0, "with padding 0 the output is (n − 1)·2 + 4 = 2n + 2: 14 would become 30, two pixels too many."),
         (2, "padding 2 crops 4 pixels: (n − 1)·2 − 4 + 4 = 2n − 2, so 14 would become 26."),
         (1.5, "(kernel − 1)/2 is the 'same' padding of a stride-1 convolution with an odd kernel. Here solve "
               "(n − 1)·2 − 2p + 4 = 2n for p."),
         (3, "kernel − 1 = 3 is not it: solve (n − 1)·2 − 2p + 4 = 2n for p."),
-    ],
+    ]),
     hints=[
         "Write the output size of a transposed convolution with kernel 4 and stride 2 as a function of n and p, "
         "and set it equal to 2n.",
@@ -170,13 +171,13 @@ padding_part = ValueProblem(
 layers_part = ValueProblem(
     var="layers_to_64",
     expected=4,
-    mistakes=[
+    test=known_mistakes([
         (16, "64 / 4 = 16 is how much bigger the image gets, not the number of layers: each layer doubles, "
              "4 → 8 → 16 → ..."),
         (6, "6 doublings start from 1×1 (2⁶ = 64), but this generator starts from a 4×4 map."),
         (5, "4·2⁵ = 128: one layer too many."),
         (3, "4·2³ = 32: one layer short of 64."),
-    ],
+    ]),
     hints=[
         "Each kernel-4, stride-2, padding-1 transposed convolution doubles the height and the width.",
         "Count the doublings: 4 → 8 → 16 → 32 → 64.",
@@ -264,8 +265,9 @@ def _check_generator_block(answer):
     return "ConvTranspose2d → BatchNorm2d → ReLU, and the arguments reach the convolution."
 
 
-block_question = BuildProblem(
+block_question = ModuleProblem(
     var="generator_block",
+    noun="function",
     test=_check_generator_block,
     hints=[
         "Return nn.Sequential(...) holding three layers: nn.ConvTranspose2d(in_channels, out_channels, kernel_size, "
@@ -423,7 +425,7 @@ def _check_generator(answer):
     return "your generator maps noise (N, z_dim) to images (N, 1, 28, 28) in [-1, 1], for any z_dim and width."
 
 
-generator_question = BuildProblem(
+generator_question = ModuleProblem(
     var="Generator",
     noun="class",
     test=_check_generator,
@@ -518,8 +520,9 @@ def _check_noise(answer):
     return "standard normal noise of shape (n, z_dim), made on the caller's device."
 
 
-noise_question = BuildProblem(
+noise_question = ModuleProblem(
     var="sample_noise",
+    noun="function",
     test=_check_noise,
     hints=[
         "torch.randn(n, z_dim) draws n rows of z_dim standard normal numbers; it takes a device= argument too.",
@@ -607,8 +610,9 @@ def _check_init(answer):
     return "weights N(0, 0.02), BatchNorm scales N(1, 0.02), biases 0."
 
 
-init_question = BuildProblem(
+init_question = ModuleProblem(
     var="dcgan_init",
+    noun="function",
     test=_check_init,
     hints=[
         "Test the layer type with isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)) and "

@@ -8,30 +8,30 @@ from torch import nn
 
 from learntools.core import (
     Incorrect,
+    ModuleProblem,
     MultipartProblem,
     ThoughtProblem,
     ValueProblem,
-    ____,
     bind_exercises,
+    build,
     describe,
     format_number,
+    leaves,
     to_numpy,
+    trace,
+    ____,
 )
-from learntools.gans.model_checks import (
-    BuildProblem,
+from learntools.gans.checking.model_checks import (
     block_convolution,
     block_output,
-    build,
     check_norm_channels,
     check_parameter_count,
-    close,
     leaky_slope,
-    leaves,
     reject_foreign,
     span,
     tensor_output,
-    trace,
 )
+from learntools.gans.checking.numbers import close
 
 SLOPE = 0.2  # DCGAN's LeakyReLU slope for negative inputs
 SIZES = [14, 7]  # the discriminator's feature maps: 28 -> 14 -> 7
@@ -153,8 +153,9 @@ def _check_discriminator_block(answer):
     return "Conv2d (kernel 4, stride 2, padding 1) → BatchNorm2d when asked → LeakyReLU(0.2): it halves the size."
 
 
-block_question = BuildProblem(
+block_question = ModuleProblem(
     var="discriminator_block",
+    noun="function",
     test=_check_discriminator_block,
     hints=[
         "Collect the layers in a list: nn.Conv2d(in_channels, out_channels, kernel_size=4, stride=2, padding=1, "
@@ -307,7 +308,7 @@ def _check_discriminator(answer):
     return "your discriminator turns images (N, 1, 28, 28) into one raw logit each, for any width."
 
 
-discriminator_question = BuildProblem(
+discriminator_question = ModuleProblem(
     var="Discriminator",
     noun="class",
     test=_check_discriminator,

@@ -25,19 +25,23 @@ from learntools.core import (
     Problem,
     ThoughtProblem,
     ValueProblem,
-    ____,
     bind_exercises,
     call_learner,
+    current_timeout,
     compare_arrays,
     describe,
     format_number,
     is_placeholder,
+    known_mistakes,
+    single_thread,
     values_match,
+    ____,
 )
-from learntools.core.placeholder import contains_placeholder
 from learntools.gans import losses as reference
-from learntools.gans._learner_functions import code_names, require_callable, unwritten
-from learntools.gans.model_checks import single_thread
+from learntools.gans.checking.functions import require_written, unwritten
+from learntools.gans.checking.mistakes import name_number_mistake
+from learntools.gans.checking.numbers import close
+from learntools.gans.checking.stand_ins import RECORDING_Z_DIM, recording_gan
 
 LN2 = math.log(2.0)
 
@@ -57,18 +61,6 @@ def ready(*functions):
             print(f"`{missing}` is not written yet: fill it in above, then run this cell again.")
             return False
     return True
-
-
-def _require_written(answer, var):
-    """NotAttempted when the learner's function (or one it calls) is not written yet."""
-    require_callable(answer, var)
-    missing = unwritten(answer)  # None for a callable that is not a plain function (a partial, an object)
-    if missing is not None and missing in (var, answer.__name__):  # unwritten() found a plain function
-        if "____" in code_names(answer.__code__):
-            raise NotAttempted(f"your function `{var}` still has a `____` blank: fill it in.")
-        raise NotAttempted(f"your function `{var}` still raises NotImplementedError: write its code there.")
-    if missing:
-        raise NotAttempted(f"`{var}` calls `{missing}`, which is not written yet: finish it first.")
 
 
 # ================================================================================ small helpers
@@ -97,10 +89,6 @@ def _loss_number(value, what):
             "binary_cross_entropy_with_logits, not log(sigmoid(...)))."
         )
     return number
-
-
-def _close(a, b, rtol=1e-4, atol=1e-5):
-    return abs(a - b) <= atol + rtol * abs(b)
 
 
 def _parameters(module):
@@ -133,15 +121,6 @@ def _shown_to(calls, batch):
             if torch.allclose(seen[start : start + n], batch, rtol=0, atol=1e-6):
                 return True
     return False
-
-
-class LossProblem(FunctionProblem):
-    """A loss function checked on fixed logits, on one thread (tiny tensors on a busy machine otherwise
-    wait milliseconds per operation for a second thread)."""
-
-    def check_answer(self, answer):
-        with single_thread():
-            return super().check_answer(answer)
 
 
 # ================================================================================ q1: the D loss
@@ -227,19 +206,16 @@ def _diagnose_d(args, got, expected):
     if isinstance(got, torch.Tensor) and got.numel() > 1:
         return None  # the comparison's own message says it: one value per example
     if not isinstance(got, (torch.Tensor, int, float, np.floating)) or isinstance(got, bool):
-        return None
+        return
     try:
         value = float(got.detach().reshape(-1)[0]) if isinstance(got, torch.Tensor) else float(got)
     except (TypeError, ValueError, IndexError):
-        return None
+        return
     if math.isinf(value):
-        return ("your loss is inf for confident logits (a fake logit of 20): sigmoid(20) rounds to exactly 1 "
-                "in float32 and log(1 - 1) = -inf. Work on logits: binary_cross_entropy_with_logits (or softplus).")
+        raise Incorrect("your loss is inf for confident logits (a fake logit of 20): sigmoid(20) rounds to exactly 1 "
+                        "in float32 and log(1 - 1) = -inf. Work on logits: binary_cross_entropy_with_logits (or softplus).")
     want, candidates = _d_candidates(real, fake)
-    for candidate, message in candidates:
-        if _close(value, float(candidate)) and not _close(float(candidate), float(want)):
-            return message + "."
-    return None
+    name_number_mistake(value, want, candidates)
 
 
 # The first case tells the usual mistakes apart (at logits 0 several of them coincide).
@@ -250,14 +226,14 @@ D_LOSS_CASES = [
     _logit_case([-20.0, 5.0], [20.0, -5.0]),  # a confident, wrong discriminator
 ]
 
-d_loss_question = LossProblem(
+d_loss_question = FunctionProblem(
     var="discriminator_loss",
     reference=reference.nonsaturating_d,
     arg_names=["real_logits", "fake_logits"],
     cases=D_LOSS_CASES,
     random_cases=_random_logit_pair,
     n_random=6,
-    diagnose=_diagnose_d,
+    test=_diagnose_d,
     compare=_loss_compare,
     points=2,
     hints=[
@@ -302,18 +278,15 @@ def _g_candidates(fake):
 def _diagnose_g(args, got, expected):
     (fake,) = args
     if isinstance(got, torch.Tensor) and got.numel() > 1:
-        return None
+        return
     if not isinstance(got, (torch.Tensor, int, float, np.floating)) or isinstance(got, bool):
-        return None
+        return
     try:
         value = float(got.detach().reshape(-1)[0]) if isinstance(got, torch.Tensor) else float(got)
     except (TypeError, ValueError, IndexError):
-        return None
+        return
     want, candidates = _g_candidates(fake)
-    for candidate, message in candidates:
-        if _close(value, float(candidate)) and not _close(float(candidate), float(want)):
-            return message + "."
-    return None
+    name_number_mistake(value, want, candidates)
 
 
 def _fake_case(values):
@@ -325,14 +298,14 @@ def _random_fake_logits(rng):
     return _fake_case(rng.normal(-1.0, 2.0, size=n).astype(np.float32).tolist())
 
 
-g_loss_question = LossProblem(
+g_loss_question = FunctionProblem(
     var="generator_loss",
     reference=reference.nonsaturating_g,
     arg_names=["fake_logits"],
     cases=[_fake_case([-3.0, -1.0, 0.5, 2.0]), _fake_case([0.0, 0.0, 0.0]), _fake_case([-6.0, -4.5])],
     random_cases=_random_fake_logits,
     n_random=6,
-    diagnose=_diagnose_g,
+    test=_diagnose_g,
     compare=_loss_compare,
     points=2,
     hints=[
@@ -353,7 +326,7 @@ untrained_d_part = ValueProblem(
     expected=2 * LN2,
     rtol=1e-3,
     atol=1e-4,
-    mistakes=[
+    test=known_mistakes([
         (LN2, "ln 2 ≈ 0.693 is one part only. The D loss adds the real part (-log 0.5) and the fake part "
               "(-log(1 - 0.5)): two of them."),
         (0.5, "0.5 is D's output, sigmoid(0): the probability it gives every image. The loss is -log of it, for "
@@ -362,7 +335,7 @@ untrained_d_part = ValueProblem(
         (2.0, "that is 2 × log₂(2), in bits. PyTorch's losses use the natural log: 2 ln 2."),
         (-2 * LN2, "a cross-entropy is never negative: -log 0.5 = +ln 2 per part."),
         (1.0, "1.0 would be two parts of 0.5 each; each part is -log(0.5) = ln 2 ≈ 0.693."),
-    ],
+    ], rtol=1e-3, atol=1e-4),
     hints=[
         "With logit 0, D(x) = sigmoid(0) = 0.5 for every image. The real part is -log D(x), the fake part "
         "-log(1 - D(G(z))). You can also call your `discriminator_loss` on zeros.",
@@ -376,14 +349,14 @@ untrained_g_part = ValueProblem(
     expected=LN2,
     rtol=1e-3,
     atol=1e-4,
-    mistakes=[
+    test=known_mistakes([
         (-LN2, "-ln 2 is the minimax generator loss at logits 0 (mean log(1 - 0.5)). The non-saturating one "
                "is -log D(G(z)) = -log 0.5."),
         (2 * LN2, "2 ln 2 is the discriminator's loss (two parts). The generator's loss has one part: -log 0.5."),
         (0.5, "0.5 is D(G(z)) = sigmoid(0); the loss is -log of it."),
         (math.log10(2.0), "that uses log base 10. Cross-entropy uses the natural log: ln 2 ≈ 0.693."),
         (1.0, "1.0 is log₂ 2, in bits; PyTorch's losses use the natural log: ln 2 ≈ 0.693."),
-    ],
+    ], rtol=1e-3, atol=1e-4),
     hints=[
         "The non-saturating generator loss is -log D(G(z)), and at logit 0, D(G(z)) = 0.5.",
         "-log 0.5 = ln 2 ≈ 0.693, e.g. `generator_loss(torch.zeros(8, 1))`.",
@@ -457,61 +430,10 @@ grad_nonsaturating, = torch.autograd.grad(nonsaturating_g(logit.reshape(1)), log
 
 # ================================================================================ stand-in networks
 
-STUB_Z_DIM = 3
+STUB_Z_DIM = RECORDING_Z_DIM  # the stand-ins of learntools.gans.checking.stand_ins
 STUB_BATCH = 8
 LEARNING_RATE = 0.1  # plain SGD, so an update is exactly -lr * gradient
 STALE_GRADIENT = 0.25  # what a previous step left in .grad, if nobody clears it
-
-
-class _StubGenerator(nn.Module):
-    """z (N, 3) -> images (N, 1, 4, 4) in [-1, 1]; remembers every (z, output) pair."""
-
-    def __init__(self):
-        super().__init__()
-        self.layer = nn.Linear(STUB_Z_DIM, 16)
-        self.calls = []
-
-    def forward(self, z):
-        if not isinstance(z, torch.Tensor):
-            raise TypeError(f"the generator takes a tensor of noise, not {describe(z)}")
-        if z.ndim == 4 and z.shape[2:] == (1, 1):
-            z = z.flatten(1)  # (N, z_dim, 1, 1) is fine too
-        if z.ndim != 2 or z.shape[1] != STUB_Z_DIM:
-            raise ValueError(f"the generator expects noise of shape (N, z_dim) = (N, {STUB_Z_DIM}), got {tuple(z.shape)}")
-        if not z.is_floating_point():
-            raise TypeError(f"the noise should be floating point (torch.randn), got {z.dtype}")
-        images = torch.tanh(self.layer(z)).reshape(-1, 1, 4, 4)  # (N, 1, 4, 4)
-        self.calls.append((z.detach().clone(), images.detach().clone()))
-        return images
-
-
-class _StubDiscriminator(nn.Module):
-    """images (N, 1, 4, 4) -> logits (N, 1); remembers every batch it is shown."""
-
-    def __init__(self):
-        super().__init__()
-        self.layer = nn.Linear(16, 1)
-        self.calls = []
-
-    def forward(self, images):
-        if not isinstance(images, torch.Tensor):
-            raise TypeError(f"the discriminator takes a tensor of images, not {describe(images)}")
-        if images.ndim != 4 or tuple(images.shape[1:]) != (1, 4, 4):
-            raise ValueError(f"the discriminator expects images of shape (N, 1, 4, 4) here, got {tuple(images.shape)}")
-        self.calls.append(images.detach().clone())
-        return self.layer(images.flatten(1))  # (N, 1)
-
-
-def _stubs(seed=5):
-    """A fresh stand-in G and D with fixed weights spread enough that every wrong loss shows."""
-    generator = torch.Generator().manual_seed(seed)
-    G, D = _StubGenerator(), _StubDiscriminator()
-    with torch.no_grad():
-        G.layer.weight.copy_(torch.randn(16, STUB_Z_DIM, generator=generator))
-        G.layer.bias.copy_(0.3 * torch.randn(16, generator=generator))
-        D.layer.weight.copy_(0.6 * torch.randn(1, 16, generator=generator))
-        D.layer.bias.fill_(0.4)
-    return G, D
 
 
 def _real_batch(seed=11):
@@ -558,11 +480,11 @@ def _fake_shown(G, D, what):
 
 def _d_loss_message(value, want, real_logits, fake_logits, what):
     """Compare a returned D loss with the loss D actually had; name the mistake."""
-    if _close(value, float(want)):
+    if close(value, float(want)):
         return
     _, candidates = _d_candidates(real_logits, fake_logits)
     for candidate, message in candidates:
-        if _close(value, float(candidate)):
+        if close(value, float(candidate)):
             raise Incorrect(f"{what} returned {value:.4f} but D's loss on that real and fake batch is "
                             f"{float(want):.4f}: {message}. Does `discriminator_loss` pass q1.check()?")
     raise Incorrect(f"{what} returned {value:.4f}, but D's loss on that real batch and fake batch is "
@@ -570,11 +492,11 @@ def _d_loss_message(value, want, real_logits, fake_logits, what):
 
 
 def _g_loss_message(value, want, fake_logits, what):
-    if _close(value, float(want)):
+    if close(value, float(want)):
         return
     _, candidates = _g_candidates(fake_logits)
     for candidate, message in candidates:
-        if _close(value, float(candidate)):
+        if close(value, float(candidate)):
             raise Incorrect(f"{what} returned {value:.4f} but G's non-saturating loss on that fake batch is "
                             f"{float(want):.4f}: {message}. Does `generator_loss` pass q2.check()?")
     raise Incorrect(f"{what} returned {value:.4f}, but G's loss on that fake batch is {float(want):.4f}: "
@@ -616,21 +538,17 @@ def _check_g_update(G, G_before, expected_loss, what):
 # ================================================================================ q5: the D step
 
 
-class StepProblem(Problem):
-    """A training function run on stand-in networks by ``run(answer)``, which raises Incorrect or
-    returns a success message."""
+def _training_function_check(var, run):
+    """The test of a training function: it must be written, then ``run(answer)`` runs it on the
+    stand-in networks (one thread, optimizers warmed up) and raises Incorrect or returns a message."""
 
-    kind = "function question"
-
-    def __init__(self, var, run, **kwargs):
-        super().__init__(var=var, **kwargs)
-        self.run = run
-
-    def check_answer(self, answer):
-        _require_written(answer, self.var)
+    def test(answer):
+        require_written(answer, var)
         _warm_up_optimizers()
         with single_thread():
-            return self.run(answer, self)
+            return run(answer)
+
+    return test
 
 
 @functools.lru_cache(maxsize=1)
@@ -642,25 +560,25 @@ def _warm_up_optimizers():
     return True
 
 
-def _call_step(answer, problem, *args):
+def _call_step(answer, var, *args):
     """Run the learner's step function on the stand-ins; NotAttempted when it still returns `____`."""
-    result = call_learner(answer, *args, what=f"your function `{problem.var}`", timeout=problem.timeout)
+    result = call_learner(answer, *args, what=f"your function `{var}`", timeout=current_timeout())
     if is_placeholder(result):
-        raise NotAttempted(f"your function `{problem.var}` still returns `____`: replace it with your code.")
+        raise NotAttempted(f"your function `{var}` still returns `____`: replace it with your code.")
     return result
 
 
-def _run_d_step(answer, problem):
+def _run_d_step(answer):
     what = "your discriminator_step"
     torch.manual_seed(0)
-    G, D = _stubs()
+    G, D = recording_gan()
     real = _real_batch()
     original_real = real.clone()
     opt_d = torch.optim.SGD(D.parameters(), lr=LEARNING_RATE)
     _fill_stale(D)  # what the previous G step's backward() left in D's .grad
     G_before, D_before = copy.deepcopy(G), copy.deepcopy(D)
 
-    result = _call_step(answer, problem, G, D, real, opt_d, STUB_Z_DIM)
+    result = _call_step(answer, "discriminator_step", G, D, real, opt_d, STUB_Z_DIM)
 
     # 1. The detach: nothing of the D loss may reach G.
     with_gradients = [name for name, p in G.named_parameters() if p.grad is not None]
@@ -692,9 +610,9 @@ def _run_d_step(answer, problem):
     return None
 
 
-d_step_question = StepProblem(
+d_step_question = Problem(
     var="discriminator_step",
-    run=_run_d_step,
+    test=_training_function_check("discriminator_step", _run_d_step),
     points=2,
     hints=[
         "Draw z = torch.randn(real.shape[0], z_dim, device=real.device) and make fake = G(z).detach(). "
@@ -717,15 +635,15 @@ d_step_question = StepProblem(
 # ================================================================================ q6: the G step
 
 
-def _run_g_step(answer, problem):
+def _run_g_step(answer):
     what = "your generator_step"
     torch.manual_seed(0)
-    G, D = _stubs()
+    G, D = recording_gan()
     opt_g = torch.optim.SGD(G.parameters(), lr=LEARNING_RATE)
     _fill_stale(G)  # what the previous G step left in G's .grad
     G_before, D_before = copy.deepcopy(G), copy.deepcopy(D)
 
-    result = _call_step(answer, problem, G, D, STUB_BATCH, opt_g, STUB_Z_DIM)
+    result = _call_step(answer, "generator_step", G, D, STUB_BATCH, opt_g, STUB_Z_DIM)
 
     if not _unchanged(D, _parameters(D_before)):
         raise Incorrect(f"{what} changed D's weights; the G step must update G only (opt_g.step()).")
@@ -746,9 +664,9 @@ def _run_g_step(answer, problem):
     return None
 
 
-g_step_question = StepProblem(
+g_step_question = Problem(
     var="generator_step",
-    run=_run_g_step,
+    test=_training_function_check("generator_step", _run_g_step),
     points=2,
     hints=[
         "Draw fresh noise z (batch_size rows), make fake = G(z) without detaching it, and compute "
@@ -791,10 +709,10 @@ def _two_losses(result, what):
     return numbers[0], numbers[1]
 
 
-def _run_train_step(answer, problem):
+def _run_train_step(answer):
     what = "your train_step"
     torch.manual_seed(0)
-    G, D = _stubs()
+    G, D = recording_gan()
     real = _real_batch()
     log = []
     opt_g = _RecordingSGD(G.parameters(), "G", log, G)
@@ -803,8 +721,8 @@ def _run_train_step(answer, problem):
     _fill_stale(D)
     G_before, D_before = copy.deepcopy(G), copy.deepcopy(D)
 
-    result = call_learner(answer, G, D, real, opt_g, opt_d, STUB_Z_DIM, what=f"your function `{problem.var}`",
-                          timeout=problem.timeout)
+    result = call_learner(answer, G, D, real, opt_g, opt_d, STUB_Z_DIM, what="your function `train_step`",
+                          timeout=current_timeout())
     d_value, g_value = _two_losses(result, what)
 
     # The training sequence: one D update, then one G update.
@@ -840,7 +758,7 @@ def _run_train_step(answer, problem):
     g_fake_logits = D_mid(G_before(last_z))
     g_expected = reference.nonsaturating_g(g_fake_logits)
 
-    if _close(d_value, float(g_expected)) and _close(g_value, float(d_expected)) and not _close(d_value, float(d_expected)):
+    if close(d_value, float(g_expected)) and close(g_value, float(d_expected)) and not close(d_value, float(d_expected)):
         raise Incorrect(f"{what} returns the two losses the other way round: return (d_loss, g_loss).")
     _d_loss_message(d_value, d_expected, real_logits, fake_logits, f"{what} (its d_loss)")
     _check_d_update(D, D_before, d_expected, what)
@@ -849,9 +767,9 @@ def _run_train_step(answer, problem):
     return None
 
 
-train_step_question = StepProblem(
+train_step_question = Problem(
     var="train_step",
-    run=_run_train_step,
+    test=_training_function_check("train_step", _run_train_step),
     points=2,
     hints=[
         "One training step is the D step, then the G step, on a batch as big as the real one. Call your two "
@@ -892,7 +810,7 @@ def _tiny_gan(seed):
 
 
 def _distance(G, z):
-    from learntools.gans import metrics
+    from learntools.gans.evaluation import metrics
 
     G.eval()
     try:
@@ -927,7 +845,7 @@ def short_training_run(train_step_function, steps=RUN_STEPS, seed=RUN_SEED, call
     return before, _distance(G, z), seconds
 
 
-def _run_training(answer, problem):
+def _run_training(answer):
     what = "your train_step"
     started = time.perf_counter()
     batch_sizes = []  # what D is shown at once: twice the batch means real and fake were concatenated
@@ -936,8 +854,8 @@ def _run_training(answer, problem):
         if step == 1:
             D.register_forward_pre_hook(lambda module, inputs: batch_sizes.append(len(inputs[0])))
             G_before, D_before = _parameters(G), _parameters(D)
-        result = call_learner(answer, G, D, real, opt_g, opt_d, RUN_Z_DIM, what=f"your function `{problem.var}`",
-                              timeout=min(RUN_STEP_TIMEOUT, problem.timeout))
+        result = call_learner(answer, G, D, real, opt_g, opt_d, RUN_Z_DIM, what="your function `train_step`",
+                              timeout=min(RUN_STEP_TIMEOUT, current_timeout()))
         try:
             _two_losses(result, what)
         except Incorrect as error:
@@ -967,9 +885,9 @@ def _run_training(answer, problem):
             f"{before:.0f} to {after:.0f} (lower is better; the reference step reaches about {REFERENCE_AFTER:.0f}).")
 
 
-training_run_question = StepProblem(
+training_run_question = Problem(
     var="train_step",
-    run=_run_training,
+    test=_training_function_check("train_step", _run_training),
     points=2,
     timeout=RUN_BUDGET,
     hints=[

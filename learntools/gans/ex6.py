@@ -13,33 +13,28 @@ from learntools.core import (
     NotAttempted,
     ThoughtProblem,
     ValueProblem,
-    ____,
     bind_exercises,
     call_learner,
     describe,
     is_placeholder,
+    known_mistakes,
+    single_thread,
     values_match,
+    ____,
 )
-from learntools.gans import conditional as reference
-from learntools.gans._learner_functions import require_callable, unwritten
+from learntools.gans.checking.functions import require_written
+from learntools.gans.checking.mistakes import name_number_mistake
+from learntools.gans.checking.numbers import close
+from learntools.gans.checking.stand_ins import conditional_bench
+from learntools.gans.evaluation import conditional as reference_evaluation
+from learntools.gans.models import conditional as reference
 from learntools.gans.losses import minimax_g, nonsaturating_d, nonsaturating_g
-from learntools.gans.model_checks import single_thread
 
 NUM_CLASSES = 10
 Z_DIM = 8  # the stub generator's noise size in the checks
 
 
 # ================================================================================ helpers
-
-
-def _require_function(answer, var):
-    """NotAttempted for a blank (or a function still holding one); Incorrect for a non-function."""
-    require_callable(answer, var)
-    missing = unwritten(answer)
-    if missing and missing in (var, getattr(answer, "__name__", None)):
-        raise NotAttempted(f"your function `{var}` still has a `____` blank: fill it in.")
-    if missing:
-        raise NotAttempted(f"`{var}` calls `{missing}`, which is not written yet: finish it first.")
 
 
 def _tensor_result(got, var, call):
@@ -76,29 +71,28 @@ def _one_hot_cases(rng):
 def _one_hot_diagnose(args, got, expected):
     labels, num_classes = args
     if not isinstance(got, (torch.Tensor, np.ndarray)):
-        return None
+        return
     got = torch.as_tensor(got).detach().float().cpu()
     n = len(labels)
     if tuple(got.shape) == (num_classes, n) and n != num_classes:
-        return f"your result has shape {tuple(got.shape)}, one column per label: make it one row per label, ({n}, {num_classes})."
+        raise Incorrect(f"your result has shape {tuple(got.shape)}, one column per label: make it one row per label, ({n}, {num_classes}).")
     if got.ndim == 2 and got.shape[0] == n and got.shape[1] == int(labels.max()) + 1 and got.shape[1] != num_classes:
-        return (f"your vectors have {got.shape[1]} entries because the largest label in this batch is "
-                f"{int(labels.max())}: pass num_classes, so every batch gives vectors of {num_classes}.")
+        raise Incorrect(f"your vectors have {got.shape[1]} entries because the largest label in this batch is "
+                        f"{int(labels.max())}: pass num_classes, so every batch gives vectors of {num_classes}.")
     if tuple(got.shape) == (n,):
-        return f"your result has shape ({n},), one number per label: each label should become a row of {num_classes} numbers."
+        raise Incorrect(f"your result has shape ({n},), one number per label: each label should become a row of {num_classes} numbers.")
     if tuple(got.shape) != (n, num_classes):
-        return None
+        return
     ones_per_row = (got != 0).sum(dim=1)
     if (ones_per_row > 1).any():
         row = int(torch.nonzero(ones_per_row > 1)[0])
-        return (f"row {row} holds {int(ones_per_row[row])} non-zero entries; each row should have a single 1, "
-                f"at its own label (`vectors[rows, labels] = 1` with rows = torch.arange(N), not `vectors[:, labels]`).")
+        raise Incorrect(f"row {row} holds {int(ones_per_row[row])} non-zero entries; each row should have a single 1, "
+                        f"at its own label (`vectors[rows, labels] = 1` with rows = torch.arange(N), not `vectors[:, labels]`).")
     shifted = F.one_hot((labels - 1) % num_classes, num_classes).float()
     if torch.equal(got, shifted):
-        return "every 1 sits one place too early (at label - 1): class k goes to position k, counting from 0."
+        raise Incorrect("every 1 sits one place too early (at label - 1): class k goes to position k, counting from 0.")
     if torch.equal(got, 1 - expected.float()):
-        return "your vectors are inverted: 1 at the label and 0 elsewhere, not the other way round."
-    return None
+        raise Incorrect("your vectors are inverted: 1 at the label and 0 elsewhere, not the other way round.")
 
 
 one_hot_question = FunctionProblem(
@@ -108,7 +102,7 @@ one_hot_question = FunctionProblem(
     cases=[(_labels(3), 10), (_labels(0, 9, 4), 10), (_labels(7, 7, 1, 1, 1), 10), (_labels(2, 0), 3)],
     random_cases=_one_hot_cases,
     n_random=6,
-    diagnose=_one_hot_diagnose,
+    test=_one_hot_diagnose,
     hints=[
         "Start from zeros of shape (N, num_classes), one row per label, then put a 1 in row i at column "
         "labels[i]. PyTorch has a function for exactly this in torch.nn.functional.",
@@ -134,7 +128,7 @@ def _generator_input(z, labels):
 
 
 def _check_generator_input(answer):
-    _require_function(answer, "generator_input")
+    require_written(answer, "generator_input")
     for z, labels in Z_CASES:
         call = f"generator_input(z of shape {tuple(z.shape)}, labels={labels.tolist()})"
         z_copy, labels_copy = z.clone(), labels.clone()
@@ -195,7 +189,7 @@ def _discriminator_input(images, labels):
 
 
 def _check_discriminator_input(answer):
-    _require_function(answer, "discriminator_input")
+    require_written(answer, "discriminator_input")
     for images, labels in IMAGE_CASES:
         n, _, height, width = images.shape
         call = f"discriminator_input(images of shape {tuple(images.shape)}, labels={labels.tolist()})"
@@ -259,13 +253,13 @@ discriminator_input_question = ValueProblem(
 in_channels_question = ValueProblem(
     var="d_in_channels",
     expected=11,
-    mistakes=[
+    test=known_mistakes([
         (1, "1 is the unconditional discriminator's input: the image alone. The conditional one also reads "
             "the ten label planes."),
         (10, "10 counts the label planes, but the image itself is a channel too."),
         (2, "2 would be the image and one plane holding the label's number; with one-hot planes there are ten."),
         (12, "12 is one too many: one image channel plus ten label planes."),
-    ],
+    ]),
     hints=[
         "Count the channels of discriminator_input's output: the grayscale image, then one plane per digit.",
         "1 + 10.",
@@ -275,24 +269,6 @@ in_channels_question = ValueProblem(
 
 
 # ================================================================================ q5, q6: the losses
-
-
-def _stubs(seed=0):
-    """A tiny conditional G and D (fixed weights) and a batch, as the checks' test bench."""
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        G = reference.ConditionalGenerator(z_dim=Z_DIM, width=4)
-        D = reference.ConditionalDiscriminator(width=4)
-        # Larger weights than DCGAN's N(0, 0.02), so that D's verdict clearly depends on the label
-        # and every realistic mistake gives a different loss.
-        for parameter in list(G.parameters()) + list(D.parameters()):
-            parameter.data.normal_(0.0, 0.3)
-        real = torch.rand(6, 1, 28, 28) * 2 - 1
-        z = torch.randn(6, Z_DIM)
-    labels = _labels(0, 3, 7, 7, 9, 2)
-    G.eval()  # BatchNorm with running statistics: the same output for every call
-    D.eval()
-    return G, D, real, labels, z
 
 
 def _loss_value(got, var, call):
@@ -318,10 +294,6 @@ def _grad_of(module):
     return any(p.grad is not None and bool(p.grad.abs().sum() > 0) for p in module.parameters())
 
 
-def _close(a, b):
-    return abs(a - b) <= 1e-5 + 1e-4 * abs(b)
-
-
 def _call_loss(answer, var, call, G, D, *inputs):
     """Call the learner's loss on copies of the test bench, as `var(D, G, *inputs)`.
 
@@ -345,17 +317,15 @@ def _backpropagate(got):
 
 def _wrong_loss(value, expected, candidates, call, formula):
     """Incorrect with the message of the first candidate loss that ``value`` matches, else with the formula."""
-    for candidate, message in candidates:
-        if _close(value, candidate):
-            raise Incorrect(message)
+    name_number_mistake(value, expected, candidates)
     raise Incorrect(f"`{call}` returned {value:.4g} on the check's test networks, but {expected:.4g} was "
                     f"expected: {formula}.")
 
 
 def _check_d_loss(answer):
-    _require_function(answer, "conditional_d_loss")
+    require_written(answer, "conditional_d_loss")
     with single_thread():
-        G, D, real, labels, z = _stubs()
+        G, D, real, labels, z = conditional_bench(z_dim=Z_DIM)
         real_logits = D(real, labels).detach()
         fake = G(z, labels).detach()
         fake_logits = D(fake, labels).detach()
@@ -364,7 +334,7 @@ def _check_d_loss(answer):
         call = "conditional_d_loss(D, G, real, labels, z)"
         got, value, G_copy, D_copy = _call_loss(answer, "conditional_d_loss", call, G, D, real, labels, z)
 
-        if _close(value, expected):
+        if close(value, expected):
             _backpropagate(got)
             if _grad_of(G_copy):
                 raise Incorrect("the value is right, but backpropagating it fills the generator's gradients: "
@@ -413,16 +383,16 @@ d_loss_question = ValueProblem(
 
 
 def _check_g_loss(answer):
-    _require_function(answer, "conditional_g_loss")
+    require_written(answer, "conditional_g_loss")
     with single_thread():
-        G, D, _, labels, z = _stubs()
+        G, D, _, labels, z = conditional_bench(z_dim=Z_DIM)
         fake_logits = D(G(z, labels), labels).detach()
         expected = float(nonsaturating_g(fake_logits))
 
         call = "conditional_g_loss(D, G, labels, z)"
         got, value, G_copy, _ = _call_loss(answer, "conditional_g_loss", call, G, D, labels, z)
 
-        if _close(value, expected):
+        if close(value, expected):
             _backpropagate(got)
             if not _grad_of(G_copy):
                 raise Incorrect("the value is right, but no gradient reaches the generator: don't detach the "
@@ -473,45 +443,44 @@ def _accuracy_cases(rng):
 
 def _precision(predicted, asked):
     """The usual mix-up: grouping by the digit that was *read* instead of the one asked for."""
-    return reference.accuracy_per_class(asked, predicted)
+    return reference_evaluation.accuracy_per_class(asked, predicted)
 
 
 def _accuracy_diagnose(args, got, expected):
     predicted, asked = args
     if not isinstance(got, (torch.Tensor, np.ndarray, list, tuple)):
-        return None
+        return
     try:
         got = torch.as_tensor(np.asarray(got, dtype=np.float64)).float()
     except (TypeError, ValueError):
-        return None
+        return
     expected = expected.float()
     overall = (predicted == asked).float().mean()
     if got.numel() == 1:
-        return f"it returned one number ({float(got.reshape(-1)[0]):.3g}), the overall accuracy: return one accuracy per digit, 10 numbers."
+        raise Incorrect(f"it returned one number ({float(got.reshape(-1)[0]):.3g}), the overall accuracy: return one accuracy per digit, 10 numbers.")
     if tuple(got.shape) != (NUM_CLASSES,):
-        return f"it returned shape {tuple(got.shape)}; return one accuracy per digit, shape (10,)."
+        raise Incorrect(f"it returned shape {tuple(got.shape)}; return one accuracy per digit, shape (10,).")
     if values_match(got, torch.full((NUM_CLASSES,), float(overall))):
-        return "every entry is the overall accuracy: group the images by the digit asked for, then average within each group."
+        raise Incorrect("every entry is the overall accuracy: group the images by the digit asked for, then average within each group.")
     if values_match(got, _precision(predicted, asked)):
-        return ("you grouped by the digit the classifier *read* (that is precision); group by the digit that was "
-                "*asked for*: among the images asked to be k, how many were read as k?")
+        raise Incorrect("you grouped by the digit the classifier *read* (that is precision); group by the digit that was "
+                        "*asked for*: among the images asked to be k, how many were read as k?")
     counts = torch.zeros(NUM_CLASSES).index_add_(0, asked, (predicted == asked).float())
     if values_match(got, counts):
-        return "those are counts of right answers; divide each by how many images were asked for that digit."
+        raise Incorrect("those are counts of right answers; divide each by how many images were asked for that digit.")
     if values_match(got, 100 * expected):
-        return "those are percentages; return fractions between 0 and 1."
-    return None
+        raise Incorrect("those are percentages; return fractions between 0 and 1.")
 
 
 accuracy_question = FunctionProblem(
     var="accuracy_per_class",
-    reference=lambda predicted, asked: reference.accuracy_per_class(predicted, asked),
+    reference=lambda predicted, asked: reference_evaluation.accuracy_per_class(predicted, asked),
     arg_names=["predicted", "asked"],
     cases=[(_labels(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), _labels(0, 1, 2, 3, 4, 5, 6, 7, 8, 9)),
            (_labels(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 3, 3, 1, 1), _labels(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 3, 8, 1, 7))],
     random_cases=_accuracy_cases,
     n_random=5,
-    diagnose=_accuracy_diagnose,
+    test=_accuracy_diagnose,
     hints=[
         "For each digit k: take the images that were asked to be k (asked == k), and compute the fraction of "
         "them the classifier read as k (predicted == k).",

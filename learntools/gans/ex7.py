@@ -12,12 +12,15 @@ from learntools.core import (
     Incorrect,
     ThoughtProblem,
     ValueProblem,
-    ____,
     bind_exercises,
     describe,
+    known_mistakes,
     values_match,
+    ____,
 )
-from learntools.gans import pix2pix as reference
+from learntools.gans.checking.mistakes import name_number_mistake
+from learntools.gans.evaluation import translation as reference_scores
+from learntools.gans.models import pix2pix as reference
 
 ENCODER_CHANNELS = [32, 64, 128, 256, 256]  # the lesson's U-Net (width 32, depth 5, max_width 256)
 
@@ -98,21 +101,20 @@ def _join_diagnose(args, got, expected):
     x, skip = args
     got = _as_tensor(got)
     if got is None:
-        return None
+        return
     x, skip = x.double(), skip.double()
     if values_match(got, x + skip):
-        return ("you added the two maps. The U-Net concatenates them (torch.cat along the channels), so the "
-                "decoder keeps both and learns how to mix them; the channel count doubles.")
+        raise Incorrect("you added the two maps. The U-Net concatenates them (torch.cat along the channels), so the "
+                        "decoder keeps both and learns how to mix them; the channel count doubles.")
     if values_match(got, torch.cat([skip, x], dim=1)):
-        return "the encoder's map comes first in your result; put the decoder's features `x` first, then `skip`."
+        raise Incorrect("the encoder's map comes first in your result; put the decoder's features `x` first, then `skip`.")
     if values_match(got, torch.cat([x, skip], dim=0)):
-        return f"your result has shape {tuple(got.shape)}: that stacked the batches (dim=0). Join along the channels, dim=1."
+        raise Incorrect(f"your result has shape {tuple(got.shape)}: that stacked the batches (dim=0). Join along the channels, dim=1.")
     for dim, name in ((2, "height"), (3, "width")):
         if values_match(got, torch.cat([x, skip], dim=dim)):
-            return f"your result has shape {tuple(got.shape)}: that joined along the {name}. Join along the channels, dim=1."
+            raise Incorrect(f"your result has shape {tuple(got.shape)}: that joined along the {name}. Join along the channels, dim=1.")
     if values_match(got, x):
-        return "you returned `x` unchanged: the skip's detail never reaches the decoder."
-    return None
+        raise Incorrect("you returned `x` unchanged: the skip's detail never reaches the decoder.")
 
 
 join_skip_question = FunctionProblem(
@@ -123,7 +125,7 @@ join_skip_question = FunctionProblem(
            (torch.arange(16.0).reshape(1, 2, 2, 4), -torch.arange(16.0).reshape(1, 2, 2, 4))],
     random_cases=_join_cases,
     n_random=4,
-    diagnose=_join_diagnose,
+    test=_join_diagnose,
     hints=[
         "Both maps have the same batch size, height and width; only the channels are stacked. "
         "torch.cat takes a list of tensors and the dimension to join along.",
@@ -139,7 +141,7 @@ join_skip_question = FunctionProblem(
 patch_grid_question = ValueProblem(
     var="patch_grid",
     expected=(5, 5),
-    mistakes=[
+    test=known_mistakes([
         ((1, 1), "(1, 1) would be a single verdict per image, like lesson 04's discriminator. The PatchGAN has "
                  "no final linear layer: its last convolution leaves a grid of verdicts."),
         ((7, 7), "7×7 is the size after the two stride-2 convolutions; two more 4×4 convolutions with stride 1 "
@@ -148,7 +150,7 @@ patch_grid_question = ValueProblem(
         ((4, 4), "4×4 is one too small: 28 → 14 → 7 → 6 → 5 (floor((n + 2·1 − 4)/s) + 1 at each layer)."),
         ((8, 8), "8×8 would be 32×32 halved twice (the U-Net pads to 32, but the PatchGAN sees the 28×28 pair): "
                  "28 → 14 → 7, then the two stride-1 layers."),
-    ],
+    ]),
     hints=[
         "Apply lesson 02's formula floor((n + 2p − k) / s) + 1 layer by layer: two layers with k=4, s=2, p=1, "
         "then two with k=4, s=1, p=1.",
@@ -202,7 +204,7 @@ def _rf_diagnose(args, got, expected):
     (layers,) = args
     got = _as_tensor(got)
     if got is None or got.numel() != 1:
-        return None
+        return
     value = float(got.reshape(()))
     checks = [
         (_rf_no_jump, "you added kernel − 1 per layer without the jump: after a stride-2 layer, neighbouring "
@@ -216,8 +218,7 @@ def _rf_diagnose(args, got, expected):
     ]
     for wrong, message in checks:
         if value == wrong(layers) and value != expected:
-            return message
-    return None
+            raise Incorrect(message)
 
 
 receptive_field_question = FunctionProblem(
@@ -228,7 +229,7 @@ receptive_field_question = FunctionProblem(
            (reference.patch_layers(3),)],
     random_cases=_layer_cases,
     n_random=10,
-    diagnose=_rf_diagnose,
+    test=_rf_diagnose,
     hints=[
         "Keep two numbers while walking from the input side: the field (start at 1) and the jump, the distance "
         "in input pixels between neighbouring positions of the current layer's input (start at 1). A layer "
@@ -259,9 +260,9 @@ def _loss_diagnose(args, got, expected):
     fake_logits, fake, target, weight = args
     got = _as_tensor(got)
     if got is None:
-        return None
+        return
     if got.numel() != 1:
-        return f"it returned a tensor of shape {tuple(got.shape)}; a loss is one number: take the means."
+        raise Incorrect(f"it returned a tensor of shape {tuple(got.shape)}; a loss is one number: take the means.")
     value = float(got.reshape(()))
     logits, difference = fake_logits.double(), (fake - target).double()
     adversarial = F.softplus(-logits).mean()
@@ -283,11 +284,7 @@ def _loss_diagnose(args, got, expected):
          "your L1 term is a sum over all pixels; take the mean, so the weight 100 means the same for any image size."),
         (adversarial - weight * l1, "the L1 term has the wrong sign: the loss must grow as the output moves away from the target."),
     ]
-    for candidate, message in candidates:
-        if math.isclose(value, float(candidate), rel_tol=1e-4, abs_tol=1e-5) and not math.isclose(
-                value, float(expected), rel_tol=1e-4, abs_tol=1e-5):
-            return message
-    return None
+    name_number_mistake(value, expected, candidates, rtol=1e-4, atol=1e-5)
 
 
 def _reference_loss(fake_logits, fake, target, l1_weight=100.0):
@@ -303,7 +300,7 @@ pix2pix_loss_question = FunctionProblem(
             torch.zeros(1, 1, 4, 4), 100.0)],
     random_cases=_loss_cases,
     n_random=6,
-    diagnose=_loss_diagnose,
+    test=_loss_diagnose,
     hints=[
         "Two terms. Adversarial: the non-saturating generator loss −log D(x, G(x)) on every patch logit, "
         "averaged (softplus(−logits).mean()). Reconstruction: the mean absolute difference between fake and "
@@ -329,16 +326,16 @@ def _psnr_cases(rng):
 
 
 def _reference_psnr(output, target):
-    return reference.psnr(output, target)
+    return reference_scores.psnr(output, target)
 
 
 def _psnr_diagnose(args, got, expected):
     output, target = args
     got = _as_tensor(got)
     if got is None:
-        return None
+        return
     if got.numel() != 1:
-        return f"it returned a tensor of shape {tuple(got.shape)}: average the per-image PSNRs into one number."
+        raise Incorrect(f"it returned a tensor of shape {tuple(got.shape)}: average the per-image PSNRs into one number.")
     value = float(got.reshape(()))
     output, target = output.double(), target.double()
     mse = ((output - target) ** 2).flatten(1).mean(dim=1)  # (N,)
@@ -356,11 +353,7 @@ def _psnr_diagnose(args, got, expected):
         ((10 * torch.log10(mse / 4)).mean(), "the ratio is upside down: peak² / MSE, so better images score higher."),
         (mse.mean(), "that is the mean squared error itself; PSNR turns it into decibels: 10·log10(4/MSE)."),
     ]
-    for candidate, message in candidates:
-        if math.isclose(value, float(candidate), rel_tol=1e-3, abs_tol=1e-3) and not math.isclose(
-                value, float(expected), rel_tol=1e-3, abs_tol=1e-3):
-            return message
-    return None
+    name_number_mistake(value, expected, candidates, rtol=1e-3, atol=1e-3)
 
 
 def _psnr_compare(got, expected):
@@ -385,7 +378,7 @@ psnr_question = FunctionProblem(
             torch.stack([torch.full((1, 2, 2), 0.1), torch.full((1, 2, 2), 0.4)]))],
     random_cases=_psnr_cases,
     n_random=5,
-    diagnose=_psnr_diagnose,
+    test=_psnr_diagnose,
     compare=_psnr_compare,
     hints=[
         "For each image: the mean squared error over its pixels, then 10·log10(peak² / MSE), where the peak is "
@@ -405,12 +398,13 @@ l1_versus_gan_question = ThoughtProblem(
     hints=["When several sharp digits fit one blurry input, which single output minimises the average L1 (or "
            "L2) distance to all of them?"],
     discussion=(
-        "A blurry 7×7 input is consistent with many sharp digits. An L1 (or L2) loss is smallest for an "
-        "average-like output (the per-pixel median for L1, the mean for L2), so a generator trained on L1 "
-        "alone hedges its bets with soft, blurred strokes, and that hedging is exactly what scores best on "
-        "L1 and PSNR, which measure per-pixel error. The adversarial term rewards outputs the PatchGAN cannot "
+        "A blurry 7×7 input is consistent with many sharp digits, and a per-pixel loss picks one value per "
+        "pixel. The squared error (behind PSNR) is smallest for the per-pixel mean of those digits, grey where "
+        "they disagree: that is where blur comes from. L1 is smallest for the per-pixel median, which for "
+        "near-binary digits is crisp but can thin or break strokes and need not be one coherent digit. Both "
+        "reward staying close to the target pixel by pixel. The adversarial term rewards outputs the PatchGAN cannot "
         "tell from real patches: crisp strokes of one plausible digit. When the crisp stroke lands a pixel "
-        "off, the per-pixel error is larger than the blur's, so pix2pix can score a little worse on L1/PSNR "
+        "off, the per-pixel error is larger than a per-pixel compromise's, so pix2pix can score a little worse on L1/PSNR "
         "than the L1-only U-Net while looking sharper and more real. λ trades the two: a large λ keeps the "
         "output faithful to the target (and calmer to train), a small λ buys sharpness at the risk of "
         "hallucinated detail. Both beat the input itself by a wide margin."

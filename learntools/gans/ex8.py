@@ -8,13 +8,13 @@ image in and out of the pool. The learner's own objects and random state are nev
 """
 
 import collections
+import dataclasses
 import math
 import random
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from torch import nn
 
 from learntools.core import (
     FunctionProblem,
@@ -24,79 +24,30 @@ from learntools.core import (
     Problem,
     ThoughtProblem,
     ValueProblem,
-    ____,
     bind_exercises,
     call_learner,
+    current_timeout,
     describe,
     format_number,
     is_placeholder,
-    values_match,
+    known_mistakes,
+    single_thread,
+    ____,
 )
 from learntools.core.placeholder import code_uses_placeholder
-from learntools.gans import cyclegan as reference_cycle
-from learntools.gans import stylegan as reference_style
-from learntools.gans._learner_functions import code_names, require_callable
-from learntools.gans.model_checks import single_thread
+from learntools.gans.checking.functions import require_written
+from learntools.gans.checking.mistakes import name_mistake
+from learntools.gans.checking.numbers import close
+from learntools.gans.checking.stand_ins import affine_generators
+from learntools.gans.models import cyclegan as reference_cycle
+from learntools.gans.models import stylegan as reference_style
 
 CYCLE_WEIGHT = reference_cycle.CYCLE_WEIGHT  # 10, the paper's lambda
 IDENTITY_WEIGHT = reference_cycle.IDENTITY_WEIGHT  # 5 = 0.5 * lambda
 GPUS, PER_PROCESS_BATCH = 4, 64  # the torchrun question: 4 GPUs, the dcgan recipe's batch of 64
 
 
-# ================================================================================ helpers
-
-
-def _require_function(answer, var):
-    """NotAttempted for the blank or a function still holding it; Incorrect for a non-function."""
-    require_callable(answer, var)
-    if code_uses_placeholder(answer):
-        raise NotAttempted(f"your function `{var}` still contains a `____` blank: fill it in.")
-    code = getattr(answer, "__code__", None)
-    if code is not None and "NotImplementedError" in code_names(code):
-        raise NotAttempted(f"your function `{var}` still raises NotImplementedError: write it.")
-
-
-def _close(a, b, rtol=1e-4, atol=1e-6):
-    return abs(a - b) <= atol + rtol * abs(b)
-
-
-def _sentence(text):
-    """End a diagnosis with a full stop (FunctionProblem puts it after "for `call`: ")."""
-    return text if text.endswith((".", "?")) else text + "."
-
-
-def _named_mistake(got, expected, candidates, rtol, atol):
-    """The message (as a sentence) of the first (value, message) candidate that ``got`` matches and the
-    right answer does not; None when there is none."""
-    for candidate, message in candidates:
-        if values_match(got, candidate, rtol, atol) and not values_match(candidate, expected, rtol, atol):
-            return _sentence(message)
-    return None
-
-
 # ================================================================================ q1, q2: the generator losses
-
-
-class _Affine(nn.Module):
-    """A stand-in generator with two parameters: x -> weight * x + bias."""
-
-    def __init__(self, weight, bias, name):
-        super().__init__()
-        self.weight = nn.Parameter(torch.tensor(float(weight)))
-        self.bias = nn.Parameter(torch.tensor(float(bias)))
-        self.name = name
-
-    def forward(self, x):
-        return self.weight * x + self.bias
-
-    def __repr__(self):
-        return f"{self.name}(x) = {self.weight.item():g}·x {'+' if self.bias.item() >= 0 else '-'} {abs(self.bias.item()):g}"
-
-
-def _stubs():
-    """Fresh stand-ins: G_AB(x) = -1.5 x - 0.1 and G_BA(x) = -0.5 x - 0.3. Chosen (by a search over such pairs)
-    so that every listed mistake gives a value at least 2% away from the right one and from each other."""
-    return _Affine(-1.5, -0.1, "G_AB"), _Affine(-0.5, -0.3, "G_BA")
 
 
 def _domain_batch(seed, n=3):
@@ -180,38 +131,41 @@ def _identity_mistakes(ab, ba, a, b, weight):
     ]
 
 
-class GeneratorLossProblem(Problem):
-    """A loss of two generators and two batches, `fn(G_AB, G_BA, real_a, real_b, weight=default)`.
+# (seed for the images, weight passed or None for the default). An explicit weight first: a mistake
+# that survives it is about the default alone.
+GENERATOR_LOSS_CASES = ((802, 2.5), (801, None), (803, None))
+
+
+@dataclasses.dataclass(frozen=True)
+class _GeneratorLossTest:
+    """The test of a loss of two generators and two batches, `fn(G_AB, G_BA, real_a, real_b, weight=default)`.
 
     Called on stand-in generators: the value is compared with the reference's (realistic mistakes
-    named), then the gradients reaching each generator's parameters with the reference's.
+    named), then the gradients reaching each generator's parameters with the reference's. ``advice``
+    ends the message for a wrong value that no mistake explains.
     """
 
-    kind = "function question"
+    var: str
+    reference: object
+    default_weight: float
+    mistakes: object
+    weight_name: str
+    advice: str
+    cases: tuple = GENERATOR_LOSS_CASES
 
-    def __init__(self, var, reference, default_weight, mistakes, weight_name, **kwargs):
-        super().__init__(var=var, **kwargs)
-        self.reference = reference
-        self.default_weight = default_weight
-        self.mistakes = mistakes
-        self.weight_name = weight_name
-        # (seed for the images, weight passed or None for the default)
-        # An explicit weight first: a mistake that survives it is about the default alone.
-        self.cases = [(802, 2.5), (801, None), (803, None)]
-
-    def check_answer(self, answer):
-        _require_function(answer, self.var)
+    def __call__(self, answer):
+        require_written(answer, self.var)
         with single_thread():
             for seed, weight in self.cases:
                 self._check_case(answer, seed, weight)
         return None
 
     def _call(self, answer, seed, weight):
-        G_AB, G_BA = _stubs()
+        G_AB, G_BA = affine_generators()
         a, b = _domain_batch(seed)
         args, kwargs = (G_AB, G_BA, a.clone(), b.clone()), ({} if weight is None else {"weight": weight})
         shown = f"{self.var}(G_AB, G_BA, real_a, real_b{'' if weight is None else f', weight={weight:g}'})"
-        got = call_learner(answer, *args, what=f"your function `{self.var}`", timeout=self.timeout, **kwargs)
+        got = call_learner(answer, *args, what=f"your function `{self.var}`", timeout=current_timeout(), **kwargs)
         return got, (G_AB, G_BA), (a, b), args, shown
 
     def _check_case(self, answer, seed, weight):
@@ -226,9 +180,9 @@ class GeneratorLossProblem(Problem):
                             "call backward() once on the sum of all the generator's losses.")
 
         with torch.no_grad():
-            fresh_ab, fresh_ba = _stubs()
+            fresh_ab, fresh_ba = affine_generators()
             expected = float(self.reference(fresh_ab, fresh_ba, a, b, used))
-            if not _close(value, expected):
+            if not close(value, expected, atol=1e-6):
                 raise Incorrect(self._diagnose(value, expected, fresh_ab, fresh_ba, a, b, used, weight, shown))
 
         self._check_gradients(got, G_AB, G_BA, a, b, used, shown)
@@ -268,13 +222,13 @@ class GeneratorLossProblem(Problem):
                     f"Seen for `{shown}` {stand_ins}.")
         for candidate, message in self.mistakes(ab, ba, a, b, used):
             candidate = float(candidate)
-            if _close(value, candidate) and not _close(candidate, expected):
+            if close(value, candidate, atol=1e-6) and not close(candidate, expected, atol=1e-6):
                 return f"{message}. Seen for `{shown}` {stand_ins}: {format_number(value)} instead of {format_number(expected)}."
-        if weight is not None and _close(value, unweighted * self.default_weight):
+        if weight is not None and close(value, unweighted * self.default_weight, atol=1e-6):
             return (f"`{shown}` gives the value for weight {format_number(self.default_weight)}: your function ignores "
                     "its `weight` argument. Multiply by `weight`, not by a fixed number.")
         return (f"`{shown}` returned {format_number(value)} {stand_ins}, but {format_number(expected)} was expected. "
-                f"{self.hints[0]}")
+                f"{self.advice}")
 
     def _check_gradients(self, got, G_AB, G_BA, a, b, used, shown):
         if not got.requires_grad:
@@ -288,7 +242,7 @@ class GeneratorLossProblem(Problem):
             raise Incorrect(f"the value of `{shown}` is right, but backward() through it fails "
                             f"({str(error).splitlines()[0][:120]}): return the loss as computed, without "
                             "calling backward() or changing tensors in place.") from None
-        fresh_ab, fresh_ba = _stubs()
+        fresh_ab, fresh_ba = affine_generators()
         fresh_params = [fresh_ab.weight, fresh_ab.bias, fresh_ba.weight, fresh_ba.bias]
         expected = torch.autograd.grad(self.reference(fresh_ab, fresh_ba, a, b, used), fresh_params)
         for name, pair in (("G_AB", slice(0, 2)), ("G_BA", slice(2, 4))):
@@ -303,37 +257,37 @@ class GeneratorLossProblem(Problem):
                                 "translation?). Leave every translation attached: both uses of each generator learn.")
 
 
-cycle_question = GeneratorLossProblem(
+CYCLE_HINTS = [
+    "Translate real_a to B with G_AB and back with G_BA, then take the mean absolute difference from "
+    "real_a. Do the same for real_b the other way round (G_BA, then G_AB). Add the two and multiply by "
+    "`weight`.",
+    "reconstructed_a = G_BA(G_AB(real_a)); reconstructed_b = G_AB(G_BA(real_b)); return weight * "
+    "((reconstructed_a - real_a).abs().mean() + (reconstructed_b - real_b).abs().mean())",
+]
+
+cycle_question = Problem(
     var="cycle_consistency_loss",
-    reference=reference_cycle.cycle_consistency_loss,
-    default_weight=CYCLE_WEIGHT,
-    weight_name="the paper's λ = 10",
-    mistakes=_cycle_mistakes,
-    hints=[
-        "Translate real_a to B with G_AB and back with G_BA, then take the mean absolute difference from "
-        "real_a. Do the same for real_b the other way round (G_BA, then G_AB). Add the two and multiply by "
-        "`weight`.",
-        "reconstructed_a = G_BA(G_AB(real_a)); reconstructed_b = G_AB(G_BA(real_b)); return weight * "
-        "((reconstructed_a - real_a).abs().mean() + (reconstructed_b - real_b).abs().mean())",
-    ],
+    test=_GeneratorLossTest("cycle_consistency_loss", reference_cycle.cycle_consistency_loss, CYCLE_WEIGHT, _cycle_mistakes,
+                            weight_name="the paper's λ = 10", advice=CYCLE_HINTS[0]),
+    hints=CYCLE_HINTS,
     solution='''def cycle_consistency_loss(G_AB, G_BA, real_a, real_b, weight=10.0):
     reconstructed_a = G_BA(G_AB(real_a))  # A -> B -> A
     reconstructed_b = G_AB(G_BA(real_b))  # B -> A -> B
     return weight * ((reconstructed_a - real_a).abs().mean() + (reconstructed_b - real_b).abs().mean())''',
 )
 
-identity_question = GeneratorLossProblem(
+IDENTITY_HINTS = [
+    "Give each generator an image that is already in its *output* domain: G_AB gets real_b, G_BA gets "
+    "real_a. Each should come out unchanged: take the mean absolute difference from the input. Add the "
+    "two and multiply by `weight`.",
+    "return weight * ((G_AB(real_b) - real_b).abs().mean() + (G_BA(real_a) - real_a).abs().mean())",
+]
+
+identity_question = Problem(
     var="identity_loss",
-    reference=reference_cycle.identity_loss,
-    default_weight=IDENTITY_WEIGHT,
-    weight_name="0.5 × λ = 5",
-    mistakes=_identity_mistakes,
-    hints=[
-        "Give each generator an image that is already in its *output* domain: G_AB gets real_b, G_BA gets "
-        "real_a. Each should come out unchanged: take the mean absolute difference from the input. Add the "
-        "two and multiply by `weight`.",
-        "return weight * ((G_AB(real_b) - real_b).abs().mean() + (G_BA(real_a) - real_a).abs().mean())",
-    ],
+    test=_GeneratorLossTest("identity_loss", reference_cycle.identity_loss, IDENTITY_WEIGHT, _identity_mistakes,
+                            weight_name="0.5 × λ = 5", advice=IDENTITY_HINTS[0]),
+    hints=IDENTITY_HINTS,
     solution='''def identity_loss(G_AB, G_BA, real_a, real_b, weight=5.0):
     same_b = G_AB(real_b)  # already in B: should stay as it is
     same_a = G_BA(real_a)  # already in A
@@ -563,15 +517,9 @@ def _check_size_zero(problem, answer):
                         f"nothing, but yours returned {numbers} and stored {len(stored)}.")
 
 
-class PoolProblem(Problem):
-    kind = "class question"
-
-    def check_answer(self, answer):
-        return _check_pool(answer)
-
-
-pool_question = PoolProblem(
+pool_question = Problem(
     var="ImagePool",
+    test=_check_pool,
     points=2,
     hints=[
         "Loop over the batch (`for image in images.detach():`). If len(self.images) < self.size, append "
@@ -622,18 +570,18 @@ def _random_shuffle_case(rng):
 def _diagnose_shuffle(args, got, expected):
     x, r = args
     if not isinstance(got, (torch.Tensor, np.ndarray)):
-        return None
+        return
     got = torch.as_tensor(got).detach().float()
     n, crr, height, width = x.shape
     channels = crr // (r * r)
     if tuple(got.shape) == (n, channels, width * r, height * r) and height != width:
-        return (f"your output is {tuple(got.shape)}: height and width are swapped; the output is "
-                f"(N, C, H·r, W·r) = {tuple(expected.shape)}.")
+        raise Incorrect(f"your output is {tuple(got.shape)}: height and width are swapped; the output is "
+                        f"(N, C, H·r, W·r) = {tuple(expected.shape)}.")
     if got.shape != expected.shape:
         if got.numel() == expected.numel():
-            return (f"your output has shape {tuple(got.shape)}; pixel shuffle turns (N, C·r², H, W) into "
-                    f"(N, C, H·r, W·r) = {tuple(expected.shape)}.")
-        return None
+            raise Incorrect(f"your output has shape {tuple(got.shape)}; pixel shuffle turns (N, C·r², H, W) into "
+                            f"(N, C, H·r, W·r) = {tuple(expected.shape)}.")
+        return
     out_shape = (n, channels, height * r, width * r)
     candidates = [
         (x.reshape(n, r, r, channels, height, width).permute(0, 3, 4, 1, 5, 2).reshape(out_shape),
@@ -649,7 +597,7 @@ def _diagnose_shuffle(args, got, expected):
          "a reshape alone keeps the values in memory order, which stacks whole channels on top of each other; "
          "view the channels as (C, r, r), permute to (N, C, H, r, W, r), then reshape"),
     ]
-    return _named_mistake(got, expected, candidates, 1e-5, 1e-6)
+    name_mistake(got, expected, candidates, 1e-5, 1e-6)
 
 
 pixel_shuffle_question = FunctionProblem(
@@ -660,7 +608,7 @@ pixel_shuffle_question = FunctionProblem(
            _shuffle_case(2, n=2, channels=3, r=3, height=2, width=2), _shuffle_case(3, channels=1, height=4, width=2)],
     random_cases=_random_shuffle_case,
     n_random=4,
-    diagnose=_diagnose_shuffle,
+    test=_diagnose_shuffle,
     hints=[
         "View x (N, C·r², H, W) as (N, C, r, r, H, W): the two r's say where inside its r×r block each channel's "
         "pixel goes (row i, column j). Then put each r next to the axis it enlarges: (N, C, H, r, W, r), with "
@@ -695,14 +643,14 @@ def _random_fade_case(rng):
 def _diagnose_fade(args, got, expected):
     old, new, alpha = args
     if not isinstance(got, (torch.Tensor, np.ndarray)):
-        return None
+        return
     got = torch.as_tensor(got).detach().float()
     nearest = F.interpolate(old, scale_factor=2, mode="nearest")
     if tuple(got.shape) == tuple(old.shape):
-        return (f"your result has the old, smaller size {tuple(old.shape)}: the blend happens at the new "
-                "resolution. Double the old image (nearest neighbour) to the new layer's size first.")
+        raise Incorrect(f"your result has the old, smaller size {tuple(old.shape)}: the blend happens at the new "
+                        "resolution. Double the old image (nearest neighbour) to the new layer's size first.")
     if got.shape != expected.shape:
-        return None
+        return
     candidates = [
         (alpha * nearest + (1 - alpha) * new, "alpha is the *new* layer's share: (1 - alpha) · old + alpha · new, so "
                                               "alpha = 0 is the old network and alpha = 1 the new layer"),
@@ -714,7 +662,7 @@ def _diagnose_fade(args, got, expected):
         candidates.append(((1 - alpha) * smooth + alpha * new,
                            f"you doubled the old image with {mode} interpolation; ProGAN uses nearest neighbour "
                            "(mode=\"nearest\"): every old pixel becomes a 2×2 block, as the old network drew it"))
-    return _named_mistake(got, expected, candidates, 1e-4, 1e-5)
+    name_mistake(got, expected, candidates, 1e-4, 1e-5)
 
 
 fade_question = FunctionProblem(
@@ -725,7 +673,7 @@ fade_question = FunctionProblem(
            _fade_case(4, channels=3, size=4, alpha=0.6)],
     random_cases=_random_fade_case,
     n_random=4,
-    diagnose=_diagnose_fade,
+    test=_diagnose_fade,
     hints=[
         "Double the old image's height and width with nearest-neighbour upsampling "
         "(torch.nn.functional.interpolate(old, scale_factor=2, mode=\"nearest\")), then mix: "
@@ -767,13 +715,13 @@ def _normalise(x, dims, unbiased=False, eps=reference_style.EPS):
 def _diagnose_adain(args, got, expected):
     x, scale, bias = args
     if not isinstance(got, (torch.Tensor, np.ndarray)):
-        return None
+        return
     got = torch.as_tensor(got).detach().float()
     if got.shape != expected.shape:
-        return None
+        return
     if not torch.isfinite(got).all():
-        return ("your result has NaN or inf where a feature map is constant (its standard deviation is 0): add eps "
-                "to the variance before the square root, (var + eps).sqrt().")
+        raise Incorrect("your result has NaN or inf where a feature map is constant (its standard deviation is 0): add eps "
+                        "to the variance before the square root, (var + eps).sqrt().")
     s, b = scale[:, :, None, None], bias[:, :, None, None]
     mean = x.mean(dim=(2, 3), keepdim=True)
     candidates = [
@@ -791,7 +739,7 @@ def _diagnose_adain(args, got, expected):
         (_normalise(x, (2, 3)), "you normalised but did not apply the style: multiply by `scale` and add `bias`"),
         (s * _normalise(x, (2, 3)), "the style's `bias` is missing: add it after scaling"),
     ]
-    return _named_mistake(got, expected, candidates, 1e-3, 1e-4)
+    name_mistake(got, expected, candidates, 1e-3, 1e-4)
 
 
 adain_question = FunctionProblem(
@@ -801,7 +749,7 @@ adain_question = FunctionProblem(
     cases=[_adain_case(1), _adain_case(2, n=3, channels=2, size=5), _adain_case(3, constant_channel=True)],
     random_cases=_random_adain_case,
     n_random=4,
-    diagnose=_diagnose_adain,
+    test=_diagnose_adain,
     rtol=1e-3,
     atol=1e-4,
     hints=[
@@ -825,14 +773,14 @@ adain_question = FunctionProblem(
 batch_question = ValueProblem(
     var="effective_batch_size",
     expected=GPUS * PER_PROCESS_BATCH,
-    mistakes=[
+    test=known_mistakes([
         (PER_PROCESS_BATCH, "64 is what *one* process draws. Under torchrun each of the 4 processes draws its own "
                             "batch of 64 and DistributedDataParallel averages the 4 gradients into one update."),
         (PER_PROCESS_BATCH // GPUS, "DistributedDataParallel does not split a batch of 64 across the GPUs: every process "
                                     "draws a full batch of 64 of its own."),
         (GPUS, "4 is the number of processes; each update averages their gradients over 4 batches of 64 images."),
         (GPUS + PER_PROCESS_BATCH, "the batches multiply, not add: 4 processes × 64 images each."),
-    ],
+    ]),
     hints=[
         "torchrun starts one process per GPU; each builds the recipe and draws its own batch of the recipe's size. "
         "After backward, DistributedDataParallel averages the gradients of all processes, so one optimizer step "

@@ -9,9 +9,9 @@
 - "dcgan-fast":     the same at width 8 and batch 32: rough digits within 20 s (demos, tests).
 - "dcgan-baseline": the DCGAN architecture with the PyTorch DCGAN example's settings
                     (z 100, width 64, batch 64, Adam lr 2e-4, betas (0.5, 0.999)), for comparison.
-- "cgan":           a conditional DCGAN (lesson 6), defined in conditional.py.
-- "pix2pix-edges", "pix2pix-superres": U-Net + PatchGAN image translation (lesson 7), in pix2pix.py.
-- "cyclegan-digits": unpaired translation, thin <-> thick digit strokes (lesson 8), in cyclegan.py.
+- "cgan":           a conditional DCGAN (lesson 6), its networks in models/conditional.py.
+- "pix2pix-edges", "pix2pix-superres": U-Net + PatchGAN image translation (lesson 7), in models/ and training/pix2pix.py.
+- "cyclegan-digits": unpaired translation, thin <-> thick digit strokes (lesson 8), in models/ and training/cyclegan.py.
 
 Each recipe is one short function; read it to see every choice, or copy it to make your own.
 """
@@ -23,12 +23,17 @@ import os
 
 import torch
 
-from learntools.gans.data import Batches, load_mnist, toy_distribution
-from learntools.gans.models import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator
-from learntools.gans.trainer import AdamSettings, GANTrainer, TrainingSequence, gaussian_noise
-from learntools.gans.conditional import cgan
-from learntools.gans.pix2pix import pix2pix_edges, pix2pix_superres
-from learntools.gans.cyclegan import cyclegan_digits
+from learntools.gans.data.digits import Batches, load_mnist, toy_distribution
+from learntools.gans.data.paired import edges_to_digits, lowres_to_highres_digits
+from learntools.gans.data.unpaired import thin_thick_digits
+from learntools.gans.models.conditional import ConditionalDiscriminator, ConditionalGenerator
+from learntools.gans.models.cyclegan import CycleDiscriminators, CycleGenerators, ImagePatchDiscriminator, ResnetGenerator
+from learntools.gans.models.dcgan import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator
+from learntools.gans.models.pix2pix import L1_WEIGHT, PatchDiscriminator, UNetGenerator
+from learntools.gans.training.conditional import ConditionalGANTrainer
+from learntools.gans.training.cyclegan import CycleGANTrainer
+from learntools.gans.training.pix2pix import Pix2PixTrainer
+from learntools.gans.training.trainer import AdamSettings, GANTrainer, TrainingSequence, gaussian_noise
 
 
 @contextlib.contextmanager
@@ -119,6 +124,90 @@ def dcgan_baseline(seed=0, device=None, source="subset"):
     return _dcgan_trainer(
         "dcgan-baseline", 100, 64, 64, AdamSettings(lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999)), seed, device, source
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The conditional and image-to-image recipes (lessons 6 to 8)
+# ---------------------------------------------------------------------------------------------
+
+
+def cgan(seed=0, device=None, source="subset"):
+    """Conditional DCGAN on MNIST: one-hot labels to G's noise and as D's extra channels."""
+    images, labels = load_mnist("train", source=source)  # (4000, 1, 28, 28), (4000,)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        generator = ConditionalGenerator(z_dim=64, width=32)
+        discriminator = ConditionalDiscriminator(width=32)
+    trainer = ConditionalGANTrainer(
+        generator,
+        discriminator,
+        data=Batches(images, labels, batch_size=64, seed=seed),
+        noise=gaussian_noise(64),
+        loss="nonsaturating",
+        optimizers=AdamSettings(lr_g=1e-3, lr_d=1e-3, betas=(0.5, 0.999)),
+        sequence=TrainingSequence(d_steps=1, g_steps=1),
+        device=device,
+        seed=seed,
+    )
+    trainer.config.update(recipe="cgan", options={"seed": seed, "source": source})
+    return trainer
+
+
+def _pix2pix_recipe(name, pairs, held_out, seed, device):
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        generator = UNetGenerator(in_channels=1, out_channels=1, width=32, depth=5)
+        discriminator = PatchDiscriminator(in_channels=2, width=32, n_down=2)
+    trainer = Pix2PixTrainer(
+        generator,
+        discriminator,
+        data=pairs.batches(batch_size=32, seed=seed),
+        l1_weight=L1_WEIGHT,
+        optimizers=AdamSettings(lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999)),
+        sample_inputs=held_out.inputs[:64],
+        device=device,
+        seed=seed,
+    )
+    trainer.held_out = held_out
+    return trainer
+
+
+def pix2pix_edges(seed=0, device=None, source="subset"):
+    """pix2pix from Sobel edges to MNIST digits: U-Net + PatchGAN, adversarial + 100 * L1."""
+    trainer = _pix2pix_recipe("pix2pix-edges", edges_to_digits("train", source=source),
+                              edges_to_digits("test", source=source), seed, device)
+    trainer.config.update(recipe="pix2pix-edges", options={"seed": seed, "source": source})
+    return trainer
+
+
+def pix2pix_superres(seed=0, device=None, source="subset"):
+    """pix2pix super-resolution: 7x7 digits (bicubic upsampled) to 28x28, U-Net + PatchGAN."""
+    trainer = _pix2pix_recipe("pix2pix-superres", lowres_to_highres_digits("train", source=source),
+                              lowres_to_highres_digits("test", source=source), seed, device)
+    trainer.config.update(recipe="pix2pix-superres", options={"seed": seed, "source": source})
+    return trainer
+
+
+def cyclegan_digits(seed=0, device=None, source="subset"):
+    """CycleGAN between thin and thick MNIST strokes (unpaired): ResNet generators, PatchGAN critics, LSGAN."""
+    domains, held_out = thin_thick_digits("train", source=source), thin_thick_digits("test", source=source)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        generators = CycleGenerators(ResnetGenerator(width=16, n_blocks=3), ResnetGenerator(width=16, n_blocks=3))
+        discriminators = CycleDiscriminators(ImagePatchDiscriminator(width=32), ImagePatchDiscriminator(width=32))
+    data_seed = seed + 1000 * int(os.environ.get("RANK", "0"))  # each torchrun process its own order
+    trainer = CycleGANTrainer(
+        generators,
+        discriminators,
+        data=domains.batches(batch_size=16, seed=data_seed),
+        optimizers=AdamSettings(lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999)),
+        sample_inputs=held_out.a[:64],
+        device=device,
+        seed=seed,
+    )
+    trainer.held_out = held_out
+    trainer.config.update(recipe="cyclegan-digits", options={"seed": seed, "source": source})
+    return trainer
 
 
 RECIPES = {

@@ -23,7 +23,8 @@ import time
 import numpy as np
 import torch
 
-from .data import TOY_STD, toy_distribution, toy_modes
+from learntools.gans.data.digits import TOY_STD, toy_distribution, toy_modes
+from learntools.gans.runtime import in_notebook
 
 __all__ = [
     "covered_modes",
@@ -170,16 +171,6 @@ def _png(figure, dpi=80, tight=False) -> bytes:
     return buffer.getvalue()
 
 
-def _in_notebook() -> bool:
-    """True inside a Jupyter kernel (where display handles can redraw an output in place)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and hasattr(shell, "kernel")
-
-
 def _show_figures_in_notebooks():
     """Let a notebook show a Figure that ends a cell as a PNG, whether or not pyplot was imported.
 
@@ -264,7 +255,7 @@ class ToyView:
         self.grid = torch.stack([grid_x.flatten(), grid_y.flatten()], dim=1)  # (m*m, 2)
         self.grid_size = grid_size
         self.moments: list[_Moment] = []
-        self.live = bool(live) and _in_notebook()
+        self.live = bool(live) and in_notebook()
         self.handle = None
         self.frame = None
         self.last_draw = -math.inf

@@ -1,7 +1,7 @@
-"""Train the digit classifier behind learntools.gans.metrics and save its weights.
+"""Train the digit classifier behind learntools.gans.evaluation.metrics and save its weights.
 
-    python -m learntools.gans.train_classifier            # rebuilds learntools/gans/weights/mnist_classifier.pt
-    python -m learntools.gans.train_classifier --out my.pt
+    python -m learntools.gans.evaluation.train_classifier            # rebuilds learntools/gans/weights/mnist_classifier.pt
+    python -m learntools.gans.evaluation.train_classifier --out my.pt
 
 It learns from the "train" split of the MNIST subset only (4,000 images), so the "test" split stays
 held out for the metrics' real-data figures. Seeds are fixed: the same torch version on the same kind
@@ -18,8 +18,8 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from .data import load_mnist
-from .metrics import WEIGHTS_PATH, DigitClassifier
+from learntools.gans.data.digits import load_mnist
+from learntools.gans.evaluation.metrics import WEIGHTS_PATH, DigitClassifier
 
 
 def random_affine(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
@@ -119,7 +119,7 @@ def train(
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Train the digit classifier used by learntools.gans.metrics.")
+    parser = argparse.ArgumentParser(description="Train the digit classifier used by learntools.gans.evaluation.metrics.")
     parser.add_argument("--out", type=Path, default=WEIGHTS_PATH, help="where to save the state_dict")
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)

@@ -7,6 +7,8 @@ These are the reference answers of lesson 02, kept small enough to read. They ma
 import torch
 import torch.nn.functional as F
 
+__all__ = ["conv_output_size", "conv_transpose_output_size", "conv2d", "conv_transpose2d", "convolution_matrix"]
+
 
 def conv_output_size(n, kernel, stride=1, padding=0):
     """Output length of a convolution along one axis: floor((n + 2p - k) / s) + 1."""

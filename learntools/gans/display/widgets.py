@@ -9,7 +9,9 @@ import matplotlib.patches
 import numpy as np
 import torch
 
-from .conv import conv2d, conv_transpose2d
+from learntools.gans.models.conv import conv2d, conv_transpose2d
+
+__all__ = ["conv_stepper", "static_steps_png", "digit_picker"]
 
 
 def _number(x):
@@ -186,7 +188,7 @@ def digit_picker(generator, digit=7, seed=0, num_classes=10):
     """Sliders for a digit and a noise seed: shows what a conditional generator draws for them.
 
     generator: a model called as generator(z, labels) with a `z_dim` attribute (for instance
-    learntools.gans.conditional.ConditionalGenerator), on any device. In a frontend without
+    learntools.gans.models.ConditionalGenerator), on any device. In a frontend without
     widgets, the picture for the starting digit and seed shows instead.
     """
     if not callable(generator) or not hasattr(generator, "z_dim"):

@@ -6,7 +6,7 @@ names the code refers to.
 
 import inspect
 
-from learntools.core import Incorrect, NotAttempted, describe, is_placeholder
+from learntools.core import NotAttempted, require_callable
 
 
 def code_names(code):
@@ -43,9 +43,13 @@ def unwritten(func, _seen=None):
     return None
 
 
-def require_callable(answer, var):
-    """NotAttempted when the answer is still the blank `____`; Incorrect when it is not a function."""
-    if is_placeholder(answer):
-        raise NotAttempted(f"replace `____` with your function `{var}`.")
-    if not callable(answer):
-        raise Incorrect(f"`{var}` should be a function, but it is {describe(answer)}.")
+def require_written(answer, var):
+    """NotAttempted while the learner's function, or a notebook function it calls, is not written yet
+    (a `____` blank, or nbgrader's NotImplementedError stub); Incorrect when it is not a function."""
+    require_callable(answer, var)
+    missing = unwritten(answer)
+    if missing is None:
+        return
+    if missing in (var, getattr(answer, "__name__", None)):  # its own code: the blank is caught above
+        raise NotAttempted(f"your function `{var}` still raises NotImplementedError: write its code there.")
+    raise NotAttempted(f"`{var}` calls `{missing}`, which is not written yet: finish it first.")

@@ -3,7 +3,7 @@
 The Inception Score and the FID judge images with a large ImageNet network. For 28x28 digits we use a
 small digit classifier instead, trained on the real "train" split of the MNIST subset and shipped with
 the package (learntools/gans/weights/mnist_classifier.pt, rebuilt by
-``python -m learntools.gans.train_classifier``). With it we measure:
+``python -m learntools.gans.evaluation.train_classifier``). With it we measure:
 
 - ``classifier_score``: exp(E_x KL(p(y|x) || p(y))), from 1 (every image looks alike or like nothing)
   to 10 (every image is a clear digit and all ten digits are equally common);
@@ -28,10 +28,25 @@ import numpy as np
 import torch
 from torch import nn
 
+from learntools.gans.runtime import default_device
+
+__all__ = [
+    "DigitClassifier",
+    "ClassifierWeightsError",
+    "load_classifier",
+    "classifier_features",
+    "classifier_probabilities",
+    "classifier_score",
+    "frechet_distance",
+    "class_coverage",
+    "evaluate_images",
+    "format_report",
+]
+
 NUM_CLASSES = 10
 IMAGE_SHAPE = (1, 28, 28)
-WEIGHTS_PATH = Path(__file__).resolve().parent / "weights" / "mnist_classifier.pt"
-RETRAIN_COMMAND = "python -m learntools.gans.train_classifier"
+WEIGHTS_PATH = Path(__file__).resolve().parent.parent / "weights" / "mnist_classifier.pt"
+RETRAIN_COMMAND = "python -m learntools.gans.evaluation.train_classifier"
 
 
 class ClassifierWeightsError(RuntimeError):
@@ -89,22 +104,12 @@ class DigitClassifier(nn.Module):
         return self.to_logits(self.dropout(features))  # (N, 10)
 
 
-def _default_device() -> torch.device:
-    """CUDA if present, then Apple's MPS, else the CPU."""
-    if torch.cuda.is_available():
-        return torch.device("cuda")
-    mps = getattr(torch.backends, "mps", None)
-    if mps is not None and mps.is_available():
-        return torch.device("mps")
-    return torch.device("cpu")
-
-
 def load_classifier(device=None, weights_path=None) -> DigitClassifier:
     """The shipped digit classifier, in eval mode, frozen, on ``device`` (chosen automatically).
 
     Loaded once per (device, file) and then cached, so calling this again is free.
     """
-    device = torch.device(device) if device is not None else _default_device()
+    device = torch.device(device) if device is not None else default_device()
     path = Path(weights_path) if weights_path is not None else WEIGHTS_PATH
     return _load_classifier_cached(str(device), str(path.resolve()))
 
@@ -243,7 +248,7 @@ def _run_classifier(images, batch_size: int = 500, name: str = "images"):
 @functools.lru_cache(maxsize=8)
 def _real_split_outputs(split: str, device: str):
     """Classifier features and probabilities for a real split of the MNIST subset, once per device."""
-    from .data import load_mnist  # imported here: only the real-data figures need the data module
+    from learntools.gans.data.digits import load_mnist  # imported here: only the real-data figures need the data module
 
     images, _ = load_mnist(split=split, source="subset")
     features, probabilities = _run_classifier(images, name=f"the real {split!r} images")

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-__all__ = ["image_grid", "show_images", "plot_losses", "save_image_grid", "plot_points"]
+__all__ = ["image_grid", "show_images", "plot_losses", "save_image_grid", "plot_points", "show_translations", "show_cycle"]
 
 
 def _as_numpy_images(images) -> np.ndarray:
@@ -177,3 +177,34 @@ def plot_points(real=None, fake=None, ax=None, title: str | None = None, limit: 
     if title:
         ax.set_title(title)
     return ax
+
+
+def show_translations(inputs, outputs, targets, n: int = 8, titles=("input", "output", "target"), ax=None):
+    """Three rows of images: inputs, outputs and targets side by side (columns are examples)."""
+    import matplotlib.pyplot as plt
+
+    rows = [torch.as_tensor(images).detach().float().cpu()[:n] for images in (inputs, outputs, targets)]
+    channels = max(images.shape[1] for images in rows)
+    rows = [images.expand(-1, channels, -1, -1) if images.shape[1] == 1 else images for images in rows]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.1 * min(n, len(rows[0])) + 1, 3.6), layout="constrained")
+    show_images(torch.cat(rows), nrow=min(n, len(rows[0])), ax=ax)
+    step = ax.get_ylim()[0] / 3
+    ax.set_yticks([step * (k + 0.5) for k in range(3)], titles)
+    ax.tick_params(left=False)
+    ax.set_axis_on()
+    for side in ax.spines.values():
+        side.set_visible(False)
+    ax.set_xticks([])
+    return ax
+
+
+def show_cycle(generators, images_a, n: int = 8, titles=("A (input)", "G_AB(a)", "G_BA(G_AB(a))"), ax=None):
+    """Three rows: images of domain A, their translations to B, and the way back (columns are examples)."""
+    from learntools.gans.evaluation.translation import _models, translate
+
+    G_AB, G_BA = _models(generators)
+    images_a = torch.as_tensor(images_a)[:n]
+    there = translate(G_AB, images_a)
+    back = translate(G_BA, there)
+    return show_translations(images_a, there, back, n=n, titles=titles, ax=ax)

@@ -27,7 +27,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from learntools.gans.data import PairedImages, load_mnist
+from learntools.gans.data.digits import PairedImages, load_mnist
 
 __all__ = [
     "sobel_edges",

@@ -1,0 +1,111 @@
+"""Stand-in networks: tiny models with fixed weights that the checks hand to a learner's function
+instead of the learner's own models, so that every result can be recomputed exactly and every
+realistic mistake gives a value of its own.
+
+    recording_gan()         lesson 05: a linear G (3 noise numbers -> 4x4 images) and D that remember
+                            every batch they are shown (the step checks read who saw what)
+    conditional_bench()     lesson 06: a small conditional G and D with a real batch, labels and noise
+    affine_generators()     lesson 08: two generators with two parameters each, x -> w·x + b
+"""
+
+import torch
+from torch import nn
+
+from learntools.core import describe
+
+RECORDING_Z_DIM = 3  # the noise size of recording_gan's generator
+
+
+class RecordingGenerator(nn.Module):
+    """z (N, 3) -> images (N, 1, 4, 4) in [-1, 1]; remembers every (z, output) pair in ``calls``."""
+
+    def __init__(self):
+        super().__init__()
+        self.layer = nn.Linear(RECORDING_Z_DIM, 16)
+        self.calls = []
+
+    def forward(self, z):
+        if not isinstance(z, torch.Tensor):
+            raise TypeError(f"the generator takes a tensor of noise, not {describe(z)}")
+        if z.ndim == 4 and z.shape[2:] == (1, 1):
+            z = z.flatten(1)  # (N, z_dim, 1, 1) is fine too
+        if z.ndim != 2 or z.shape[1] != RECORDING_Z_DIM:
+            raise ValueError(f"the generator expects noise of shape (N, z_dim) = (N, {RECORDING_Z_DIM}), "
+                             f"got {tuple(z.shape)}")
+        if not z.is_floating_point():
+            raise TypeError(f"the noise should be floating point (torch.randn), got {z.dtype}")
+        images = torch.tanh(self.layer(z)).reshape(-1, 1, 4, 4)  # (N, 1, 4, 4)
+        self.calls.append((z.detach().clone(), images.detach().clone()))
+        return images
+
+
+class RecordingDiscriminator(nn.Module):
+    """images (N, 1, 4, 4) -> logits (N, 1); remembers every batch it is shown in ``calls``."""
+
+    def __init__(self):
+        super().__init__()
+        self.layer = nn.Linear(16, 1)
+        self.calls = []
+
+    def forward(self, images):
+        if not isinstance(images, torch.Tensor):
+            raise TypeError(f"the discriminator takes a tensor of images, not {describe(images)}")
+        if images.ndim != 4 or tuple(images.shape[1:]) != (1, 4, 4):
+            raise ValueError(f"the discriminator expects images of shape (N, 1, 4, 4) here, got {tuple(images.shape)}")
+        self.calls.append(images.detach().clone())
+        return self.layer(images.flatten(1))  # (N, 1)
+
+
+def recording_gan(seed=5):
+    """A fresh recording G and D with fixed weights spread enough that every wrong loss shows."""
+    generator = torch.Generator().manual_seed(seed)
+    G, D = RecordingGenerator(), RecordingDiscriminator()
+    with torch.no_grad():
+        G.layer.weight.copy_(torch.randn(16, RECORDING_Z_DIM, generator=generator))
+        G.layer.bias.copy_(0.3 * torch.randn(16, generator=generator))
+        D.layer.weight.copy_(0.6 * torch.randn(1, 16, generator=generator))
+        D.layer.bias.fill_(0.4)
+    return G, D
+
+
+def conditional_bench(seed=0, z_dim=8):
+    """A tiny conditional G and D (fixed weights, eval mode) and a batch: (G, D, real, labels, z)."""
+    from learntools.gans.models.conditional import ConditionalDiscriminator, ConditionalGenerator
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        G = ConditionalGenerator(z_dim=z_dim, width=4)
+        D = ConditionalDiscriminator(width=4)
+        # Larger weights than DCGAN's N(0, 0.02), so that D's verdict clearly depends on the label
+        # and every realistic mistake gives a different loss.
+        for parameter in list(G.parameters()) + list(D.parameters()):
+            parameter.data.normal_(0.0, 0.3)
+        real = torch.rand(6, 1, 28, 28) * 2 - 1
+        z = torch.randn(6, z_dim)
+    labels = torch.tensor([0, 3, 7, 7, 9, 2], dtype=torch.int64)
+    G.eval()  # BatchNorm with running statistics: the same output for every call
+    D.eval()
+    return G, D, real, labels, z
+
+
+class Affine(nn.Module):
+    """A stand-in generator with two parameters: x -> weight * x + bias."""
+
+    def __init__(self, weight, bias, name):
+        super().__init__()
+        self.weight = nn.Parameter(torch.tensor(float(weight)))
+        self.bias = nn.Parameter(torch.tensor(float(bias)))
+        self.name = name
+
+    def forward(self, x):
+        return self.weight * x + self.bias
+
+    def __repr__(self):
+        return f"{self.name}(x) = {self.weight.item():g}·x {'+' if self.bias.item() >= 0 else '-'} {abs(self.bias.item()):g}"
+
+
+def affine_generators():
+    """Fresh stand-ins: G_AB(x) = -1.5 x - 0.1 and G_BA(x) = -0.5 x - 0.3. Chosen (by a search over such pairs)
+    so that every listed mistake of lesson 08 gives a value at least 2% away from the right one and from
+    each other."""
+    return Affine(-1.5, -0.1, "G_AB"), Affine(-0.5, -0.3, "G_BA")

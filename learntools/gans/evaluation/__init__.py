@@ -1,0 +1,13 @@
+"""Measuring generators (the map: module, what it holds, which lesson teaches it).
+
+- metrics.py:          the digit classifier and the quality figures built on it: classifier score,
+                       Frechet distance, class coverage, `evaluate_images` (lessons 05, 06, 07)
+- conditional.py:      does a conditional G draw the digit it was asked for? `class_accuracy` (lesson 06)
+- translation.py:      `translate`, L1, PSNR, `translation_scores`, CycleGAN's `cycle_scores` (lessons 07, 08)
+- train_classifier.py: the script that trains the digit classifier behind metrics.py
+                       (`python -m learntools.gans.evaluation.train_classifier`; instructors only)
+"""
+
+from learntools.gans.evaluation.conditional import *  # noqa: F401,F403
+from learntools.gans.evaluation.metrics import *  # noqa: F401,F403
+from learntools.gans.evaluation.translation import *  # noqa: F401,F403

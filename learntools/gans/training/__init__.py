@@ -1,0 +1,20 @@
+"""Training loops (the map: module, what it holds, which lesson teaches it).
+
+- trainer.py:     `GANTrainer`: the D step and the G step first, then the hooks the variants
+                  replace, fit, sample, checkpoints (lessons 01, 05)
+- ingredients.py: the ingredients it is built from: `gaussian_noise`, `AdamSettings`,
+                  `TrainingSequence`, the loss by name (lessons 01, 05)
+- checkpoints.py: checkpoint files, every random state, exact resume (lesson 05)
+- distributed.py: torchrun: process group, DistributedDataParallel, stopping together (lesson 05's extra)
+- live.py:        callbacks (`every`) and the live notebook view (lesson 05)
+- conditional.py: `ConditionalGANTrainer`, labels in both steps (lesson 06)
+- pix2pix.py:     `Pix2PixTrainer` (adversarial + L1) and `fit_l1`, the L1-only baseline (lesson 07)
+- cyclegan.py:    `CycleGANTrainer` and the `ImagePool` (lesson 08)
+- superres.py:    `SRGANTrainer`, pix2pix's trainer with SRGAN's feature loss (lesson 08)
+"""
+
+from learntools.gans.training.conditional import *  # noqa: F401,F403
+from learntools.gans.training.cyclegan import *  # noqa: F401,F403
+from learntools.gans.training.pix2pix import *  # noqa: F401,F403
+from learntools.gans.training.superres import *  # noqa: F401,F403
+from learntools.gans.training.trainer import *  # noqa: F401,F403
