@@ -163,7 +163,7 @@ class Problem:
         with preserved_random_state(), quiet():
             torch.set_default_dtype(torch.float32)
             try:
-                with checking(self.timeout):
+                with checking(self.timeout, self._check_files()):
                     if answer is _MISSING:
                         answer = self.fetch_answer()
                     message = self.check_answer(answer)

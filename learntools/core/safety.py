@@ -157,16 +157,18 @@ class CheckTimeout(BaseException):
 
 
 @contextlib.contextmanager
-def checking(timeout):
+def checking(timeout, check_files=()):
     """Run a whole check: output collected and cut, one timeout per check, its own work time-boxed.
 
-    The check's own work is stopped with :class:`CheckTimeout` after ``timeout`` seconds; time spent in
-    learner code (which :func:`call_learner` boxes on its own) does not count.
+    The check's own work is stopped with :class:`CheckTimeout` after ``timeout`` seconds spent in a
+    method of the answer (``check_files``, where the check's own functions live, are not the
+    answer's); time spent in learner code called through :func:`call_learner` does not count.
     """
     check = _Check()
     token = _current_check.set(check)
+    caller = sys._getframe(2)  # the frame running `with checking(...)` (past contextlib's __enter__)
     try:
-        with _check_clock(timeout):
+        with _check_clock(timeout, caller, frozenset(check_files)):
             yield check
     finally:
         _current_check.reset(token)
@@ -175,17 +177,19 @@ def checking(timeout):
             sys.stdout.write(text)
 
 
-def _in_learner_code(frame):
-    """True when a frame of the learner's code is on the stack (an answer's own method is running)."""
-    while frame is not None:
-        if _is_learner_frame(frame.f_code.co_filename):
+def _in_learner_code(frame, boundary, check_files):
+    """True when learner code runs at ``frame`` or in a frame that called it, up to ``boundary`` (the
+    check's own caller: the notebook cell that called q1.check() is learner code, but not the answer's)."""
+    while frame is not None and frame is not boundary:
+        filename = frame.f_code.co_filename
+        if _is_learner_frame(filename) and filename not in check_files:
             return True
         frame = frame.f_back
     return False
 
 
 @contextlib.contextmanager
-def _check_clock(seconds):
+def _check_clock(seconds, boundary=None, check_files=frozenset()):
     """Raise CheckTimeout once the check's own work has run ``seconds`` while inside learner code
     (an answer's ``__eq__`` that never returns), or three times ``seconds`` in any case. The check's
     own slow moments (a first import on a busy machine) get the extra time; the learner's don't."""
@@ -196,7 +200,7 @@ def _check_clock(seconds):
     grace = {"left": int(2 * seconds / recheck)}  # re-checks of the check's own code before giving up
 
     def on_alarm(signum, frame):
-        if _in_learner_code(frame) or grace["left"] <= 0:
+        if _in_learner_code(frame, boundary, check_files) or grace["left"] <= 0:
             raise CheckTimeout()
         grace["left"] -= 1
         signal.setitimer(signal.ITIMER_REAL, recheck)  # the check's own code: look again shortly
