@@ -260,49 +260,9 @@ def conv_transpose_output_size(n, kernel, stride=1, padding=0, output_padding=0)
 
 # %%
 q6.a.check()
-### BEGIN HIDDEN TESTS
-def _hidden_q6a():
-    import warnings
-    import torch
-    import torch.nn.functional as F
-    from learntools.core import call_learner
-    what = "your function `conv_output_size`"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for n, k, stride, padding in [(64, 5, 3, 2), (1, 1, 1, 0), (100, 7, 4, 3), (33, 4, 5, 1), (9, 9, 2, 4)]:
-            expected = F.conv2d(torch.zeros(1, 1, n, 1), torch.zeros(1, 1, k, 1), stride=(stride, 1), padding=(padding, 0)).shape[2]
-            assert call_learner(conv_output_size, n, k, stride, padding, what=what) == expected
-            assert call_learner(conv_output_size, n, kernel=k, stride=stride, padding=padding, what=what) == expected
-        assert call_learner(conv_output_size, 28, 4, what=what) == 25  # default stride 1, padding 0
-try:
-    _hidden_q6a()
-finally:
-    del _hidden_q6a
-### END HIDDEN TESTS
 
 # %%
 q6.b.check()
-### BEGIN HIDDEN TESTS
-def _hidden_q6b():
-    import warnings
-    import torch
-    import torch.nn.functional as F
-    from learntools.core import call_learner
-    what = "your function `conv_transpose_output_size`"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for n, k, stride, padding, extra in [(7, 4, 2, 1, 0), (50, 5, 4, 2, 3), (1, 1, 1, 0, 0), (13, 3, 5, 1, 4), (6, 8, 3, 3, 2)]:
-            expected = F.conv_transpose2d(torch.zeros(1, 1, n, 1), torch.zeros(1, 1, k, 1), stride=(stride, 1),
-                                          padding=(padding, 0), output_padding=(extra, 0)).shape[2]
-            assert call_learner(conv_transpose_output_size, n, k, stride, padding, extra, what=what) == expected
-            assert call_learner(conv_transpose_output_size, n, kernel=k, stride=stride, padding=padding,
-                                output_padding=extra, what=what) == expected
-        assert call_learner(conv_transpose_output_size, 14, 4, what=what) == 17  # default stride 1, no padding
-try:
-    _hidden_q6b()
-finally:
-    del _hidden_q6b
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 5. Both operations from scratch
@@ -338,27 +298,6 @@ def conv2d(image, kernel, stride=1, padding=0):
 
 # %%
 q7.check()
-### BEGIN HIDDEN TESTS
-def _hidden_q7():
-    import warnings
-    import torch
-    import torch.nn.functional as F
-    from learntools.core import call_learner
-    generator = torch.Generator().manual_seed(20702)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        # non-square images, stride 3, kernel 5, the default arguments
-        for h, w, k, stride, padding in [(5, 8, 3, 1, 0), (9, 6, 2, 2, 1), (10, 10, 3, 3, 1), (7, 12, 5, 3, 2), (6, 4, 3, None, None)]:
-            image, kernel = torch.randn(h, w, generator=generator), torch.randn(k, k, generator=generator)
-            args = (image.clone(), kernel.clone()) if stride is None else (image.clone(), kernel.clone(), stride, padding)
-            expected = F.conv2d(image[None, None], kernel[None, None], stride=stride or 1, padding=padding or 0)[0, 0]
-            got = torch.as_tensor(call_learner(conv2d, *args, what="your function `conv2d`"), dtype=torch.float32)
-            assert got.shape == expected.shape and torch.allclose(got, expected, atol=1e-4)
-try:
-    _hidden_q7()
-finally:
-    del _hidden_q7
-### END HIDDEN TESTS
 
 # %% [markdown]
 # **Exercise 8.** Write `conv_transpose2d(image, kernel, stride, padding)`: every input pixel adds
@@ -389,27 +328,6 @@ def conv_transpose2d(image, kernel, stride=1, padding=0):
 
 # %%
 q8.check()
-### BEGIN HIDDEN TESTS
-def _hidden_q8():
-    import warnings
-    import torch
-    import torch.nn.functional as F
-    from learntools.core import call_learner
-    generator = torch.Generator().manual_seed(20802)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        # non-square inputs, stride 3, kernel 5, the default arguments
-        for h, w, k, stride, padding in [(2, 5, 3, 1, 0), (4, 3, 4, 2, 1), (3, 3, 5, 3, 2), (1, 6, 2, 3, 0), (3, 2, 3, None, None)]:
-            image, kernel = torch.randn(h, w, generator=generator), torch.randn(k, k, generator=generator)
-            args = (image.clone(), kernel.clone()) if stride is None else (image.clone(), kernel.clone(), stride, padding)
-            expected = F.conv_transpose2d(image[None, None], kernel[None, None], stride=stride or 1, padding=padding or 0)[0, 0]
-            got = torch.as_tensor(call_learner(conv_transpose2d, *args, what="your function `conv_transpose2d`"), dtype=torch.float32)
-            assert got.shape == expected.shape and torch.allclose(got, expected, atol=1e-4)
-try:
-    _hidden_q8()
-finally:
-    del _hidden_q8
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 6. The matrix view: W and Wᵀ
@@ -445,28 +363,6 @@ def convolution_matrix(kernel, n):
 
 # %%
 q9.check()
-### BEGIN HIDDEN TESTS
-def _hidden_q9():
-    import warnings
-    import torch
-    import torch.nn.functional as F
-    from learntools.core import call_learner
-    generator = torch.Generator().manual_seed(20902)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for k, n in [(3, 6), (4, 7), (5, 5), (1, 4), (2, 8)]:
-            kernel, image = torch.randn(k, k, generator=generator), torch.randn(n, n, generator=generator)
-            W = torch.as_tensor(call_learner(convolution_matrix, kernel.clone(), n, what="your function `convolution_matrix`"),
-                                dtype=torch.float32)
-            m = n - k + 1
-            assert W.shape == (m * m, n * n)
-            expected = F.conv2d(image[None, None], kernel[None, None])[0, 0].flatten()
-            assert torch.allclose(W @ image.flatten(), expected, atol=1e-4)
-try:
-    _hidden_q9()
-finally:
-    del _hidden_q9
-### END HIDDEN TESTS
 
 # %% [markdown]
 # Here is why the other operation is called *transposed*: **Wᵀ** maps 4 numbers back to 9, and that is

@@ -214,30 +214,6 @@ def generator_block(in_channels, out_channels, kernel_size=4, stride=2, padding=
 
 # %%
 q2.check()
-### BEGIN HIDDEN TESTS
-def _hidden_q2():
-    import warnings
-    import torch
-    from torch import nn
-    from learntools.core import call_learner
-    what = "your function `generator_block`"
-    with warnings.catch_warnings(), torch.random.fork_rng(devices=[]):
-        warnings.simplefilter("ignore")
-        torch.manual_seed(30302)
-        for args, kwargs, shape_in, shape_out in [
-            ((3, 5), dict(kernel_size=3, stride=1, padding=1), (2, 3, 6, 6), (2, 5, 6, 6)),
-            ((8, 4), {}, (2, 8, 5, 5), (2, 4, 10, 10)),
-            ((6, 2, 5, 3, 2), {}, (1, 6, 4, 4), (1, 2, 10, 10)),
-        ]:
-            block = call_learner(generator_block, *args, what=what, **kwargs)
-            assert [type(layer) for layer in block] == [nn.ConvTranspose2d, nn.BatchNorm2d, nn.ReLU]
-            assert block[0].bias is None and block[0].in_channels == args[0] and block[0].out_channels == args[1]
-            assert tuple(call_learner(block, torch.randn(*shape_in), what=what).shape) == shape_out
-try:
-    _hidden_q2()
-finally:
-    del _hidden_q2
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 5. The whole generator
@@ -289,31 +265,6 @@ class Generator(nn.Module):
 
 # %%
 q3.check()
-### BEGIN HIDDEN TESTS
-def _hidden_q3():
-    import warnings
-    import torch
-    from learntools.core import call_learner
-    what = "your `Generator`"
-    with warnings.catch_warnings(), torch.random.fork_rng(devices=[]):
-        warnings.simplefilter("ignore")
-        torch.manual_seed(30303)
-        for z_dim, width, n in [(16, 8, 5), (3, 2, 2), (100, 4, 1)]:
-            G = call_learner(Generator, z_dim=z_dim, width=width, what=what)
-            expected_parameters = (z_dim * 2 * width * 49 + 2 * 2 * width   # project + its BatchNorm
-                                   + 2 * width * width * 16 + 2 * width     # up1 + its BatchNorm
-                                   + width * 16 + 1)                        # output layer with its bias
-            assert sum(p.numel() for p in G.parameters()) == expected_parameters
-            if n == 1:
-                G.eval()  # BatchNorm needs more than one value per channel in training mode
-            with torch.no_grad():
-                images = call_learner(G, torch.randn(n, z_dim), what=what)
-            assert tuple(images.shape) == (n, 1, 28, 28) and images.abs().max() <= 1
-try:
-    _hidden_q3()
-finally:
-    del _hidden_q3
-### END HIDDEN TESTS
 
 # %% [markdown]
 # The library's `DCGANGenerator` is the same design (lesson 05 trains it). The cells below use your
@@ -368,26 +319,6 @@ def sample_noise(n, z_dim=100, device="cpu"):
 
 # %%
 q4.check()
-### BEGIN HIDDEN TESTS
-def _hidden_q4():
-    import warnings
-    import torch
-    from learntools.core import call_learner
-    what = "your function `sample_noise`"
-    with warnings.catch_warnings(), torch.random.fork_rng(devices=[]):
-        warnings.simplefilter("ignore")
-        torch.manual_seed(30304)
-        noise = call_learner(sample_noise, 7, z_dim=3, device="meta", what=what)
-        assert tuple(noise.shape) == (7, 3) and noise.device.type == "meta"
-        noise = call_learner(sample_noise, 5, what=what)
-        assert tuple(noise.shape) == (5, 100) and noise.device.type == "cpu" and noise.dtype == torch.float32
-        noise = call_learner(sample_noise, 20000, 10, "cpu", what=what)
-        assert abs(noise.mean().item()) < 0.02 and abs(noise.std().item() - 1) < 0.02
-try:
-    _hidden_q4()
-finally:
-    del _hidden_q4
-### END HIDDEN TESTS
 
 # %% [markdown]
 # What does an untrained generator draw? Below, 64 noise vectors go through `G`, next to 64 real digits.

@@ -116,30 +116,6 @@ def discriminator_block(in_channels, out_channels, batch_norm=True):
 
 # %%
 q1.check()
-### BEGIN HIDDEN TESTS
-def _hidden_q1():
-    import warnings
-    import torch
-    from torch import nn
-    from learntools.core import call_learner
-    what = "your function `discriminator_block`"
-    with warnings.catch_warnings(), torch.random.fork_rng(devices=[]):
-        warnings.simplefilter("ignore")
-        torch.manual_seed(40401)
-        for args, kwargs, types in [((3, 6), {}, [nn.Conv2d, nn.BatchNorm2d, nn.LeakyReLU]),
-                                    ((2, 5), dict(batch_norm=False), [nn.Conv2d, nn.LeakyReLU]),
-                                    ((4, 1, True), {}, [nn.Conv2d, nn.BatchNorm2d, nn.LeakyReLU])]:
-            block = call_learner(discriminator_block, *args, what=what, **kwargs)
-            assert [type(layer) for layer in block] == types
-            conv, leaky = block[0], block[-1]
-            assert (conv.bias is None) == (nn.BatchNorm2d in types) and abs(leaky.negative_slope - 0.2) < 1e-9
-            out = call_learner(block, torch.randn(2, args[0], 10, 6), what=what)
-            assert tuple(out.shape) == (2, args[1], 5, 3)
-try:
-    _hidden_q1()
-finally:
-    del _hidden_q1
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 3. The whole discriminator
@@ -177,33 +153,6 @@ class Discriminator(nn.Module):
 
 # %%
 q2.check()
-### BEGIN HIDDEN TESTS
-def _hidden_q2():
-    import warnings
-    import torch
-    from torch import nn
-    from learntools.core import call_learner
-    what = "your `Discriminator`"
-    with warnings.catch_warnings(), torch.random.fork_rng(devices=[]):
-        warnings.simplefilter("ignore")
-        torch.manual_seed(40402)
-        for width, n in [(8, 5), (3, 2), (16, 1)]:
-            D = call_learner(Discriminator, width=width, what=what)
-            expected_parameters = (16 * width + width                     # down1: conv with bias
-                                   + width * 2 * width * 16 + 2 * 2 * width  # down2: conv + BatchNorm
-                                   + 2 * width * 49 + 1)                   # score: Linear
-            assert sum(p.numel() for p in D.parameters()) == expected_parameters
-            assert not any(isinstance(m, nn.Sigmoid) for m in D.modules())
-            if n == 1:
-                D.eval()
-            with torch.no_grad():
-                logits = call_learner(D, torch.rand(n, 1, 28, 28) * 2 - 1, what=what)
-            assert tuple(logits.shape) == (n, 1)
-try:
-    _hidden_q2()
-finally:
-    del _hidden_q2
-### END HIDDEN TESTS
 
 # %% [markdown]
 # The library's `DCGANDiscriminator` is the same design. Where do its parameters sit? The cell below counts them

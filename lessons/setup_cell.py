@@ -1,16 +1,20 @@
-"""The set-up cell every generated notebook starts with.
+"""The bootstrap cell every generated notebook starts with, shown collapsed in JupyterLab.
 
-It makes sure this course's ``learntools`` is the one imported (installing the course's package
-where it is missing, e.g. on Kaggle or Colab, and stepping past Kaggle's own, unrelated
-``learntools``), prints the version and compares it with the version the notebook was built with,
-and stops with one clear message when the package cannot be installed. Then it loads the lesson's
-checks. The install source can be overridden with the environment variable ``GAN_WORKSHOP_PIP``
-(a pip requirement, a wheel file or a folder).
+The learner's first visible cell is the lesson's own set-up cell, Kaggle-style::
+
+    from learntools.core import binder; binder.bind(globals())
+    from learntools.gans.ex2 import *
+
+The bootstrap before it makes sure this course's ``learntools`` is the one imported (installing the
+course's package where it is missing, e.g. on Kaggle or Colab, and stepping past Kaggle's own, unrelated
+``learntools``), prints the version and compares it with the version the notebook was built with, and
+stops with one clear message when the package cannot be installed. The install source can be overridden
+with the environment variable ``GAN_WORKSHOP_PIP`` (a pip requirement, a wheel file or a folder).
 """
 
 TEMPLATE = '''\
-# Set-up: load this lesson's checks (q1, q2, ...). On Kaggle or Colab it first installs the course's
-# package, gan-workshop, which needs Internet switched on once. You don't need to read this cell.
+# Bootstrap (no need to read it): finds the course package, gan-workshop, and checks its version.
+# On Kaggle or Colab it installs the package first, which needs Internet switched on once.
 import importlib, os, subprocess, sys
 
 BUILT_WITH = "{version}"  # the gan-workshop version this notebook was made for
@@ -47,13 +51,19 @@ import learntools
 print(f"gan-workshop {{learntools.__version__}}")
 if learntools.__version__ != BUILT_WITH:
     print(f"Note: this notebook was made for gan-workshop {{BUILT_WITH}}, but {{learntools.__version__}} is "
-          f"installed; if a check disagrees with an exercise, use the notebooks of the installed version.")
+          f"installed; if a check disagrees with an exercise, use the notebooks of the installed version.")'''
 
+SETUP_LINES = """\
 from learntools.core import binder; binder.bind(globals())
 from learntools.gans.{module} import *
-'''
+"""
 
 
-def setup_source(version, module):
-    """The set-up cell's code for a lesson whose checks live in ``learntools.gans.<module>``."""
-    return TEMPLATE.format(version=version, module=module)
+def bootstrap_source(version):
+    """The bootstrap cell's code for notebooks built with gan-workshop ``version``."""
+    return TEMPLATE.format(version=version)
+
+
+def setup_lines(module):
+    """The two set-up lines of a lesson whose checks live in ``learntools.gans.<module>``."""
+    return SETUP_LINES.format(module=module)

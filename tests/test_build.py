@@ -7,7 +7,9 @@ import re
 import nbformat
 import pytest
 
+import learntools
 from lessons import build
+from lessons.setup_cell import bootstrap_source
 
 ROOT = build.ROOT
 SOURCES = build.lesson_sources()
@@ -110,3 +112,51 @@ def test_learner_check_cells_come_with_commented_hints():
         for match in re.finditer(r'"(q\d+(?:\.[a-z])?)\.check\(\)"', text):
             name = match.group(1)
             assert f"#{name}.hint()" in text and f"#{name}.hint(2)" in text and f"#{name}.solution()" in text
+
+
+# --------------------------------------------------------------------------- the first cells a learner sees
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_notebooks_open_with_a_collapsed_bootstrap_then_the_two_setup_lines(source):
+    for notebook in build.build_versions(source):
+        code = [c for c in notebook.cells if c.cell_type == "code"]
+        bootstrap, setup = code[0], code[1]
+        assert bootstrap["id"] == "bootstrap" and bootstrap.metadata["jupyter"] == {"source_hidden": True}
+        assert bootstrap.source == bootstrap_source(learntools.__version__)
+        assert bootstrap.source.startswith("# Bootstrap (no need to read it)")
+        assert "binder" not in bootstrap.source, "the set-up lines are the learner's to see"
+        lines = setup.source.splitlines()
+        assert lines[0].startswith("# ") and lines[1] == "from learntools.core import binder; binder.bind(globals())"
+        assert re.fullmatch(r"from learntools\.gans\.ex\d+ import \*", lines[2])
+
+
+# --------------------------------------------------------------------------- hidden tests
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_hidden_tests_reach_the_nbgrader_test_cells_only(source):
+    learner, solution, grader = build.build_versions(source)
+    module = build._parse(source)[2].__name__
+    hidden = build.hidden_test_functions(module)
+    tests = {c.metadata["nbgrader"]["grade_id"].replace("_", "."): c.source for c in grader.cells
+             if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"}
+    for question, cell in tests.items():
+        name = build.hidden_test_name(question)
+        if name in hidden:
+            assert cell.startswith(f"{question}.check()\n### BEGIN HIDDEN TESTS\n")
+            assert cell.endswith(f"finally:\n    del {name}\n### END HIDDEN TESTS")
+            assert hidden[name][0] in cell
+        else:
+            assert cell == f"{question}.check()"
+    assert len([q for q in tests if build.hidden_test_name(q) in hidden]) == len(hidden)
+    for notebook in (learner, solution):
+        assert "hidden_q" not in json.dumps([c.source for c in notebook.cells])
+
+
+def test_hidden_tests_in_a_lesson_source_are_refused(tmp_path):
+    source = tmp_path / "99_bad.py"
+    source.write_text("# %%\nfrom learntools.core import binder; binder.bind(globals())\nfrom learntools.gans.ex1 import *\n\n"
+                      "# %%\nq1.check()\n### BEGIN HIDDEN TESTS\nassert True\n### END HIDDEN TESTS\n", encoding="utf-8")
+    with pytest.raises(build.SourceError, match="nbgrader/hidden_tests"):
+        build.build_versions(source)

@@ -248,7 +248,10 @@ def test_metadata_naming_no_cell_of_the_gradebook_is_dropped(gradebook_url):
 # ------------------------------------------------------------------ what each lesson's source holds
 
 
-def _hidden_regions(text):
+def _hidden_regions(source):
+    """The hidden-test regions the build puts into a lesson's nbgrader source notebook."""
+    _, _, grader = build.build_versions(source)
+    text = "\n".join(cell.source for cell in grader.cells)
     return re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)\n\s*### END HIDDEN TESTS", text, flags=re.S)
 
 
@@ -281,7 +284,7 @@ def test_every_question_is_graded_with_its_points(source):
 
 def test_lesson_02_has_hidden_tests():
     source = next(s for s in SOURCES if s.stem == "02_convolution")
-    regions = _hidden_regions(source.read_text(encoding="utf-8"))
+    regions = _hidden_regions(source)
     assert len(regions) >= 4
 
 
@@ -294,15 +297,15 @@ def _published_text():
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
 def test_hidden_tests_stay_out_of_learner_notebooks_and_the_package(source):
-    regions = _hidden_regions(source.read_text(encoding="utf-8"))
-    # distinctive lines: the cases (numbers) and the helpers' names
+    regions = _hidden_regions(source)
+    # distinctive lines: the cases (numbers) and the functions' names
     lines = {line.strip() for region in regions for line in region.splitlines()
-             if len(line.strip()) > 20 and (re.search(r"\d", line) or "_hidden" in line)}
+             if len(line.strip()) > 20 and (re.search(r"\d", line) or "hidden_q" in line)}
     if not regions:
         pytest.skip("no hidden tests in this lesson")
     assert lines
     for path, text in _published_text().items():
         leaked = [line for line in lines if line in text]
         assert not leaked, f"{path.relative_to(ROOT)} holds hidden tests of {source.name}: {leaked[:2]}"
-    _, _, grader = build.build_versions(source)
-    assert sum("### BEGIN HIDDEN TESTS" in c.source for c in grader.cells) == len(regions)
+    exercises = build._exercise_module(source.read_text(encoding="utf-8"), source)
+    assert len(regions) == len(build.hidden_test_functions(exercises))

@@ -55,5 +55,5 @@ def test_validate_invert_fails_every_graded_cell_of_the_release(course, source):
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
 def test_the_release_holds_no_solutions_and_no_hidden_tests(course, source):
     text = (course / "release" / source.stem / f"{source.stem}.ipynb").read_text(encoding="utf-8")
-    for marker in ("BEGIN HIDDEN TESTS", "BEGIN SOLUTION", "_hidden_q"):
+    for marker in ("BEGIN HIDDEN TESTS", "BEGIN SOLUTION", "hidden_q"):
         assert marker not in text, f"the released {source.stem} holds {marker!r}"

@@ -314,7 +314,7 @@ def test_there_are_hidden_tests_and_the_graded_notebooks_hold_them(course, batch
     q7 = _cell(notebook, "q7")
     assert any(line in q7.source for line in hidden)
     errors = [o for o in q7.outputs if o.output_type == "error"]
-    assert errors and any("_hidden_q7" in entry for entry in errors[0].traceback)
+    assert errors and any("hidden_q7" in entry for entry in errors[0].traceback)
 
 
 def test_feedback_holds_no_hidden_test_source_and_no_hidden_traceback(course, feedback):
@@ -322,7 +322,7 @@ def test_feedback_holds_no_hidden_test_source_and_no_hidden_traceback(course, fe
     for student, path in feedback.items():
         assert path.exists(), f"{student}: no feedback"
         raw, text = path.read_text(encoding="utf-8"), _visible_text(path)
-        assert "HIDDEN TESTS" not in text and "_hidden_q" not in raw, student
+        assert "HIDDEN TESTS" not in text and "hidden_q" not in raw, student
         leaked = [line for line in hidden if line in text]
         assert not leaked, f"{student}: hidden test source in the feedback: {leaked[:2]}"
         assert "call_learner" not in text and "manual_seed" not in text, student

@@ -1,5 +1,6 @@
-"""The notebooks' set-up cell: it finds or installs this course's learntools, steps past a foreign
-package of the same name (Kaggle ships one), checks the version, and stops clearly when it can't."""
+"""The notebooks' first cells: the collapsed bootstrap finds or installs this course's learntools, steps past
+a foreign package of the same name (Kaggle ships one), checks the version, and stops clearly when it can't;
+then the two set-up lines load the lesson's checks. Each test runs both cells, as a learner does."""
 
 import os
 import subprocess
@@ -8,21 +9,15 @@ import sys
 import pytest
 
 import learntools
-from lessons.setup_cell import setup_source
+from lessons.setup_cell import bootstrap_source, setup_lines
+
+
+def setup_source(version, module):
+    """The bootstrap cell, then the visible set-up lines, run one after the other."""
+    return bootstrap_source(version) + "\n" + setup_lines(module)
+
 
 RUN_SETUP = "import sys\nexec(compile(sys.stdin.read(), '<setup cell>', 'exec'))\nprint('LOADED', learntools.__file__, callable(q1.check))\n"
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory):
-    """The course package built as a wheel, as a release would ship it."""
-    out = tmp_path_factory.mktemp("wheel")
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                             "-w", str(out), root], capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    (found,) = out.glob("gan_workshop-*.whl")
-    return found
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ It knows nothing about GANs and imports nothing from learntools.gans; every less
                   with a test= for the lesson's own logic; known_mistakes, current_timeout
 - models.py:      ModuleProblem, the one model check, with build() and trace() (lessons 03 and 04)
 - binder.py:      where checks find the learner's answers: the notebook's globals, bound by the set-up cell
+- solutions.py:   where solution() finds its answer: the exercise module's solutions file, written by the build
 - safety.py:      call_learner and checking: timeouts, captured output cut to a few lines, global state
                   kept, and readable errors around learner code and a whole check
 - compare.py:     comparing values and describing them in one sentence

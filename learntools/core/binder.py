@@ -3,6 +3,8 @@
     from learntools.core import binder; binder.bind(globals())
 """
 
+from .solutions import SolutionBook, solutions_file
+
 _bound_globals = None
 
 
@@ -26,7 +28,12 @@ def lookup(name, default=None):
 
 
 def bind_exercises(module_globals, problems, start=1):
-    """Name the problems q1, q2, ... in an exercise module and return their names for ``__all__``."""
+    """Name the problems q1, q2, ... in an exercise module and return their names for ``__all__``.
+
+    Each problem (and each part of a multi-part one) also gets the module's solutions file (see
+    :mod:`learntools.core.solutions`), where its ``solution()`` finds its answer.
+    """
+    book = SolutionBook(solutions_file(module_globals["__file__"])) if "__file__" in module_globals else None
     names = []
     for number, problem in enumerate(problems, start=start):
         name = f"q{number}"
@@ -34,6 +41,8 @@ def bind_exercises(module_globals, problems, start=1):
             problem._name_parts(name)
         else:
             problem.name = name
+        for each in [problem, *getattr(problem, "parts", {}).values()]:
+            each.solution_book = book
         module_globals[name] = problem
         names.append(name)
     return names

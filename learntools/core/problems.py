@@ -20,6 +20,7 @@ import contextlib
 import contextvars
 import copy
 import inspect
+import re
 
 import numpy as np
 import torch
@@ -113,6 +114,7 @@ class Problem:
         self.var = var
         self.hints = list(hints)
         self.solution_code = solution
+        self.solution_book = None  # set by bind_exercises: the module's solutions file
         self.points = points
         self.timeout = timeout
         self.title = title
@@ -226,8 +228,22 @@ class Problem:
         more = f" (Hint {level} of {len(self.hints)}; `{self.name}.hint({level + 1})` says more.)" if level < len(self.hints) else ""
         show("hint", self.hints[level - 1] + more)
 
+    @property
+    def solution_code(self):
+        """The code ``solution()`` shows: given to the constructor, or else the module's solutions file."""
+        if self._solution_code or self.solution_book is None:
+            return self._solution_code
+        return self.solution_book.entry(self.name).get("code", "")
+
+    @solution_code.setter
+    def solution_code(self, code):
+        self._solution_code = code
+
     def solution(self):
         """Show a correct answer."""
+        if not self.solution_code:
+            show("solution", "no solution is recorded for this question.")
+            return
         show("solution", "", code=self.solution_code)
 
     def __repr__(self):
@@ -436,7 +452,13 @@ class MultipartProblem:
         show("hint", f"this question has parts: ask one of them, e.g. `{self.name}.{next(iter(self.parts))}.hint()`.")
 
     def solution(self):
+        """Each part's solution; parts answered by the same code show it once."""
+        shown = set()
         for part in self.parts.values():
+            code = getattr(part, "solution_code", "")
+            if code and code in shown:
+                continue
+            shown.add(code)
             part.solution()
 
     def __repr__(self):
@@ -451,10 +473,21 @@ class ThoughtProblem(Problem):
 
     kind = "thought question"
 
-    def __init__(self, discussion, **kwargs):
+    def __init__(self, discussion="", **kwargs):
         kwargs.setdefault("points", 0)
         super().__init__(**kwargs)
         self.discussion = discussion
+
+    @property
+    def discussion(self):
+        """The discussion (markdown): given to the constructor, or else the module's solutions file."""
+        if self._discussion or self.solution_book is None:
+            return self._discussion
+        return self.solution_book.entry(self.name).get("markdown", "")
+
+    @discussion.setter
+    def discussion(self, text):
+        self._discussion = text
 
     def evaluate(self, answer=_MISSING):
         return Outcome(INFO, f"there is nothing to check automatically. Run `{self.name}.solution()` to read a discussion.")
@@ -464,4 +497,17 @@ class ThoughtProblem(Problem):
         show(outcome.status, outcome.message)
 
     def solution(self):
-        show("solution", self.discussion)
+        show("solution", _unwrap(self.discussion) or "no discussion is recorded for this question.")
+
+
+def _unwrap(markdown):
+    """Markdown with each paragraph and list item on one line (a source's line breaks are not the reader's)."""
+    lines = []
+    for line in markdown.splitlines():
+        text = line.strip()
+        starts_block = not text or not lines or not lines[-1] or re.match(r"([-*+]|\d+[.)])\s", text)
+        if starts_block:
+            lines.append(text)
+        else:
+            lines[-1] += " " + text
+    return "\n".join(lines).strip()

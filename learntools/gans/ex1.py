@@ -100,14 +100,6 @@ kinds_question = ValueProblem(
         "Three of each. The spam filter, the digit reader and the GAN's discriminator output labels; the "
         "face maker, the melody writer and the GAN's generator output new samples.",
     ],
-    solution=('kinds = {\n'
-              '    "spam filter": "discriminative",\n'
-              '    "face maker": "generative",\n'
-              '    "digit reader": "discriminative",\n'
-              '    "melody writer": "generative",\n'
-              '    "GAN discriminator": "discriminative",\n'
-              '    "GAN generator": "generative",\n'
-              '}'),
 )
 
 
@@ -185,7 +177,6 @@ targets_question = ValueProblem(
         "does the forger want the detective to put on its forgeries?",
         "D: real -> 1, fake -> 0. G: fake -> 1 (the same fakes, the opposite target).",
     ],
-    solution="d_target_real = 1\nd_target_fake = 0\ng_target_fake = 1",
 )
 
 
@@ -251,7 +242,6 @@ roles_question = ValueProblem(
         "samples with the targets 1 and 0.",
         "`v = net_a(u)` makes the fakes, and `net_b` scores `x` (target 1) and `v` (target 0).",
     ],
-    solution='roles = {"generator": "net_a", "discriminator": "net_b", "noise": "u", "data": "x"}',
 )
 
 
@@ -302,7 +292,6 @@ equilibrium_question = ValueProblem(
         "Shown any x, could D tell whether it came from the data or from G?",
         "For a sample x, the best D outputs p_data(x) / (p_data(x) + p_G(x)). Put p_G = p_data.",
     ],
-    solution="d_at_equilibrium = 0.5  # p_data / (p_data + p_G) with p_G = p_data",
 )
 
 
@@ -386,7 +375,6 @@ panel_part = ValueProblem(
         "real, but whole modes of the data never show up.",
         "Look for the generator whose orange points are sharp and sit on real modes, but on only some of them.",
     ],
-    solution='collapsed_panel = "C"',
 )
 
 count_part = ValueProblem(
@@ -398,7 +386,6 @@ count_part = ValueProblem(
         "A mode counts when it gets a fair share of the samples; a trail of a few stray points between two "
         "modes is not a mode.",
     ],
-    solution='modes_covered = covered_modes(panels["C"], "ring")  # 2',
 )
 
 collapse_question = MultipartProblem(a=panel_part, b=count_part)
@@ -413,16 +400,6 @@ why_collapse_question = ThoughtProblem(
         "Think of the compare figure: where does D say \"fake\" after G has piled its points on one spot, and "
         "what does G do next when it takes five steps for each of D's?",
     ],
-    discussion=(
-        "The generator's loss scores each fake on its own: \"does D believe this sample?\". Nothing in it asks "
-        "for variety. So the quickest way to lower it is to put every sample where D is most easily fooled "
-        "right now, often one or two modes. With several G steps per D step, G gets to do that before D "
-        "reacts. Then D learns that this region is suspicious, and G moves all its samples to the next "
-        "mode: the points hop around the ring instead of spreading over it. Remedies give D a say about "
-        "variety or keep the two players balanced: fewer G steps (or a slower G), a discriminator that sees "
-        "whole batches (minibatch discrimination), unrolled GANs, or losses with better gradients such as "
-        "WGAN-GP. Lesson 05 measures collapse on digits."
-    ),
 )
 
 

@@ -60,7 +60,6 @@ top_left_question = ValueProblem(
         "The window is [[200, 200], [0, 0]] and the kernel is [[1.5, 1.5], [-1.5, -1.5]]: "
         "200×1.5 + 200×1.5 + 0×(-1.5) + 0×(-1.5).",
     ],
-    solution="top_left = 200 * 1.5 + 200 * 1.5 + 0 * (-1.5) + 0 * (-1.5)  # 600",
 )
 
 
@@ -107,7 +106,6 @@ conv_grid_question = ValueProblem(
         "The kernel subtracts the row below from the row above (×1.5 each): bright over dark gives +600, "
         "dark over dark 0, dark over bright -600.",
     ],
-    solution="conv_output = [[600, 600, 600],\n               [0, 0, 0],\n               [-600, -600, -600]]",
 )
 
 
@@ -127,7 +125,6 @@ true_convolution_question = ValueProblem(
         "[[-1.5, -1.5], [1.5, 1.5]]. Then do exactly what you did in q1.",
         "200×(-1.5) + 200×(-1.5) + 0×1.5 + 0×1.5.",
     ],
-    solution="true_convolution_top_left = 200 * (-1.5) + 200 * (-1.5) + 0 * 1.5 + 0 * 1.5  # -600",
 )
 
 
@@ -150,7 +147,6 @@ single_pixel_question = ValueProblem(
         "value, onto the output.",
         "200 × [[1.5, 1.5], [-1.5, -1.5]].",
     ],
-    solution="transposed_single = [[300, 300],\n                     [-300, -300]]  # 200 * kernel",
 )
 
 
@@ -176,9 +172,6 @@ transposed_grid_question = ValueProblem(
         "0-1, columns 1-2; the zeros stamp zeros. Where stamps overlap, add.",
         "Row 0: [300, 300 + 150, 150]; row 1: [-300, -300 - 150, -150]; row 2 only gets zeros.",
     ],
-    solution=("transposed_output = [[300, 450, 150],\n"
-              "                     [-300, -450, -150],\n"
-              "                     [0, 0, 0]]"),
 )
 
 
@@ -224,8 +217,6 @@ conv_size_part = FunctionProblem(
         "as long as it stays inside.",
         "(n + 2 * padding - kernel) // stride + 1",
     ],
-    solution=("def conv_output_size(n, kernel, stride=1, padding=0):\n"
-              "    return (n + 2 * padding - kernel) // stride + 1"),
 )
 
 
@@ -263,8 +254,6 @@ transposed_size_part = FunctionProblem(
         "a kernel-sized stamp. Padding then trims the border, and output_padding adds rows at the end.",
         "(n - 1) * stride - 2 * padding + kernel + output_padding",
     ],
-    solution=("def conv_transpose_output_size(n, kernel, stride=1, padding=0, output_padding=0):\n"
-              "    return (n - 1) * stride - 2 * padding + kernel + output_padding"),
 )
 
 sizes_question = MultipartProblem(a=conv_size_part, b=transposed_size_part)
@@ -315,17 +304,6 @@ conv2d_question = FunctionProblem(
         "(i·stride, j·stride) and sum window × kernel.",
         "window = padded[i*stride : i*stride + k, j*stride : j*stride + k]; output[i, j] = (window * kernel).sum()",
     ],
-    solution='''def conv2d(image, kernel, stride=1, padding=0):
-    padded = torch.nn.functional.pad(image, (padding, padding, padding, padding))
-    k = kernel.shape[0]
-    out_h = conv_output_size(image.shape[0], k, stride, padding)
-    out_w = conv_output_size(image.shape[1], k, stride, padding)
-    output = torch.zeros(out_h, out_w)
-    for i in range(out_h):
-        for j in range(out_w):
-            window = padded[i * stride : i * stride + k, j * stride : j * stride + k]
-            output[i, j] = (window * kernel).sum()
-    return output''',
 )
 
 
@@ -389,15 +367,6 @@ conv_transpose2d_question = FunctionProblem(
         "full[i*stride : i*stride + k, j*stride : j*stride + k] += image[i, j] * kernel; "
         "then return full[padding : H_full - padding, padding : W_full - padding].",
     ],
-    solution='''def conv_transpose2d(image, kernel, stride=1, padding=0):
-    k = kernel.shape[0]
-    full_h = (image.shape[0] - 1) * stride + k
-    full_w = (image.shape[1] - 1) * stride + k
-    full = torch.zeros(full_h, full_w)
-    for i in range(image.shape[0]):
-        for j in range(image.shape[1]):
-            full[i * stride : i * stride + k, j * stride : j * stride + k] += image[i, j] * kernel
-    return full[padding : full_h - padding, padding : full_w - padding]''',
 )
 
 
@@ -434,16 +403,6 @@ matrix_question = FunctionProblem(
         "row (column = r·n + c). Output cell (i, j) reads input pixel (i + a, j + b) with weight kernel[a, b].",
         "W[i*m + j, (i + a)*n + (j + b)] = kernel[a, b] for every i, j < m and a, b < k.",
     ],
-    solution='''def convolution_matrix(kernel, n):
-    k = kernel.shape[0]
-    m = n - k + 1
-    W = torch.zeros(m * m, n * n)
-    for i in range(m):
-        for j in range(m):
-            for a in range(k):
-                for b in range(k):
-                    W[i * m + j, (i + a) * n + (j + b)] = kernel[a, b]
-    return W''',
 )
 
 
@@ -469,7 +428,6 @@ w_transpose_question = ValueProblem(
         "Flatten `y_small`, multiply by `W.T`, and reshape to 3×3.",
         "transposed_from_matrix = (W.T @ y_small.flatten()).reshape(3, 3)",
     ],
-    solution="W = convolution_matrix(kernel, 3)\ntransposed_from_matrix = (W.T @ y_small.flatten()).reshape(3, 3)",
 )
 
 
@@ -495,9 +453,6 @@ overlap_question = ValueProblem(
         "`torch.nn.functional.conv_transpose1d` on tensors of shape (1, 1, length).",
         "F.conv_transpose1d(torch.ones(1, 1, 5), torch.ones(1, 1, 3), stride=2)[0, 0]",
     ],
-    solution=("overlap_counts = torch.nn.functional.conv_transpose1d(\n"
-              "    torch.ones(1, 1, 5), torch.ones(1, 1, 3), stride=2\n"
-              ")[0, 0]  # [1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1]"),
 )
 
 
@@ -507,17 +462,6 @@ resize_question = ThoughtProblem(
     points=2,
     hints=["Follow a flat input through each layer with a kernel of random numbers: which of the kernel's weights "
            "does each output pixel add up, and is that the same set for its neighbour?"],
-    discussion=(
-        "A stride-2 transposed convolution with kernel 3 covers output pixels unevenly: positions where two "
-        "stamps overlap get two contributions, the others one (1, 2, 1, 2, ...). In 2-D the pattern "
-        "multiplies across rows and columns into a checkerboard, which a generator has to fight in every "
-        "layer. A kernel size divisible by the stride (4 with stride 2, as in DCGAN) evens out the count, but "
-        "each output pixel still adds up its own quarter of the kernel's weights (even or odd row, even or odd "
-        "column), so with learned or random weights a flat input still comes out as a checkerboard. "
-        "Upsampling first (nearest-neighbour) keeps a flat region flat, and an ordinary stride-1 convolution "
-        "then applies the same taps at every output pixel: a flat input stays flat whatever the weights. "
-        "(Odena, Dumoulin & Olah, 'Deconvolution and Checkerboard Artifacts', Distill 2016.)"
-    ),
 )
 
 

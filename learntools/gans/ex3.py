@@ -147,7 +147,6 @@ sizes_part = ValueProblem(
         "once per layer, feeding each layer's output size into the next.",
         "Layer 1: (1 − 1)·1 − 0 + 7 = 7. Layer 2: (7 − 1)·2 − 2 + 4 = 14. Layer 3 does the same to 14.",
     ],
-    solution="sizes = [7, 14, 28]  # (1-1)*1 - 0 + 7, (7-1)*2 - 2 + 4, (14-1)*2 - 2 + 4",
 )
 
 padding_part = ValueProblem(
@@ -165,7 +164,6 @@ padding_part = ValueProblem(
         "and set it equal to 2n.",
         "(n − 1)·2 − 2p + 4 = 2n + 2 − 2p, which equals 2n when 2p = 2.",
     ],
-    solution="doubling_padding = 1  # (n - 1)*2 - 2*1 + 4 = 2n for every n",
 )
 
 layers_part = ValueProblem(
@@ -182,7 +180,6 @@ layers_part = ValueProblem(
         "Each kernel-4, stride-2, padding-1 transposed convolution doubles the height and the width.",
         "Count the doublings: 4 → 8 → 16 → 32 → 64.",
     ],
-    solution="layers_to_64 = 4  # 4 -> 8 -> 16 -> 32 -> 64",
 )
 
 shapes_question = MultipartProblem(a=sizes_part, b=padding_part, c=layers_part)
@@ -274,12 +271,6 @@ block_question = ModuleProblem(
         "stride, padding, bias=False), then nn.BatchNorm2d(out_channels), then nn.ReLU().",
         "The BatchNorm2d gets the number of channels coming out of the convolution: out_channels.",
     ],
-    solution='''def generator_block(in_channels, out_channels, kernel_size=4, stride=2, padding=1):
-    return nn.Sequential(
-        nn.ConvTranspose2d(in_channels, out_channels, kernel_size, stride, padding, bias=False),
-        nn.BatchNorm2d(out_channels),
-        nn.ReLU(),
-    )''',
 )
 
 
@@ -436,17 +427,6 @@ generator_question = ModuleProblem(
         "nn.Tanh()). In forward, reshape z to (N, z_dim, 1, 1) first.",
         "forward: x = z.view(-1, self.z_dim, 1, 1); return self.up2(self.up1(self.project(x))).",
     ],
-    solution='''class Generator(nn.Module):
-    def __init__(self, z_dim=100, width=64):
-        super().__init__()
-        self.z_dim = z_dim
-        self.project = generator_block(z_dim, 2 * width, kernel_size=7, stride=1, padding=0)  # 1x1 -> 7x7
-        self.up1 = generator_block(2 * width, width)                                         # 7x7 -> 14x14
-        self.up2 = nn.Sequential(nn.ConvTranspose2d(width, 1, 4, 2, 1), nn.Tanh())          # 14x14 -> 28x28
-
-    def forward(self, z):
-        x = z.view(-1, self.z_dim, 1, 1)  # (N, z_dim) -> (N, z_dim, 1, 1)
-        return self.up2(self.up1(self.project(x)))''',
 )
 
 
@@ -528,8 +508,6 @@ noise_question = ModuleProblem(
         "torch.randn(n, z_dim) draws n rows of z_dim standard normal numbers; it takes a device= argument too.",
         "return torch.randn(n, z_dim, device=device)",
     ],
-    solution='''def sample_noise(n, z_dim=100, device="cpu"):
-    return torch.randn(n, z_dim, device=device)''',
 )
 
 
@@ -621,14 +599,6 @@ init_question = ModuleProblem(
         "Convolutions and Linear: nn.init.normal_(m.weight, 0.0, 0.02), and zeros_(m.bias) if m.bias is not None. "
         "BatchNorm2d: nn.init.normal_(m.weight, 1.0, 0.02) and nn.init.zeros_(m.bias).",
     ],
-    solution='''def dcgan_init(m):
-    if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
-        nn.init.normal_(m.weight, mean=0.0, std=0.02)
-        if m.bias is not None:
-            nn.init.zeros_(m.bias)
-    elif isinstance(m, nn.BatchNorm2d):
-        nn.init.normal_(m.weight, mean=1.0, std=0.02)
-        nn.init.zeros_(m.bias)''',
 )
 
 

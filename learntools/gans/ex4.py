@@ -164,12 +164,6 @@ block_question = ModuleProblem(
         "layers = [nn.Conv2d(in_channels, out_channels, 4, 2, 1, bias=not batch_norm)]; "
         "if batch_norm: layers.append(nn.BatchNorm2d(out_channels)); layers.append(nn.LeakyReLU(0.2)).",
     ],
-    solution='''def discriminator_block(in_channels, out_channels, batch_norm=True):
-    layers = [nn.Conv2d(in_channels, out_channels, kernel_size=4, stride=2, padding=1, bias=not batch_norm)]
-    if batch_norm:
-        layers.append(nn.BatchNorm2d(out_channels))
-    layers.append(nn.LeakyReLU(0.2))
-    return nn.Sequential(*layers)''',
 )
 
 
@@ -319,15 +313,6 @@ discriminator_question = ModuleProblem(
         "forward chains the three.",
         "forward: return self.score(self.down2(self.down1(images))): no sigmoid at the end.",
     ],
-    solution='''class Discriminator(nn.Module):
-    def __init__(self, width=64):
-        super().__init__()
-        self.down1 = discriminator_block(1, width, batch_norm=False)   # 28x28 -> 14x14
-        self.down2 = discriminator_block(width, 2 * width)              # 14x14 -> 7x7
-        self.score = nn.Sequential(nn.Flatten(), nn.Linear(2 * width * 7 * 7, 1))
-
-    def forward(self, images):
-        return self.score(self.down2(self.down1(images)))  # (N, 1) raw logits''',
 )
 
 
@@ -337,15 +322,6 @@ leaky_question = ThoughtProblem(
     points=1,
     hints=["Where does the generator's training signal come from, and what does ReLU do to a gradient where its "
            "input is negative?"],
-    discussion=(
-        "The generator never sees a real image: it learns only from the gradient of the discriminator's output with "
-        "respect to the fake image, passed back through every layer of D. A ReLU has slope 0 for negative inputs, so "
-        "wherever a unit is inactive (about half of them at any time) that path carries no gradient at all, and a "
-        "unit that stays negative never recovers (a 'dead' unit). LeakyReLU keeps a slope of 0.2 there, so every "
-        "unit passes some gradient, to D's own weights and on to the generator, and the signal G receives is denser. "
-        "Radford et al. (2015) found that leaky rectifiers worked well in the discriminator, especially at higher "
-        "resolution; the generator can use plain ReLU because nothing is trained through its input."
-    ),
 )
 
 
@@ -398,7 +374,6 @@ loss_logits_part = ValueProblem(
         "nn.BCEWithLogitsLoss() makes a loss function; call it with (logit, label): the raw logit first, the label second.",
         "loss_logits = nn.BCEWithLogitsLoss()(logit, label)",
     ],
-    solution="loss_logits = nn.BCEWithLogitsLoss()(logit, label)  # 200: -log(sigmoid(-200)), computed stably",
 )
 
 loss_double_part = ValueProblem(
@@ -415,8 +390,6 @@ loss_double_part = ValueProblem(
         "nn.BCEWithLogitsLoss()(probability, label).",
         "loss_double_sigmoid = nn.BCEWithLogitsLoss()(torch.sigmoid(logit), label)",
     ],
-    solution=("loss_double_sigmoid = nn.BCEWithLogitsLoss()(torch.sigmoid(logit), label)"
-              "  # ln 2: sigmoid(-200) = 0 becomes the 'logit' 0"),
 )
 
 loss_bce_part = ValueProblem(
@@ -434,7 +407,6 @@ loss_bce_part = ValueProblem(
         "In float32, torch.sigmoid(torch.tensor(-200.0)) is exactly 0 and log(0) = −inf; PyTorch's BCELoss clamps the "
         "log at −100.",
     ],
-    solution="loss_bce = nn.BCELoss()(torch.sigmoid(logit), label)  # 100: capped, because sigmoid(-200) underflows to 0",
 )
 
 losses_question = MultipartProblem(a=loss_logits_part, b=loss_double_part, c=loss_bce_part)
@@ -446,17 +418,6 @@ no_sigmoid_question = ThoughtProblem(
     points=2,
     hints=["Look at the three numbers from q4, and at the gradient curves: which loss still tells the discriminator "
            "how wrong it is?"],
-    discussion=(
-        "nn.BCEWithLogitsLoss already contains the sigmoid: it computes −log σ(x) (or −log(1 − σ(x))) directly from the "
-        "logit x, as softplus(−x), which is exact for any x. A sigmoid in front is applied twice: the loss then sees "
-        "σ(x) ∈ (0, 1) as a logit, so a real image's loss stays between 0.31 and 0.69 however wrong the discriminator "
-        "is (q4b gives ln 2 for a logit of −200) and its gradient is small: the discriminator can never be confidently "
-        "right or learn from being badly wrong. Splitting the work the old way, a sigmoid then nn.BCELoss, is correct "
-        "in exact arithmetic but not in float32: σ(−200) underflows to 0, log(0) = −inf, and PyTorch clamps the loss "
-        "at 100 (q4c); worse, its gradient already fades to 0 beyond a logit of about −30, while the logit form "
-        "gives the true 200 and a gradient of −1 however wrong the verdict. So the model "
-        "returns raw logits, the loss applies the sigmoid, and torch.sigmoid(D(x)) is used only to read a probability."
-    ),
 )
 
 

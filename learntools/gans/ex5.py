@@ -243,10 +243,6 @@ d_loss_question = FunctionProblem(
         "F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits)) + "
         "F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))",
     ],
-    solution='''def discriminator_loss(real_logits, fake_logits):
-    real_part = F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))   # -mean log D(x)
-    fake_part = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))  # -mean log(1 - D(G(z)))
-    return real_part + fake_part''',
 )
 
 
@@ -313,9 +309,6 @@ g_loss_question = FunctionProblem(
         "with target 1. That is the non-saturating loss, -mean log D(G(z)).",
         "F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))",
     ],
-    solution='''def generator_loss(fake_logits):
-    # -mean log D(G(z)): the fakes with target 1 ("real")
-    return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))''',
 )
 
 
@@ -341,7 +334,6 @@ untrained_d_part = ValueProblem(
         "-log(1 - D(G(z))). You can also call your `discriminator_loss` on zeros.",
         "-log 0.5 - log(1 - 0.5) = 2 ln 2 ≈ 1.386, e.g. `discriminator_loss(torch.zeros(8, 1), torch.zeros(8, 1))`.",
     ],
-    solution="d_loss_at_zero = 2 * math.log(2)  # ≈ 1.386: ln 2 for the real part, ln 2 for the fake part",
 )
 
 untrained_g_part = ValueProblem(
@@ -361,7 +353,6 @@ untrained_g_part = ValueProblem(
         "The non-saturating generator loss is -log D(G(z)), and at logit 0, D(G(z)) = 0.5.",
         "-log 0.5 = ln 2 ≈ 0.693, e.g. `generator_loss(torch.zeros(8, 1))`.",
     ],
-    solution="g_loss_at_zero = math.log(2)  # ≈ 0.693 = -log 0.5",
 )
 
 untrained_question = MultipartProblem(a=untrained_d_part, b=untrained_g_part)
@@ -423,8 +414,6 @@ saturation_question = ValueProblem(
         "nonsaturating_g. By hand: the minimax gradient is -sigmoid(l) = -D(G(z)), the non-saturating one "
         "D(G(z)) - 1.",
     ],
-    solution='''grad_minimax, = torch.autograd.grad(minimax_g(logit.reshape(1)), logit)              # -0.01
-grad_nonsaturating, = torch.autograd.grad(nonsaturating_g(logit.reshape(1)), logit)  # -0.99''',
 )
 
 
@@ -621,14 +610,6 @@ d_step_question = Problem(
         "Without .detach(), d_loss.backward() would also compute gradients for every weight of G (wasted "
         "work, and gradients that push G the wrong way if they were ever used). The check looks at G's .grad.",
     ],
-    solution='''def discriminator_step(G, D, real, opt_d, z_dim):
-    z = torch.randn(real.shape[0], z_dim, device=real.device)  # (N, z_dim)
-    fake = G(z).detach()                                        # no gradient flows back into G
-    d_loss = discriminator_loss(D(real), D(fake))
-    opt_d.zero_grad()
-    d_loss.backward()
-    opt_d.step()
-    return d_loss''',
 )
 
 
@@ -675,14 +656,6 @@ g_step_question = Problem(
         "only G's parameters, so D's weights stay as they are (its .grad fills up, and the next D step's "
         "zero_grad() clears it).",
     ],
-    solution='''def generator_step(G, D, batch_size, opt_g, z_dim):
-    device = next(G.parameters()).device
-    z = torch.randn(batch_size, z_dim, device=device)  # (N, z_dim)
-    g_loss = generator_loss(D(G(z)))                   # gradients flow through D into G
-    opt_g.zero_grad()
-    g_loss.backward()
-    opt_g.step()
-    return g_loss''',
 )
 
 
@@ -777,10 +750,6 @@ train_step_question = Problem(
         "d_loss = discriminator_step(G, D, real, opt_d, z_dim); g_loss = generator_step(G, D, real.shape[0], "
         "opt_g, z_dim); return float(d_loss), float(g_loss)",
     ],
-    solution='''def train_step(G, D, real, opt_g, opt_d, z_dim):
-    d_loss = discriminator_step(G, D, real, opt_d, z_dim)               # 1. D learns (G frozen by the detach)
-    g_loss = generator_step(G, D, real.shape[0], opt_g, z_dim)          # 2. G learns (D's weights untouched)
-    return float(d_loss), float(g_loss)''',
 )
 
 
@@ -896,11 +865,6 @@ training_run_question = Problem(
         "If the distance does not fall, G is not learning: does train_step call generator_step, and does "
         "generator_step use the non-saturating loss and opt_g.step()?",
     ],
-    solution='''# Nothing new to write: this checks your train_step from q7.
-def train_step(G, D, real, opt_g, opt_d, z_dim):
-    d_loss = discriminator_step(G, D, real, opt_d, z_dim)
-    g_loss = generator_step(G, D, real.shape[0], opt_g, z_dim)
-    return float(d_loss), float(g_loss)''',
 )
 
 
@@ -909,16 +873,6 @@ def train_step(G, D, real, opt_g, opt_d, z_dim):
 mode_collapse_question = ThoughtProblem(
     points=1,
     hints=["What is the best possible answer of G to a discriminator that never changes?"],
-    discussion=(
-        "Against a fixed discriminator, the generator's best move is to put every sample on the one image "
-        "D finds most real: nothing in the G loss rewards variety, only being believed. With D frozen, G "
-        "drifts there and the samples collapse onto a few digits. In normal training D keeps learning: once "
-        "many fakes look alike, D learns that this look means fake, and G is pushed away again, so GANs can "
-        "chase from mode to mode instead of settling. Remedies give D a way to see variety or keep the game "
-        "balanced: minibatch statistics in D (minibatch discrimination, the mini-batch standard deviation "
-        "layer), unrolled GANs, Wasserstein or hinge losses with a well-trained critic, and conditioning G "
-        "on the label (lesson 06) so every digit is asked for."
-    ),
 )
 
 

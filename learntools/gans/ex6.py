@@ -109,8 +109,6 @@ one_hot_question = FunctionProblem(
         "torch.nn.functional.one_hot(labels, num_classes).float(): give num_classes, or a batch without "
         "a 9 gives vectors that are too short.",
     ],
-    solution='''def one_hot(labels, num_classes=10):
-    return torch.nn.functional.one_hot(labels, num_classes).float()  # (N, num_classes)''',
 )
 
 
@@ -169,8 +167,6 @@ generator_input_question = ValueProblem(
         "Joining tensors side by side is torch.cat along dim=1.",
         "torch.cat([z, one_hot(labels)], dim=1) gives shape (N, z_dim + 10).",
     ],
-    solution='''def generator_input(z, labels):
-    return torch.cat([z, one_hot(labels)], dim=1)  # (N, z_dim) + (N, 10) -> (N, z_dim + 10)''',
 )
 
 
@@ -241,10 +237,6 @@ discriminator_input_question = ValueProblem(
         "planes = one_hot(labels)[:, :, None, None].expand(-1, -1, images.shape[2], images.shape[3]); "
         "return torch.cat([images, planes], dim=1)",
     ],
-    solution='''def discriminator_input(images, labels):
-    height, width = images.shape[2], images.shape[3]
-    planes = one_hot(labels)[:, :, None, None].expand(-1, -1, height, width)  # (N, 10, H, W)
-    return torch.cat([images, planes], dim=1)                                   # (N, 1 + 10, H, W)''',
 )
 
 
@@ -264,7 +256,6 @@ in_channels_question = ValueProblem(
         "Count the channels of discriminator_input's output: the grayscale image, then one plane per digit.",
         "1 + 10.",
     ],
-    solution="d_in_channels = 1 + 10  # the image, then ten one-hot label planes",
 )
 
 
@@ -374,11 +365,6 @@ d_loss_question = ValueProblem(
         "and let D score both batches with those labels. Then the usual discriminator loss.",
         "fake = G(z, labels).detach(); return nonsaturating_d(D(real, labels), D(fake, labels))",
     ],
-    solution='''def conditional_d_loss(D, G, real, labels, z):
-    fake = G(z, labels).detach()          # (N, 1, 28, 28), no gradient back into G
-    real_logits = D(real, labels)         # (N, 1): "a real image of this digit?"
-    fake_logits = D(fake, labels)         # (N, 1)
-    return nonsaturating_d(real_logits, fake_logits)''',
 )
 
 
@@ -425,9 +411,6 @@ g_loss_question = ValueProblem(
         "non-saturating generator loss. No detach here: G learns through D's verdict.",
         "return nonsaturating_g(D(G(z, labels), labels))",
     ],
-    solution='''def conditional_g_loss(D, G, labels, z):
-    fake = G(z, labels)                   # (N, 1, 28, 28), keeps G's graph
-    return nonsaturating_g(D(fake, labels))''',
 )
 
 
@@ -486,8 +469,6 @@ accuracy_question = FunctionProblem(
         "them the classifier read as k (predicted == k).",
         "torch.stack([(predicted[asked == k] == k).float().mean() for k in range(10)])",
     ],
-    solution='''def accuracy_per_class(predicted, asked):
-    return torch.stack([(predicted[asked == k] == k).float().mean() for k in range(10)])  # (10,)''',
 )
 
 
@@ -496,15 +477,6 @@ accuracy_question = FunctionProblem(
 why_condition_d_question = ThoughtProblem(
     points=2,
     hints=["Imagine D sees only the image. G is asked for a 7 and draws a perfect 3: what does D say?"],
-    discussion=(
-        "If only the generator got the label, the discriminator could only judge whether an image looks like "
-        "*some* real digit. A perfect 3 drawn when a 7 was asked for would pass, so nothing in the loss ties "
-        "the output to the label, and G is free to ignore it (it usually does). Given the label too, D learns "
-        "the joint distribution of (image, label): a real-looking 3 paired with the label 7 is a fake, because "
-        "no real example looks like that. Now G can only fool D by drawing a 7 when asked for a 7. The same "
-        "holds for the projection discriminator, which checks how well the image's features match the label's "
-        "embedding (Miyato & Koyama, 2018)."
-    ),
 )
 
 

@@ -79,7 +79,6 @@ decoder_channels_question = ValueProblem(
         "channels at 2×2. That output is joined with the encoder's 2×2 map (256 channels) before the next block.",
         "Each later layer reads twice the channels of the encoder level it matches: 2×256, 2×128, 2×64, 2×32.",
     ],
-    solution="unet_decoder_in_channels = [256, 2 * 256, 2 * 128, 2 * 64, 2 * 32]  # [256, 512, 256, 128, 64]",
 )
 
 
@@ -131,8 +130,6 @@ join_skip_question = FunctionProblem(
         "torch.cat takes a list of tensors and the dimension to join along.",
         "return torch.cat([x, skip], dim=1)",
     ],
-    solution='''def join_skip(x, skip):
-    return torch.cat([x, skip], dim=1)  # (N, C, H, W) + (N, C_skip, H, W) -> (N, C + C_skip, H, W)''',
 )
 
 
@@ -156,7 +153,6 @@ patch_grid_question = ValueProblem(
         "then two with k=4, s=1, p=1.",
         "28 → 14 → 7 → 6 → 5.",
     ],
-    solution="patch_grid = (5, 5)  # 28 -> 14 -> 7 -> 6 -> 5: 25 verdicts, one per overlapping patch",
 )
 
 
@@ -236,12 +232,6 @@ receptive_field_question = FunctionProblem(
         "adds (kernel − 1) × jump to the field, then multiplies the jump by its stride.",
         "field, jump = 1, 1; for kernel, stride in layers: field += (kernel - 1) * jump; jump *= stride",
     ],
-    solution='''def receptive_field(layers):
-    field, jump = 1, 1
-    for kernel, stride in layers:
-        field += (kernel - 1) * jump   # this layer reaches kernel - 1 more input positions, jump pixels apart
-        jump *= stride                 # the next layer's input positions are further apart
-    return field''',
 )
 
 
@@ -307,10 +297,6 @@ pix2pix_loss_question = FunctionProblem(
         "target, times l1_weight.",
         "return F.softplus(-fake_logits).mean() + l1_weight * (fake - target).abs().mean()",
     ],
-    solution='''def pix2pix_generator_loss(fake_logits, fake, target, l1_weight=100.0):
-    adversarial = F.softplus(-fake_logits).mean()   # -log D(x, G(x)), averaged over every patch
-    l1 = (fake - target).abs().mean()                # mean absolute pixel difference
-    return adversarial + l1_weight * l1''',
 )
 
 
@@ -385,9 +371,6 @@ psnr_question = FunctionProblem(
         "the range of possible values, 2 for images in [−1, 1]. Then average over the images.",
         "mse = ((output - target) ** 2).flatten(1).mean(dim=1); return (10 * torch.log10(4 / mse)).mean()",
     ],
-    solution='''def psnr(output, target):
-    mse = ((output - target) ** 2).flatten(1).mean(dim=1)   # (N,): one error per image
-    return (10 * torch.log10(2 ** 2 / mse)).mean()           # peak-to-peak range 2 for [-1, 1] images''',
 )
 
 
@@ -397,18 +380,6 @@ l1_versus_gan_question = ThoughtProblem(
     points=2,
     hints=["When several sharp digits fit one blurry input, which single output minimises the average L1 (or "
            "L2) distance to all of them?"],
-    discussion=(
-        "A blurry 7×7 input is consistent with many sharp digits, and a per-pixel loss picks one value per "
-        "pixel. The squared error (behind PSNR) is smallest for the per-pixel mean of those digits, grey where "
-        "they disagree: that is where blur comes from. L1 is smallest for the per-pixel median, which for "
-        "near-binary digits is crisp but can thin or break strokes and need not be one coherent digit. Both "
-        "reward staying close to the target pixel by pixel. The adversarial term rewards outputs the PatchGAN cannot "
-        "tell from real patches: crisp strokes of one plausible digit. When the crisp stroke lands a pixel "
-        "off, the per-pixel error is larger than a per-pixel compromise's, so pix2pix can score a little worse on L1/PSNR "
-        "than the L1-only U-Net while looking sharper and more real. λ trades the two: a large λ keeps the "
-        "output faithful to the target (and calmer to train), a small λ buys sharpness at the risk of "
-        "hallucinated detail. Both beat the input itself by a wide margin."
-    ),
 )
 
 

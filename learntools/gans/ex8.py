@@ -270,10 +270,6 @@ cycle_question = Problem(
     test=_GeneratorLossTest("cycle_consistency_loss", reference_cycle.cycle_consistency_loss, CYCLE_WEIGHT, _cycle_mistakes,
                             weight_name="the paper's λ = 10", advice=CYCLE_HINTS[0]),
     hints=CYCLE_HINTS,
-    solution='''def cycle_consistency_loss(G_AB, G_BA, real_a, real_b, weight=10.0):
-    reconstructed_a = G_BA(G_AB(real_a))  # A -> B -> A
-    reconstructed_b = G_AB(G_BA(real_b))  # B -> A -> B
-    return weight * ((reconstructed_a - real_a).abs().mean() + (reconstructed_b - real_b).abs().mean())''',
 )
 
 IDENTITY_HINTS = [
@@ -288,10 +284,6 @@ identity_question = Problem(
     test=_GeneratorLossTest("identity_loss", reference_cycle.identity_loss, IDENTITY_WEIGHT, _identity_mistakes,
                             weight_name="0.5 × λ = 5", advice=IDENTITY_HINTS[0]),
     hints=IDENTITY_HINTS,
-    solution='''def identity_loss(G_AB, G_BA, real_a, real_b, weight=5.0):
-    same_b = G_AB(real_b)  # already in B: should stay as it is
-    same_a = G_BA(real_a)  # already in A
-    return weight * ((same_b - real_b).abs().mean() + (same_a - real_a).abs().mean())''',
 )
 
 
@@ -311,17 +303,17 @@ def _numbered(ids, grad=True):
 class _PoolRun:
     """Drive a learner's pool and read its images back as numbers."""
 
-    def __init__(self, problem, answer, size, seed):
-        self.problem, self.answer, self.size, self.seed = problem, answer, size, seed
+    def __init__(self, answer, size, seed):
+        self.answer, self.size, self.seed = answer, size, seed
         self.call = f"ImagePool({size}, seed={seed})"
-        self.pool = call_learner(answer, size, seed=seed, what=f"`{self.call}`", timeout=problem.timeout)
+        self.pool = call_learner(answer, size, seed=seed, what=f"`{self.call}`", timeout=current_timeout())
         if is_placeholder(self.pool):
             raise NotAttempted("`ImagePool(...)` gives `____`: fill in the class.")
         if self.pool is None or isinstance(self.pool, (int, float, str, bytes, list, tuple, dict, torch.Tensor)):
             raise Incorrect(f"`{self.call}` gave {describe(self.pool)}; it should build a pool object with a "
                             "`query` method.")
         query = call_learner(getattr, self.pool, "query", None, what=f"reading `{self.call}.query`",
-                             timeout=problem.timeout)
+                             timeout=current_timeout())
         if not callable(query):
             raise Incorrect(f"`{self.call}` has no `query` method: keep the method `def query(self, images):`.")
         self.query_method = query
@@ -329,7 +321,7 @@ class _PoolRun:
     def stored(self):
         """The numbers of the stored images (list), checking what the pool holds."""
         images = call_learner(getattr, self.pool, "images", None, what=f"reading `{self.call}.images`",
-                              timeout=self.problem.timeout)
+                              timeout=current_timeout())
         if images is None:
             raise Incorrect(f"`{self.call}` has no `images` attribute: keep the stored images in the list "
                             "`self.images`, as the class starts.")
@@ -355,7 +347,7 @@ class _PoolRun:
     def query(self, ids, grad=True):
         batch = _numbered(ids, grad)
         shown = f"`{self.call}.query(images)` (a batch of {len(ids)})"
-        out = call_learner(self.query_method, batch, what=shown, timeout=self.problem.timeout)
+        out = call_learner(self.query_method, batch, what=shown, timeout=current_timeout())
         if is_placeholder(out):
             raise NotAttempted("your `query` still returns `____`: replace it with your code.")
         if out is None:
@@ -395,18 +387,17 @@ def _check_pool(answer):
         raise NotAttempted("your `ImagePool.query` still contains a `____` blank: fill it in.")
     if not callable(answer):
         raise Incorrect(f"`ImagePool` should be a class, but it is {describe(answer)}.")
-    problem = pool_question
     with single_thread():
-        _check_filling(problem, answer)
-        _check_full_pool(problem, answer)
-        _check_seeded(problem, answer)
-        _check_size_zero(problem, answer)
+        _check_filling(answer)
+        _check_full_pool(answer)
+        _check_seeded(answer)
+        _check_size_zero(answer)
     return ("while filling it hands back the new images, then half the time swaps one for a stored image, "
             "never holds more than `size`, stores detached copies and follows its own seeded generator.")
 
 
-def _check_filling(problem, answer):
-    run = _PoolRun(problem, answer, 4, seed=1)
+def _check_filling(answer):
+    run = _PoolRun(answer, 4, seed=1)
     batch, out, numbers = run.query([1, 2, 3])
     items, stored = run.stored()
     if numbers != [1, 2, 3]:
@@ -439,9 +430,9 @@ def _check_filling(problem, answer):
                         "while len(self.images) < self.size; once full, swap instead.")
 
 
-def _check_full_pool(problem, answer):
+def _check_full_pool(answer):
     size, next_id, swaps, total = 6, 1, 0, 0
-    run = _PoolRun(problem, answer, size, seed=3)
+    run = _PoolRun(answer, size, seed=3)
     _, _, numbers = run.query([1, 2, 3, 4, 5, 6])
     next_id = 7
     _, before = run.stored()
@@ -484,29 +475,29 @@ def _check_full_pool(problem, answer):
                         "a fair coin it should be about 50%: compare a uniform random number with 0.5.")
 
 
-def _query_sequence(problem, answer, seed, global_seed):
+def _query_sequence(answer, seed, global_seed):
     torch.manual_seed(global_seed)
     random.seed(global_seed)
     np.random.seed(global_seed)
-    run = _PoolRun(problem, answer, 3, seed=seed)
+    run = _PoolRun(answer, 3, seed=seed)
     returned = []
     for start in range(1, 40, 4):
         returned += run.query(list(range(start, start + 4)), grad=False)[2]
     return returned
 
 
-def _check_seeded(problem, answer):
-    first = _query_sequence(problem, answer, seed=11, global_seed=1)
-    second = _query_sequence(problem, answer, seed=11, global_seed=2)
+def _check_seeded(answer):
+    first = _query_sequence(answer, seed=11, global_seed=1)
+    second = _query_sequence(answer, seed=11, global_seed=2)
     if first != second:
         raise Incorrect("two pools made with the same seed returned different images: draw the coin and the index "
                         "from the pool's own generator (torch.rand((), generator=self.generator), "
                         "torch.randint(n, (), generator=self.generator)), not from the global random state.")
 
 
-def _check_size_zero(problem, answer):
+def _check_size_zero(answer):
     try:
-        run = _PoolRun(problem, answer, 0, seed=0)
+        run = _PoolRun(answer, 0, seed=0)
         _, _, numbers = run.query([5, 6])
         _, stored = run.stored()
     except (Incorrect, LearnerCodeError) as error:
@@ -530,27 +521,6 @@ pool_question = Problem(
         "if torch.rand((), generator=self.generator) < 0.5: index = int(torch.randint(len(self.images), (), "
         "generator=self.generator)); returned.append(self.images[index]); self.images[index] = image.clone()",
     ],
-    solution='''class ImagePool:
-    def __init__(self, size=50, seed=0):
-        self.size = size
-        self.images = []
-        self.generator = torch.Generator().manual_seed(seed)
-
-    def query(self, images):
-        if self.size == 0:
-            return images
-        returned = []
-        for image in images.detach():                       # image: (C, H, W)
-            if len(self.images) < self.size:                # filling: keep a copy, hand back the new one
-                self.images.append(image.clone())
-                returned.append(image)
-            elif torch.rand((), generator=self.generator) < 0.5:   # swap with a stored one
-                index = int(torch.randint(len(self.images), (), generator=self.generator))
-                returned.append(self.images[index])
-                self.images[index] = image.clone()
-            else:
-                returned.append(image)
-        return torch.stack(returned)                        # (N, C, H, W)''',
 )
 
 
@@ -616,12 +586,6 @@ pixel_shuffle_question = FunctionProblem(
         "n, crr, h, w = x.shape; c = crr // (r * r); "
         "return x.reshape(n, c, r, r, h, w).permute(0, 1, 4, 2, 5, 3).reshape(n, c, h * r, w * r)",
     ],
-    solution='''def pixel_shuffle(x, r):
-    n, crr, h, w = x.shape
-    c = crr // (r * r)
-    x = x.reshape(n, c, r, r, h, w)       # channel c·r² + i·r + j -> (c, i, j)
-    x = x.permute(0, 1, 4, 2, 5, 3)       # (N, C, H, i, W, j): each i next to H, each j next to W
-    return x.reshape(n, c, h * r, w * r)  # row h·r + i, column w·r + j''',
 )
 
 
@@ -680,9 +644,6 @@ fade_question = FunctionProblem(
         "(1 - alpha) times the upsampled old image plus alpha times the new one.",
         "upsampled = F.interpolate(old, scale_factor=2, mode=\"nearest\"); return (1 - alpha) * upsampled + alpha * new",
     ],
-    solution='''def fade_in(old, new, alpha):
-    upsampled = F.interpolate(old, scale_factor=2, mode="nearest")  # (N, C, 2H, 2W)
-    return (1 - alpha) * upsampled + alpha * new''',
 )
 
 
@@ -759,11 +720,6 @@ adain_question = FunctionProblem(
         "normalised = (x - mean) / (var + eps).sqrt(); return scale[:, :, None, None] * normalised + "
         "bias[:, :, None, None]",
     ],
-    solution='''def adain(x, scale, bias, eps=1e-5):
-    mean = x.mean(dim=(2, 3), keepdim=True)                    # (N, C, 1, 1)
-    var = x.var(dim=(2, 3), keepdim=True, unbiased=False)      # (N, C, 1, 1)
-    normalised = (x - mean) / (var + eps).sqrt()               # each channel: mean 0, std 1
-    return scale[:, :, None, None] * normalised + bias[:, :, None, None]''',
 )
 
 
@@ -787,7 +743,6 @@ batch_question = ValueProblem(
         "has seen every process's batch.",
         "4 processes × 64 images.",
     ],
-    solution="effective_batch_size = 4 * 64  # 256 images per optimizer step",
 )
 
 
@@ -797,65 +752,21 @@ batch_question = ValueProblem(
 cycle_thought = ThoughtProblem(
     points=2,
     hints=["Compute the cycle loss of G_AB(x) = x and G_BA(y) = y. Then think of what else the adversarial loss asks."],
-    discussion=(
-        "Two generators that do nothing (G_AB(x) = x, G_BA(y) = y) have a cycle loss of exactly 0, and so does any "
-        "pair of inverse functions, however wrong the translation. The cycle only says that G_AB must keep enough "
-        "information for G_BA to rebuild the input; it is the adversarial loss (D_B must believe G_AB's outputs are "
-        "real thick digits) that says *where* to go. That is why a low reconstruction error alone proves little, "
-        "and why the lesson also measures G_AB(a) against the true thickening it never saw, and looks at the "
-        "pictures. The cycle can also be cheated: Chu, Zhmoginov & Sandler (2017) showed that CycleGAN hides the "
-        "input's details as a faint, nearly invisible signal in its translation (steganography), so G_BA can "
-        "'reconstruct' details that the translated image does not visibly contain."
-    ),
 )
 
 deepfake_thought = ThoughtProblem(
     points=2,
     hints=["Whose face, voice or body is in the data, who agreed to what, and who could be harmed by the output?"],
-    discussion=(
-        "Consent is about the people in the data and in the output, not only the person running the model: the "
-        "colleague should be asked, for this use, before any photo is collected, and be free to say no without "
-        "pressure (a 'harmless' birthday video is still their likeness, and once shared it can be cut, reposted "
-        "and taken out of context). Scraped photos were posted for other purposes; public is not the same as "
-        "consented. Also ask: who will see it, could it embarrass or mislead, how is the data stored and deleted, "
-        "and is it labelled as synthetic. The same tools make non-consensual intimate imagery, fraud (a cloned "
-        "voice or face in a video call) and political disinformation, whose harms fall mostly on people who never "
-        "agreed; several jurisdictions now criminalise some of these uses. A good default: no real, identifiable "
-        "person in generated media without their informed consent, and clear disclosure that it is generated."
-    ),
 )
 
 provenance_thought = ThoughtProblem(
     points=2,
     hints=["For each: what does it prove when present, and what happens after a screenshot, a crop or re-encoding?"],
-    discussion=(
-        "C2PA content credentials attach a signed manifest (who made it, with which tool, which edits) to a file: "
-        "when present and valid they are strong evidence of origin, but they are easily stripped (screenshots, many "
-        "upload pipelines), and their absence proves nothing, since most genuine photos carry none. Invisible "
-        "watermarks embedded by the generator (e.g. Google's SynthID) survive some cropping and compression, but "
-        "only mark the output of cooperating providers (open-source models can be run without them) and can be "
-        "weakened by regeneration or adversarial edits. Detectors trained to spot generated images work on the "
-        "generators they were trained on and degrade on new ones and after compression; their false positives "
-        "accuse real photos and their scores are easily over-trusted. So: none is sufficient alone. Provenance "
-        "proves authenticity positively (this camera, this newsroom), watermarks flag some synthetic media, "
-        "detectors give weak evidence; combine them with context and source checking, and report uncertainty."
-    ),
 )
 
 bias_thought = ThoughtProblem(
     points=2,
     hints=["Think of lesson 05's mode collapse: which modes does a GAN drop first? And how would you measure it?"],
-    discussion=(
-        "A GAN learns the training distribution, including its imbalances, and tends to make them worse: modes "
-        "with little data are the first to be dropped or rendered poorly (mode collapse favours the majority), so "
-        "a generator trained on 80% light-skinned faces may produce even fewer dark-skinned faces, of lower "
-        "quality. Augmenting a face-recognition set with such images increases the imbalance the system already "
-        "suffers from, and errors concentrate on under-represented groups. Measure before use: per-group coverage "
-        "of the generated set (as lesson 05's class coverage does for digits, with a classifier you have audited), "
-        "per-group quality, and the downstream model's error rates per group on real held-out data. Mitigations: "
-        "balance or reweight the GAN's training data, condition the generator on the attribute (lesson 06) and "
-        "sample it evenly, document the data (datasheets, model cards), and never evaluate only on synthetic data."
-    ),
 )
 
 
