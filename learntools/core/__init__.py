@@ -6,7 +6,8 @@ It knows nothing about GANs and imports nothing from learntools.gans; every less
 - models.py:      ModuleProblem, the one model check, with build() and trace() (lessons 03 and 04)
 - binder.py:      where checks find the learner's answers: the notebook's globals, bound by the set-up cell
 - solutions.py:   where solution() finds its answer: the exercise module's solutions file, written by the build
-- safety.py:      call_learner: timeouts, captured output and readable errors around learner code
+- safety.py:      call_learner and checking: timeouts, captured output cut to a few lines, global state
+                  kept, and readable errors around learner code and a whole check
 - compare.py:     comparing values and describing them in one sentence
 - feedback.py:    outcomes and how they are shown (HTML in a notebook, text elsewhere; nbgrader mode)
 - placeholder.py: the ____ blank of starter code, and spotting it in an answer
@@ -41,13 +42,13 @@ from .problems import (
     require_callable,
     single_thread,
 )
-from .safety import LearnerCodeError, call_learner, preserved_random_state, quiet
+from .safety import LearnerCodeError, call_learner, checking, preserved_random_state, preserved_settings, quiet
 
 __all__ = [
     "binder", "bind_exercises", "Mismatch", "compare_arrays", "describe", "format_number", "to_numpy",
     "values_match", "CHECKER_ERROR", "CORRECT", "INCORRECT", "INFO", "NOT_ATTEMPTED", "Incorrect",
     "NotAttempted", "Outcome", "grading_mode", "show", "test_mode", "____", "is_placeholder",
     "FunctionProblem", "ModuleProblem", "MultipartProblem", "Problem", "ThoughtProblem", "ValueProblem",
-    "LearnerCodeError", "call_learner", "preserved_random_state", "quiet", "build", "trace", "leaves", "current_timeout",
+    "LearnerCodeError", "call_learner", "checking", "preserved_random_state", "preserved_settings", "quiet", "build", "trace", "leaves", "current_timeout",
     "single_thread", "parameter_count", "known_mistakes", "require_callable",
 ]

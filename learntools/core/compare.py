@@ -95,6 +95,8 @@ def to_numpy(value):
         return _to_numpy(value)
     except _NotNumeric:
         raise
+    except OverflowError:  # 10**400 and the like
+        raise _NotNumeric("a number too large to be a float") from None
     except Exception:  # e.g. a list subclass whose __len__ raises
         raise _NotNumeric(describe(value)) from None
 

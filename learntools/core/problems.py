@@ -40,7 +40,16 @@ from .feedback import (
     show,
 )
 from .placeholder import code_uses_placeholder, contains_placeholder, is_placeholder
-from .safety import LearnerCodeError, call_learner, preserved_random_state, quiet
+from .safety import (
+    CheckTimeout,
+    LearnerCodeError,
+    call_learner,
+    check_timeout_sentence,
+    checking,
+    learner_failure,
+    preserved_random_state,
+    quiet,
+)
 
 _MISSING = object()
 
@@ -147,24 +156,33 @@ class Problem:
     def evaluate(self, answer=_MISSING):
         """Check an answer (by default the learner's variable) and return an Outcome. Never raises.
 
-        Runs with the global random state and grad mode restored afterwards, with warnings and
-        stderr silenced.
+        Runs with the global random state, default dtype, grad mode and thread count restored
+        afterwards, with warnings and stderr silenced, the learner's printing cut to a few lines,
+        and the check's own work time-boxed (see learntools.core.safety.checking). The check itself
+        runs with torch's default dtype float32, whatever the learner set.
         """
         token = _TIMEOUT.set(self.timeout)
         with preserved_random_state(), quiet():
+            torch.set_default_dtype(torch.float32)
             try:
-                if answer is _MISSING:
-                    answer = self.fetch_answer()
-                message = self.check_answer(answer)
+                with checking(self.timeout, self._check_files()):
+                    if answer is _MISSING:
+                        answer = self.fetch_answer()
+                    message = self.check_answer(answer)
             except NotAttempted as reason:
                 return Outcome(NOT_ATTEMPTED, str(reason))
             except Incorrect as reason:
                 return Outcome(INCORRECT, str(reason))
             except LearnerCodeError as reason:
                 return Outcome(INCORRECT, str(reason))
+            except CheckTimeout:
+                return Outcome(INCORRECT, check_timeout_sentence(self.timeout))
             except KeyboardInterrupt:
                 raise
-            except BaseException as error:  # a bug in the check: say so, in one sentence
+            except BaseException as error:  # a bug in the check, unless the answer caused it
+                blame = learner_failure(error, self._check_files())
+                if blame:
+                    return Outcome(INCORRECT, blame)
                 return Outcome(
                     CHECKER_ERROR,
                     f"the check itself failed ({type(error).__name__}) on {describe(answer)}. "
@@ -173,6 +191,15 @@ class Problem:
             finally:
                 _TIMEOUT.reset(token)
         return Outcome(CORRECT, message or "")
+
+    def _check_files(self):
+        """The files the check's own code was written in: its class and the functions it was given."""
+        files = {inspect.getsourcefile(type(self)) or ""}
+        for value in vars(self).values():
+            code = getattr(value, "__code__", None) if callable(value) else None
+            if code is not None:
+                files.add(code.co_filename)
+        return files
 
     def check(self, strict=False):
         """Show whether the answer is right. Raises AssertionError if wrong under nbgrader or strict=True."""

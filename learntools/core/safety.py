@@ -1,11 +1,18 @@
-"""Calling learner code safely: time-boxed, quiet, and without side effects on random state.
+"""Calling learner code safely: time-boxed, quiet, and without side effects on global state.
 
 Every call a check makes into learner code goes through :func:`call_learner`. Whatever the
-learner's code does (raise, hang, call ``exit()``, print warnings), the check gets back either a
-value or a :class:`LearnerCodeError` whose message is one readable sentence.
+learner's code does (raise, hang, call ``exit()``, print without end, change the default dtype),
+the check gets back either a value or a :class:`LearnerCodeError` whose message is one readable
+sentence, and the process's global settings are as they were.
+
+A whole check runs inside :func:`checking`: its own work (which may call a learner object's
+``__eq__`` or ``__float__``) is time-boxed by a clock that stops while learner code runs, the
+learner's printing is collected and shown cut to a few lines, and once learner code has timed
+out, later calls into it give up at once (one timeout per check, not one per retry).
 """
 
 import contextlib
+import contextvars
 import io
 import linecache
 import os
@@ -36,21 +43,38 @@ class _LearnerTimeout(BaseException):
 
 @contextlib.contextmanager
 def preserved_random_state():
-    """Run a block, then put back the global RNGs (random, numpy, torch CPU and CUDA) as they were."""
+    """Run a block, then put back the global RNGs (random, numpy, torch CPU and CUDA) as they were.
+
+    The other global settings a check must not change come back too: see :func:`preserved_settings`.
+    """
     python_state = random.getstate()
     numpy_state = np.random.get_state()
     torch_state = torch.get_rng_state()
     cuda_states = torch.cuda.get_rng_state_all() if torch.cuda.is_initialized() else None
-    grad_enabled = torch.is_grad_enabled()
     try:
-        yield
+        with preserved_settings():
+            yield
     finally:
         random.setstate(python_state)
         np.random.set_state(numpy_state)
         torch.set_rng_state(torch_state)
         if cuda_states is not None:
             torch.cuda.set_rng_state_all(cuda_states)
+
+
+@contextlib.contextmanager
+def preserved_settings():
+    """Run a block, then put back torch's default dtype, grad mode and thread count as they were."""
+    dtype = torch.get_default_dtype()
+    grad_enabled = torch.is_grad_enabled()
+    threads = torch.get_num_threads()
+    try:
+        yield
+    finally:
+        torch.set_default_dtype(dtype)
         torch.set_grad_enabled(grad_enabled)
+        if torch.get_num_threads() != threads:
+            torch.set_num_threads(threads)
 
 
 # --------------------------------------------------------------------------- quiet
@@ -65,7 +89,133 @@ def quiet():
             yield
 
 
-# --------------------------------------------------------------------------- time box
+# --------------------------------------------------------------------------- the learner's printing
+
+MAX_OUTPUT_LINES = 8
+
+
+class CappedOutput(io.TextIOBase):
+    """A stdout stand-in that keeps the first ``limit`` lines written to it and counts the rest.
+
+    Its memory stays small however much is printed, so a learner function printing in an endless
+    loop costs a timeout, not the machine's memory.
+    """
+
+    def __init__(self, limit=MAX_OUTPUT_LINES):
+        super().__init__()
+        self.limit = limit
+        self.kept = []
+        self.partial = ""
+        self.cut = 0
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        text = str(text)
+        if self.cut:  # already full: only count
+            self.cut += text.count("\n")
+            return len(text)
+        lines = (self.partial + text).split("\n")
+        self.partial = lines.pop()[:1000]
+        for line in lines:
+            if len(self.kept) < self.limit:
+                self.kept.append(line[:1000])
+            else:
+                self.cut += 1
+        return len(text)
+
+    def text(self):
+        """What was printed, at most ``limit`` lines, with a note of how many were cut."""
+        lines = list(self.kept)
+        if self.partial and len(lines) < self.limit:
+            lines.append(self.partial)
+        elif self.partial:
+            self.cut += 1
+        if self.cut:
+            lines.append(f"... ({self.cut:,} more line{'s' if self.cut != 1 else ''} of your code's output not shown)")
+        self.kept, self.partial, self.cut = [], "", 0
+        return "\n".join(lines) + "\n" if lines else ""
+
+
+# --------------------------------------------------------------------------- a whole check
+
+
+class _Check:
+    """What one check shares with the learner calls it makes: the printing, and a timeout already spent."""
+
+    def __init__(self):
+        self.output = CappedOutput()
+        self.timed_out = None  # the sentence of the first timeout, once learner code has hung
+
+
+_current_check = contextvars.ContextVar("learntools_current_check", default=None)
+
+
+class CheckTimeout(BaseException):
+    """The check's own clock ran out (a learner object's method never returned)."""
+
+
+@contextlib.contextmanager
+def checking(timeout, check_files=()):
+    """Run a whole check: output collected and cut, one timeout per check, its own work time-boxed.
+
+    The check's own work is stopped with :class:`CheckTimeout` after ``timeout`` seconds spent in a
+    method of the answer (``check_files``, where the check's own functions live, are not the
+    answer's); time spent in learner code called through :func:`call_learner` does not count.
+    """
+    check = _Check()
+    token = _current_check.set(check)
+    caller = sys._getframe(2)  # the frame running `with checking(...)` (past contextlib's __enter__)
+    try:
+        with _check_clock(timeout, caller, frozenset(check_files)):
+            yield check
+    finally:
+        _current_check.reset(token)
+        text = check.output.text()
+        if text:
+            sys.stdout.write(text)
+
+
+def _in_learner_code(frame, boundary, check_files):
+    """True when learner code runs at ``frame`` or in a frame that called it, up to ``boundary`` (the
+    check's own caller: the notebook cell that called q1.check() is learner code, but not the answer's)."""
+    while frame is not None and frame is not boundary:
+        filename = frame.f_code.co_filename
+        if _is_learner_frame(filename) and filename not in check_files:
+            return True
+        frame = frame.f_back
+    return False
+
+
+@contextlib.contextmanager
+def _check_clock(seconds, boundary=None, check_files=frozenset()):
+    """Raise CheckTimeout once the check's own work has run ``seconds`` while inside learner code
+    (an answer's ``__eq__`` that never returns), or three times ``seconds`` in any case. The check's
+    own slow moments (a first import on a busy machine) get the extra time; the learner's don't."""
+    if not _can_use_alarm() or not seconds or seconds <= 0:
+        yield
+        return
+    recheck = min(seconds, 0.5)
+    grace = {"left": int(2 * seconds / recheck)}  # re-checks of the check's own code before giving up
+
+    def on_alarm(signum, frame):
+        if _in_learner_code(frame, boundary, check_files) or grace["left"] <= 0:
+            raise CheckTimeout()
+        grace["left"] -= 1
+        signal.setitimer(signal.ITIMER_REAL, recheck)  # the check's own code: look again shortly
+
+    previous_handler = signal.signal(signal.SIGALRM, on_alarm)
+    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous_handler)
+        if outer_delay:
+            remaining = max(outer_delay - (time.monotonic() - started), 1e-3)
+            signal.setitimer(signal.ITIMER_REAL, remaining, outer_interval)
 
 
 def _can_use_alarm():
@@ -73,10 +223,12 @@ def _can_use_alarm():
 
 
 @contextlib.contextmanager
-def _alarm(seconds, state):
+def _alarm(seconds, state, pause_outer=False):
     """Raise _LearnerTimeout in the main thread after ``seconds``; restores any outer timer.
 
     Sets ``state["fired"]``, so a timeout that learner code swallowed (a bare ``except:``) still counts.
+    With ``pause_outer`` (the outer timer is a check's clock) the outer timer gets back all the time it
+    had: learner code's time is boxed here, not there.
     """
 
     def on_alarm(signum, frame):
@@ -92,8 +244,8 @@ def _alarm(seconds, state):
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous_handler)
         if outer_delay:
-            remaining = max(outer_delay - (time.monotonic() - started), 1e-3)
-            signal.setitimer(signal.ITIMER_REAL, remaining, outer_interval)
+            spent = 0.0 if pause_outer else time.monotonic() - started
+            signal.setitimer(signal.ITIMER_REAL, max(outer_delay - spent, 1e-3), outer_interval)
 
 
 def _run_in_thread(func, args, kwargs, seconds):
@@ -160,12 +312,18 @@ def call_learner(func, *args, what="your code", timeout=10.0, **kwargs):
     """Call learner code; return its value or raise LearnerCodeError with a one-sentence explanation.
 
     ``what`` names the thing being called in the message, e.g. "your function `conv2d`".
+    Torch's default dtype, grad mode and thread count are put back after the call, and what the
+    code prints is collected and shown cut to a few lines.
     """
+    check = _current_check.get()
+    if check is not None and check.timed_out:  # it hung once in this check: don't wait for it again
+        raise LearnerCodeError(check.timed_out)
+    output = check.output if check is not None else CappedOutput()
     alarm = {"fired": False}
     try:
-        with quiet():
+        with quiet(), preserved_settings(), contextlib.redirect_stdout(output):
             if _can_use_alarm():
-                with _alarm(timeout, alarm):
+                with _alarm(timeout, alarm, pause_outer=check is not None):
                     value = func(*args, **kwargs)
             else:
                 value = _run_in_thread(func, args, kwargs, timeout)
@@ -173,11 +331,14 @@ def call_learner(func, *args, what="your code", timeout=10.0, **kwargs):
             raise _LearnerTimeout()
         return value
     except _LearnerTimeout:
-        raise LearnerCodeError(
+        message = (
             f"{_capitalised(what)} did not finish within {timeout:g} s: is there an endless loop, "
             "or a loop over far more elements than needed?"
-        ) from None
-    except KeyboardInterrupt:
+        )
+        if check is not None:
+            check.timed_out = message
+        raise LearnerCodeError(message) from None
+    except (KeyboardInterrupt, CheckTimeout):
         raise
     except SystemExit:
         raise LearnerCodeError(
@@ -192,6 +353,37 @@ def call_learner(func, *args, what="your code", timeout=10.0, **kwargs):
         raise LearnerCodeError(
             f"{_capitalised(what)} raised {describe_exception(error)}{_where(error)}."
         ) from None
+    finally:
+        if check is None:
+            sys.stdout.write(output.text())
+
+
+def learner_failure(error, check_files=()):
+    """The sentence for an error raised in a check's own code because of the learner's answer, or None.
+
+    An error raised in learner code (a method of the answer that raises), by a tensor on the 'meta'
+    device (which holds no values) or by a number too large for a float is the answer's doing; any
+    other error is a bug in the check. ``check_files`` are the files the check's own functions were
+    written in (outside the package when a test declares a problem): their frames are the check's.
+    """
+    frames = [f for f in traceback.extract_tb(error.__traceback__)
+              if _is_learner_frame(f.filename) and f.filename not in check_files]
+    if frames:
+        return (f"your answer raised {describe_exception(error)}{_where(error)} while it was being checked: "
+                "does one of its methods (such as `__len__`, `__eq__` or `__float__`) fail?")
+    text = describe_exception(error)
+    if "meta" in text.lower():
+        return ("your answer gave a tensor on the 'meta' device, which has a shape but no values to check: "
+                "build it on the CPU, or on the device of the inputs.")
+    if isinstance(error, OverflowError):
+        return (f"your answer holds a number too large to be a float ({text}): "
+                "is a value growing without bound?")
+    return None
+
+
+def check_timeout_sentence(timeout):
+    return (f"checking your answer did not finish within {timeout:g} s: does one of its methods "
+            "(such as `__eq__`, `__float__` or `__repr__`) never return?")
 
 
 def _capitalised(text):

@@ -824,7 +824,7 @@ def _run_training(answer):
             D.register_forward_pre_hook(lambda module, inputs: batch_sizes.append(len(inputs[0])))
             G_before, D_before = _parameters(G), _parameters(D)
         result = call_learner(answer, G, D, real, opt_g, opt_d, RUN_Z_DIM, what="your function `train_step`",
-                              timeout=RUN_STEP_TIMEOUT)
+                              timeout=min(RUN_STEP_TIMEOUT, current_timeout()))
         try:
             _two_losses(result, what)
         except Incorrect as error:
