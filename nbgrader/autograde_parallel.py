@@ -55,6 +55,7 @@ class Outcome:
     seconds: float
     score: float = None
     max_score: float = None
+    merge_seconds: float = 0.0
     log: str = field(default="", repr=False)
 
 
@@ -252,6 +253,7 @@ def grade_one(plan, student):
 
 def finish_one(plan, outcome):
     """Merge a finished worker's shard and graded notebooks into the course; remove its scratch folder."""
+    started = time.monotonic()
     try:
         graded = os.path.join(outcome.course, "autograded", outcome.student, plan.assignment)
         if outcome.ok and os.path.isdir(graded):
@@ -266,6 +268,7 @@ def finish_one(plan, outcome):
         outcome.ok, outcome.log = False, outcome.log + f"\nmerge failed: {error!r}"
     finally:
         shutil.rmtree(outcome.scratch, ignore_errors=True)
+        outcome.merge_seconds = time.monotonic() - started
     return outcome
 
 
