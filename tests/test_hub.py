@@ -308,24 +308,26 @@ def _api(hub, user, method, path, token_of=None, **kwargs):
     return requests.request(method, f"{hub.url}{path}", headers=headers, timeout=kwargs.pop("timeout", 300), **kwargs)
 
 
-def _start_server(hub, user):
-    response = _api(hub, user, "POST", f"/hub/api/users/{user}/server")
-    assert response.status_code in (201, 202), response.text
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        server = _api(hub, user, "GET", f"/hub/api/users/{user}").json().get("servers", {}).get("")
-        if server and server.get("ready"):
-            return
+def _start_servers(hub, users):
+    """Ask the hub to start every user's server (it spawns them side by side); wait until all are ready."""
+    for user in users:
+        response = _api(hub, user, "POST", f"/hub/api/users/{user}/server")
+        assert response.status_code in (201, 202), response.text
+    waiting, deadline = set(users), time.monotonic() + 240
+    while waiting and time.monotonic() < deadline:
+        for user in sorted(waiting):
+            server = _api(hub, user, "GET", f"/hub/api/users/{user}").json().get("servers", {}).get("")
+            if server and server.get("ready"):
+                waiting.discard(user)
         time.sleep(1)
-    raise TimeoutError(f"{user}'s server did not start")
+    assert not waiting, f"servers that did not start: {waiting}"
 
 
 @pytest.fixture(scope="module")
 def logged_in(hub):
     for user in hub.users:
         hub.tokens[user] = _token(hub, user)
-    for user in hub.users:
-        _start_server(hub, user)
+    _start_servers(hub, hub.users)
     return hub
 
 
@@ -490,7 +492,8 @@ def test_a_student_cannot_touch_other_students_work_or_the_course(hub, cycle):
     assert nbformat.read(targets["submission"], as_version=4).cells  # the victim's submission is intact
 
 
-def test_a_student_cannot_run_the_formgrader(hub, cycle):
+def test_a_student_cannot_run_the_formgrader(logged_in):
+    hub = logged_in
     student, instructor = hub.students["partly"], hub.instructor
     assert _api(hub, instructor, "GET", f"/user/{instructor}/formgrader/api/assignments").status_code == 200
     # not on their own server (the extension is off for students) ...
