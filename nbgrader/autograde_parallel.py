@@ -12,6 +12,7 @@ Run it where you would run `nbgrader autograde`, with the same course folder:
     ../.venv/bin/python autograde_parallel.py 05_training --workers 8            # every submission
     ../.venv/bin/python autograde_parallel.py 02_convolution --student alice,bob  # some students
     ../.venv/bin/python autograde_parallel.py 02_convolution --force              # grade again
+    ../.venv/bin/python autograde_parallel.py 02_convolution 05_training          # one lesson, then the other
 
 What a worker may touch. Under nbgrader a submission's code runs as the grader, with the grader's
 rights: plain `nbgrader autograde` lets a hostile notebook rewrite the gradebook (everybody's grades),
@@ -348,7 +349,7 @@ def autograde(course, assignment, students=None, workers=2, sandbox="auto", thre
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("assignment")
+    parser.add_argument("assignments", nargs="+", metavar="assignment")
     parser.add_argument("--course", default=os.getcwd() if os.path.exists("nbgrader_config.py") else HERE,
                         help="the nbgrader course folder (default: this folder, or this script's)")
     parser.add_argument("--student", default="", help="comma-separated student ids (default: every submission)")
@@ -358,9 +359,10 @@ def main(argv=None):
     parser.add_argument("--force", action="store_true", help="grade again submissions already autograded")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds one submission may take in all")
     args = parser.parse_args(argv)
-    started = time.monotonic()
-    outcomes = autograde(args.course, args.assignment, [s for s in args.student.split(",") if s],
-                         args.workers, args.sandbox, args.threads, args.force, args.timeout)
+    started, outcomes = time.monotonic(), []
+    for assignment in args.assignments:
+        outcomes += autograde(args.course, assignment, [s for s in args.student.split(",") if s],
+                              args.workers, args.sandbox, args.threads, args.force, args.timeout)
     failed = [o.student for o in outcomes if not o.ok]
     print(f"{len(outcomes) - len(failed)} of {len(outcomes)} submissions graded in "
           f"{time.monotonic() - started:.0f} s" + (f"; failed: {', '.join(failed)}" if failed else ""))

@@ -80,17 +80,17 @@ def answered(release_notebook, answers, only=None):
     return notebook
 
 
-def submissions(source_notebook, release_notebook, hostile_code=""):
+def submissions(source_notebook, release_notebook, hostile_code="", answers=None):
     """name -> notebook: correct, partly right (the first half of the answers), blank and hostile
-    (every answer right, plus ``hostile_code`` run before the first answer)."""
-    answers = model_answers(source_notebook)
-    first_half = list(answers)[: max(1, len(answers) // 2)]
-    hostile = answered(release_notebook, answers)
-    first = next(cell for cell in hostile.cells if grade_id(cell) in answers and cell.cell_type == "code")
+    (``hostile_code`` run before the first answer cell; every answer right unless ``answers`` says)."""
+    model = model_answers(source_notebook)
+    first_half = list(model)[: max(1, len(model) // 2)]
+    hostile = answered(release_notebook, model if answers is None else answers)
+    first = next(cell for cell in hostile.cells if grade_id(cell) in model and cell.cell_type == "code")
     first.source = hostile_code + "\n" + first.source
     return {
-        "correct": answered(release_notebook, answers),
-        "partly": answered(release_notebook, answers, only=set(first_half)),
+        "correct": answered(release_notebook, model),
+        "partly": answered(release_notebook, model, only=set(first_half)),
         "blank": answered(release_notebook, {}),
         "hostile": hostile,
     }

@@ -6,11 +6,13 @@ One module-scoped run, from the repository's own files:
 - the hub starts on free loopback ports with deploy/jupyterhub/jupyterhub_config.py;
 - everybody logs in with their password (PAM) and gets an API token; every server is started through
   the hub's REST API;
-- the instructor releases lesson 02 and the training lesson (in a terminal of theirs: `runuser`);
+- the instructor generates and releases lesson 02 and the training lesson with the Formgrader's API on
+  their own server;
 - each student fetches both through their own server's nbgrader endpoints, writes their answers through
   the server's contents API (correct, partly right, blank, hostile) and submits;
-- the instructor collects, grades with nbgrader/autograde_parallel.py (2 workers, sandboxed), generates
-  and releases feedback; each student fetches their own feedback through their server.
+- the instructor collects (Formgrader), grades with nbgrader/autograde_parallel.py in a terminal of theirs
+  (`runuser`; 2 workers, sandboxed), generates and releases feedback (Formgrader); each student fetches
+  their own feedback through their server.
 Then: the scores, no hidden test in any feedback, and every permission below tried and refused.
 """
 
@@ -32,7 +34,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from hub_support import lessons, model_answers, submissions
+from hub_support import lessons, submissions
 from lessons import build
 
 pytestmark = pytest.mark.slow
@@ -347,6 +349,16 @@ def _contents(hub, student, path, **params):
     return response.json()
 
 
+def _formgrader(hub, action, lesson):
+    """One of the instructor's Formgrader buttons, through the formgrader's API on their own server."""
+    response = _api(hub, hub.instructor, "POST", f"/user/{hub.instructor}/formgrader/api/assignment/{lesson}/{action}",
+                    timeout=600)
+    assert response.status_code == 200, f"{action} {lesson}: {response.status_code} {response.text[:2000]}"
+    result = response.json()
+    assert result.get("success"), f"{action} {lesson}: {result.get('error') or result}"[:4000]
+    return result
+
+
 @pytest.fixture(scope="module")
 def cycle(logged_in):
     """The whole class cycle; returns what the assertions need."""
@@ -354,15 +366,17 @@ def cycle(logged_in):
     started = time.monotonic()
     convolution, training = lessons()
     for lesson in (convolution, training):
-        hub.nbgrader("generate_assignment", lesson, "--force")
-        hub.nbgrader("release_assignment", lesson, "--force")
+        _formgrader(hub, "assign", lesson)   # generate_assignment
+        _formgrader(hub, "release", lesson)  # release_assignment
 
     made = {}
     for lesson in (convolution, training):
         source = nbformat.read(hub.course / "source" / lesson / f"{lesson}.ipynb", as_version=4)
         release = nbformat.read(hub.course / "release" / lesson / f"{lesson}.ipynb", as_version=4)
-        made[lesson] = submissions(source, release, hostile_code=HOSTILE.format(
-            gradebook=str(hub.course / "gradebook.db"), course=str(hub.course), port=hub.port))
+        hostile = HOSTILE.format(gradebook=str(hub.course / "gradebook.db"), course=str(hub.course), port=hub.port)
+        made[lesson] = submissions(source, release, hostile_code=hostile)
+        if lesson == training:  # there the hostile student answers nothing: one full training run, not two
+            made[lesson]["hostile"] = submissions(source, release, hostile_code=hostile, answers={})["hostile"]
     for kind, student in hub.students.items():
         for lesson in (convolution, training):
             _student_action(hub, student, "fetch", lesson)
@@ -374,15 +388,16 @@ def cycle(logged_in):
             listing = _student_action(hub, student, "submit", lesson)
             assert listing.get("success") is not False, listing
 
-    outputs = {}
     for lesson in (convolution, training):
-        hub.nbgrader("collect", lesson)
-        outputs[lesson] = _as(hub.instructor, [f"{BIN}/python", str(hub.course / "autograde_parallel.py"), lesson,
-                                               "--workers", "2", "--threads", "1", "--sandbox", "bwrap"],
-                              cwd=hub.course, extra_env={"GAN_WORKSHOP_EXCHANGE": str(hub.exchange),
-                                                         "GAN_WORKSHOP_CELL_TIMEOUT": CELL_TIMEOUT}).stdout
-        hub.nbgrader("generate_feedback", lesson)
-        hub.nbgrader("release_feedback", lesson)
+        _formgrader(hub, "collect", lesson)
+    # Grading in the instructor's terminal: both lessons, 2 sandboxed workers.
+    grading = _as(hub.instructor, [f"{BIN}/python", str(hub.course / "autograde_parallel.py"), convolution, training,
+                                   "--workers", "2", "--threads", "1", "--sandbox", "bwrap"],
+                  cwd=hub.course, extra_env={"GAN_WORKSHOP_EXCHANGE": str(hub.exchange),
+                                             "GAN_WORKSHOP_CELL_TIMEOUT": CELL_TIMEOUT}).stdout
+    for lesson in (convolution, training):
+        _formgrader(hub, "generate_feedback", lesson)
+        _formgrader(hub, "release_feedback", lesson)
 
     feedback = {}
     for kind, student in hub.students.items():
@@ -392,8 +407,8 @@ def cycle(logged_in):
             assert len(folders) == 1, f"{student}: {lesson}: {folders}"
             page = _contents(hub, student, f"{folders[0]['path']}/{lesson}.html", type="file", format="text")
             feedback[(kind, lesson)] = page["content"]
-    print(f"class cycle: {time.monotonic() - started:.0f} s")
-    return {"lessons": (convolution, training), "feedback": feedback, "outputs": outputs}
+    print(f"class cycle: {time.monotonic() - started:.0f} s\n{grading}")
+    return {"lessons": (convolution, training), "feedback": feedback, "grading": grading}
 
 
 def _scores(hub, lesson):
@@ -421,10 +436,11 @@ def test_every_student_is_graded_as_their_answers_deserve(hub, cycle):
         assert set(found) == set(hub.students.values()), found
         score = {kind: found[student][0] for kind, student in hub.students.items()}
         full = found[hub.students["correct"]][1]
-        assert score["correct"] == full > 0, (lesson, score, cycle["outputs"][lesson])
+        assert score["correct"] == full > 0, (lesson, score, cycle["grading"])
         assert score["blank"] == 0, (lesson, score)
         assert 0 < score["partly"] < full, (lesson, score)
-        assert score["hostile"] == full, (lesson, score, cycle["outputs"][lesson])
+        hostile_answers = full if lesson == cycle["lessons"][0] else 0  # all right in lesson 02, none in training
+        assert score["hostile"] == hostile_answers, (lesson, score, cycle["grading"])
 
 
 def _hidden_lines(hub, lesson):

@@ -9,12 +9,11 @@ gradebook and to overwrite another student's graded notebook, from inside the gr
 import shutil
 import sys
 
+import nbformat
 import pytest
 
 from hub_support import (NBGRADER, answered, copy_course, course_environment, lessons, model_answers, run_ok,
                          scores, submissions, write_notebook)
-
-import nbformat
 
 pytestmark = pytest.mark.slow
 
