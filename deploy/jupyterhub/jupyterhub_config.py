@@ -83,6 +83,7 @@ def configure_by_role(spawner):
     name = spawner.user.name
     if in_group(name, INSTRUCTORS):
         spawner.notebook_dir = COURSE
+        spawner.environment["GAN_WORKSHOP_COURSE"] = COURSE  # the Formgrader loads its configuration
         spawner.environment["JUPYTER_CONFIG_PATH"] = os.path.join(HERE, "jupyter-config", "instructor")
     else:
         spawner.notebook_dir = "~"
