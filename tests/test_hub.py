@@ -8,8 +8,10 @@ One module-scoped run, from the repository's own files:
   the hub's REST API;
 - the instructor generates and releases lesson 02 and the training lesson with the Formgrader's API on
   their own server;
-- each student fetches both through their own server's nbgrader endpoints, writes their answers through
-  the server's contents API (correct, partly right, blank, hostile) and submits;
+- each student fetches lesson 02 through their own server's nbgrader endpoints, writes their answers
+  through the server's contents API (correct, partly right, blank, hostile) and submits; the correct and
+  the hostile student do the same with the training lesson (a training run per submission is what makes
+  this test slow);
 - the instructor collects (Formgrader), grades with nbgrader/autograde_parallel.py in a terminal of theirs
   (`runuser`; 2 workers, sandboxed), generates and releases feedback (Formgrader); each student fetches
   their own feedback through their server.
@@ -45,6 +47,9 @@ COURSE_ID = "gan-workshop"
 BIN = os.path.dirname(sys.executable)
 CELL_TIMEOUT = "120"
 KINDS = ("correct", "partly", "blank", "hostile")
+# Every student submits lesson 02; the training lesson (a training run per submission, the slow part of
+# the test) is submitted by the correct student and by the hostile one (who answers nothing there).
+SUBMITTED = {kind: lessons() if kind in ("correct", "hostile") else lessons()[:1] for kind in KINDS}
 
 # Run by the hostile submission while it is graded: attacks on everything but its own grade. Each line
 # of its output says what happened; the test reads them in the graded notebook.
@@ -378,7 +383,7 @@ def cycle(logged_in):
         if lesson == training:  # there the hostile student answers nothing: one full training run, not two
             made[lesson]["hostile"] = submissions(source, release, hostile_code=hostile, answers={})["hostile"]
     for kind, student in hub.students.items():
-        for lesson in (convolution, training):
+        for lesson in SUBMITTED[kind]:
             _student_action(hub, student, "fetch", lesson)
             path = f"{lesson}/{lesson}.ipynb"
             assert _contents(hub, student, path)["type"] == "notebook"
@@ -401,7 +406,7 @@ def cycle(logged_in):
 
     feedback = {}
     for kind, student in hub.students.items():
-        for lesson in (convolution, training):
+        for lesson in SUBMITTED[kind]:
             _student_action(hub, student, "fetch_feedback", lesson)
             folders = _contents(hub, student, f"{lesson}/feedback")["content"]
             assert len(folders) == 1, f"{student}: {lesson}: {folders}"
@@ -433,12 +438,14 @@ def test_wrong_passwords_and_strangers_are_refused(hub):
 def test_every_student_is_graded_as_their_answers_deserve(hub, cycle):
     for lesson in cycle["lessons"]:
         found = _scores(hub, lesson)
-        assert set(found) == set(hub.students.values()), found
-        score = {kind: found[student][0] for kind, student in hub.students.items()}
+        kinds = [kind for kind in KINDS if lesson in SUBMITTED[kind]]
+        assert set(found) == {hub.students[kind] for kind in kinds}, found
+        score = {kind: found[hub.students[kind]][0] for kind in kinds}
         full = found[hub.students["correct"]][1]
         assert score["correct"] == full > 0, (lesson, score, cycle["grading"])
-        assert score["blank"] == 0, (lesson, score)
-        assert 0 < score["partly"] < full, (lesson, score)
+        if "blank" in score:
+            assert score["blank"] == 0, (lesson, score)
+            assert 0 < score["partly"] < full, (lesson, score)
         hostile_answers = full if lesson == cycle["lessons"][0] else 0  # all right in lesson 02, none in training
         assert score["hostile"] == hostile_answers, (lesson, score, cycle["grading"])
 
@@ -459,7 +466,7 @@ def test_every_student_gets_their_own_feedback_without_hidden_tests(hub, cycle):
     for lesson in cycle["lessons"]:
         hidden = _hidden_lines(hub, lesson)
         assert hidden, f"{lesson} has no hidden tests to look for"
-        for kind in KINDS:
+        for kind in (kind for kind in KINDS if lesson in SUBMITTED[kind]):
             page = html.unescape(cycle["feedback"][(kind, lesson)])
             assert hub.students[kind] in page or lesson in page
             assert "BEGIN HIDDEN TESTS" not in page
