@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass, field
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -103,7 +104,9 @@ def merge_shard(course, shard, assignment, student):
             }
             for notebook in graded.notebooks
         }
-    with Gradebook(gradebook_url(os.path.join(course, "gradebook.db"))) as target:
+    with Gradebook(gradebook_url(os.path.join(course, "gradebook.db"))) as target, warnings.catch_warnings():
+        # nbgrader's own update_or_create_submission makes SQLAlchemy warn about autoflush: harmless
+        warnings.filterwarnings("ignore", message=".*not in session.*")
         target.update_or_create_student(student)
         submission = target.update_or_create_submission(assignment, student, timestamp=timestamp)
         for notebook in submission.notebooks:
