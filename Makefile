@@ -8,13 +8,14 @@ STAMP  := $(VENV)/.installed
 # JupyterLab refuses to run as root unless told; containers and cloud machines often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test build bench venv clean-venv
+.PHONY: lab test build bench bench-grading venv clean-venv
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_ARGS) notebooks/01_what_is_a_gan.ipynb
 
 test: $(STAMP)
 	@bash scripts/install-chromium.sh
+	@bash scripts/install-hub-deps.sh
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest
 
 # Regenerate learner, solution and nbgrader notebooks from lessons/*.py (and execute the solutions).
@@ -23,6 +24,10 @@ build: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/check_latency.py
+
+# Autograde throughput (submissions per minute) of lesson 02 and the training lesson; see bench/README.md.
+bench-grading: $(STAMP)
+	$(BIN)/python bench/grading_throughput.py
 
 venv: $(STAMP)
 
