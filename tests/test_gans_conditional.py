@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 import torch
-from gans_support import assert_same_weights, one_thread, uninterrupted_and_resumed  # noqa: F401  (one_thread: an autouse fixture)
+from gans_support import assert_same_weights, uninterrupted_and_resumed
+from gans_support import one_thread  # noqa: F401  (an autouse fixture)
 
 from learntools.gans.data import Batches
 from learntools.gans.evaluation import accuracy_per_class, class_accuracy, digit_grid

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from gans_support import assert_same_weights, one_thread, uninterrupted_and_resumed  # noqa: F401  (one_thread: an autouse fixture)
+from gans_support import assert_same_weights, uninterrupted_and_resumed
+from gans_support import one_thread  # noqa: F401  (an autouse fixture)
 
 from learntools.gans.data import PairedImages
 from learntools.gans.display import show_translations
