@@ -262,3 +262,29 @@ def returns_nan_grid(*args, **kwargs):
 
 # Answers no check may answer with a traceback (lessons add their own).
 HOSTILE = [None, "600", {"a": 1}, [1, [2, 3]], object(), math.nan, math.inf, torch.tensor([math.nan]), raises]
+
+
+def uninterrupted_and_resumed(make_trainer, checkpoint, steps=4):
+    """Two trainers after `steps` steps: one run straight through, one saved to `checkpoint` halfway and resumed."""
+    uninterrupted = make_trainer()
+    uninterrupted.fit(steps=steps, progress=False)
+    first = make_trainer()
+    first.fit(steps=steps // 2, progress=False)
+    first.save_checkpoint(checkpoint)
+    resumed = make_trainer().load_checkpoint(checkpoint)
+    resumed.fit(steps=steps - steps // 2, progress=False)
+    return uninterrupted, resumed
+
+
+def assert_same_weights(model, other):
+    """Every tensor of the two models' state dicts is equal."""
+    for a, b in zip(model.state_dict().values(), other.state_dict().values()):
+        assert torch.equal(a, b)
+
+
+def write_lesson_source(folder, *cells):
+    """A lesson source `99_bad.py` in `folder`: the usual first cell (binder, lesson 01's questions), then `cells`."""
+    source = folder / "99_bad.py"
+    first = "from learntools.core import binder; binder.bind(globals())\nfrom learntools.gans.ex1 import *\n"
+    source.write_text("".join(f"# %%\n{cell}\n" for cell in (first, *cells)), encoding="utf-8")
+    return source

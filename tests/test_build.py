@@ -6,6 +6,7 @@ import re
 
 import nbformat
 import pytest
+from gans_support import write_lesson_source
 
 import learntools
 from lessons import build
@@ -155,8 +156,6 @@ def test_hidden_tests_reach_the_nbgrader_test_cells_only(source):
 
 
 def test_hidden_tests_in_a_lesson_source_are_refused(tmp_path):
-    source = tmp_path / "99_bad.py"
-    source.write_text("# %%\nfrom learntools.core import binder; binder.bind(globals())\nfrom learntools.gans.ex1 import *\n\n"
-                      "# %%\nq1.check()\n### BEGIN HIDDEN TESTS\nassert True\n### END HIDDEN TESTS\n", encoding="utf-8")
+    source = write_lesson_source(tmp_path, "q1.check()\n### BEGIN HIDDEN TESTS\nassert True\n### END HIDDEN TESTS")
     with pytest.raises(build.SourceError, match="nbgrader/hidden_tests"):
         build.build_versions(source)

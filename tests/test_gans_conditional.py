@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import torch
+from gans_support import assert_same_weights, uninterrupted_and_resumed
 from gans_support import one_thread  # noqa: F401  (an autouse fixture)
 
 from learntools.gans.data import Batches
@@ -148,16 +149,8 @@ def test_sample_grid_rows_share_noise_and_columns_are_digits():
 
 
 def test_checkpoint_resume_is_exact(tmp_path):
-    uninterrupted = make_trainer()
-    uninterrupted.fit(steps=4, progress=False)
-
-    first = make_trainer()
-    first.fit(steps=2, progress=False)
-    first.save_checkpoint(tmp_path / "run.pt")
-    resumed = make_trainer().load_checkpoint(tmp_path / "run.pt")
-    resumed.fit(steps=2, progress=False)
-    for a, b in zip(uninterrupted.generator.state_dict().values(), resumed.generator.state_dict().values()):
-        assert torch.equal(a, b)
+    uninterrupted, resumed = uninterrupted_and_resumed(make_trainer, tmp_path / "run.pt")
+    assert_same_weights(uninterrupted.generator, resumed.generator)
     assert torch.equal(resumed.fixed_noise, uninterrupted.fixed_noise)
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from gans_support import assert_same_weights, uninterrupted_and_resumed
 from gans_support import one_thread  # noqa: F401  (an autouse fixture)
 
 from learntools.gans.data import PairedImages
@@ -162,15 +163,8 @@ def test_the_discriminator_judges_input_and_output_together():
 
 
 def test_pix2pix_trainer_learns_the_toy_translation_and_resumes_exactly(tmp_path):
-    uninterrupted = make_trainer()
-    uninterrupted.fit(steps=4, progress=False)
-    first = make_trainer()
-    first.fit(steps=2, progress=False)
-    first.save_checkpoint(tmp_path / "p2p.pt")
-    resumed = make_trainer().load_checkpoint(tmp_path / "p2p.pt")
-    resumed.fit(steps=2, progress=False)
-    for a, b in zip(uninterrupted.generator.state_dict().values(), resumed.generator.state_dict().values()):
-        assert torch.equal(a, b)
+    uninterrupted, resumed = uninterrupted_and_resumed(make_trainer, tmp_path / "p2p.pt")
+    assert_same_weights(uninterrupted.generator, resumed.generator)
 
 
 def test_trainer_rejects_a_dataset_and_bad_weights():

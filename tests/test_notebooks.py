@@ -14,26 +14,26 @@ SOURCES = build.lesson_sources()
 TEST_MODE = {"WORKSHOP_TEST_MODE": "1"}
 
 
-@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
-def test_solution_notebook_runs_and_every_check_passes(source):
-    _, solution_path, _ = build.output_paths(source)
-    notebook = run_notebook(solution_path, env=TEST_MODE)
+def assert_runs_and_every_check_says(path, start):
+    """The notebook at `path` runs without errors, and the feedback of each check cell begins with `start`."""
+    notebook = run_notebook(path, env=TEST_MODE)
     assert not errors(notebook), errors(notebook)[:1]
     feedback = check_feedback(notebook)
     assert feedback, "no check cells ran"
     for cell, text in feedback:
-        assert text.startswith("Correct"), f"{cell}: {text}"
+        assert text.startswith(start), f"{cell}: {text}"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_solution_notebook_runs_and_every_check_passes(source):
+    _, solution_path, _ = build.output_paths(source)
+    assert_runs_and_every_check_says(solution_path, "Correct")
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
 def test_learner_notebook_runs_and_blanks_are_not_attempted(source):
     learner_path, _, _ = build.output_paths(source)
-    notebook = run_notebook(learner_path, env=TEST_MODE)
-    assert not errors(notebook), errors(notebook)[:1]
-    feedback = check_feedback(notebook)
-    assert feedback
-    for cell, text in feedback:
-        assert text.startswith("Not attempted yet"), f"{cell}: {text}"
+    assert_runs_and_every_check_says(learner_path, "Not attempted yet")
 
 
 def test_the_kernel_network_block_works(tmp_path):

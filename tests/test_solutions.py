@@ -7,6 +7,7 @@ cells), independently of the build's rule, and compared with what the package's 
 import importlib
 
 import pytest
+from gans_support import write_lesson_source
 
 from learntools.core import MultipartProblem, ThoughtProblem
 from lessons import build
@@ -91,8 +92,6 @@ def test_thought_question_shows_its_answer_cell_as_prose(capsys):
 
 
 def test_a_check_cell_without_an_answer_is_reported(tmp_path):
-    source = tmp_path / "99_bad.py"
-    source.write_text("# %%\nfrom learntools.core import binder; binder.bind(globals())\n"
-                      "from learntools.gans.ex1 import *\n\n# %%\nq1.check()\n", encoding="utf-8")
+    source = write_lesson_source(tmp_path, "q1.check()")
     with pytest.raises(build.SourceError, match="q1 has no answer cell"):
         build.question_solutions(source)

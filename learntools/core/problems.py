@@ -228,12 +228,16 @@ class Problem:
         more = f" (Hint {level} of {len(self.hints)}; `{self.name}.hint({level + 1})` says more.)" if level < len(self.hints) else ""
         show("hint", self.hints[level - 1] + more)
 
+    def _given_or_from_book(self, given, key):
+        """``given`` when it is set (or no solutions file is bound), else ``key`` of this question's solutions entry."""
+        if given or self.solution_book is None:
+            return given
+        return self.solution_book.entry(self.name).get(key, "")
+
     @property
     def solution_code(self):
         """The code ``solution()`` shows: given to the constructor, or else the module's solutions file."""
-        if self._solution_code or self.solution_book is None:
-            return self._solution_code
-        return self.solution_book.entry(self.name).get("code", "")
+        return self._given_or_from_book(self._solution_code, "code")
 
     @solution_code.setter
     def solution_code(self, code):
@@ -481,9 +485,7 @@ class ThoughtProblem(Problem):
     @property
     def discussion(self):
         """The discussion (markdown): given to the constructor, or else the module's solutions file."""
-        if self._discussion or self.solution_book is None:
-            return self._discussion
-        return self.solution_book.entry(self.name).get("markdown", "")
+        return self._given_or_from_book(self._discussion, "markdown")
 
     @discussion.setter
     def discussion(self, text):

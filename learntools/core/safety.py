@@ -189,6 +189,23 @@ def _in_learner_code(frame, boundary, check_files):
 
 
 @contextlib.contextmanager
+def _timer(seconds, on_alarm, pause_outer=False):
+    """Call ``on_alarm`` on SIGALRM after ``seconds``; afterwards restore the handler and any outer timer
+    (with the time spent here taken off it, unless ``pause_outer``)."""
+    previous_handler = signal.signal(signal.SIGALRM, on_alarm)
+    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous_handler)
+        if outer_delay:
+            spent = 0.0 if pause_outer else time.monotonic() - started
+            signal.setitimer(signal.ITIMER_REAL, max(outer_delay - spent, 1e-3), outer_interval)
+
+
+@contextlib.contextmanager
 def _check_clock(seconds, boundary=None, check_files=frozenset()):
     """Raise CheckTimeout once the check's own work has run ``seconds`` while inside learner code
     (an answer's ``__eq__`` that never returns), or three times ``seconds`` in any case. The check's
@@ -205,17 +222,8 @@ def _check_clock(seconds, boundary=None, check_files=frozenset()):
         grace["left"] -= 1
         signal.setitimer(signal.ITIMER_REAL, recheck)  # the check's own code: look again shortly
 
-    previous_handler = signal.signal(signal.SIGALRM, on_alarm)
-    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
-    started = time.monotonic()
-    try:
+    with _timer(seconds, on_alarm):
         yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous_handler)
-        if outer_delay:
-            remaining = max(outer_delay - (time.monotonic() - started), 1e-3)
-            signal.setitimer(signal.ITIMER_REAL, remaining, outer_interval)
 
 
 def _can_use_alarm():
@@ -235,17 +243,8 @@ def _alarm(seconds, state, pause_outer=False):
         state["fired"] = True
         raise _LearnerTimeout()
 
-    previous_handler = signal.signal(signal.SIGALRM, on_alarm)
-    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
-    started = time.monotonic()
-    try:
+    with _timer(seconds, on_alarm, pause_outer=pause_outer):
         yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous_handler)
-        if outer_delay:
-            spent = 0.0 if pause_outer else time.monotonic() - started
-            signal.setitimer(signal.ITIMER_REAL, max(outer_delay - spent, 1e-3), outer_interval)
 
 
 def _run_in_thread(func, args, kwargs, seconds):

@@ -36,6 +36,16 @@ def _as_tensor(value):
     return None
 
 
+def _one_number(got, advice):
+    """A learner's result as a float: None when it isn't numeric, Incorrect ending in ``advice`` when it's several."""
+    got = _as_tensor(got)
+    if got is None:
+        return None
+    if got.numel() != 1:
+        raise Incorrect(f"it returned a tensor of shape {tuple(got.shape)}{advice}")
+    return float(got.reshape(()))
+
+
 # ================================================================================ q1: U-Net channel arithmetic
 
 UNET_IN = [ENCODER_CHANNELS[4], 2 * ENCODER_CHANNELS[3], 2 * ENCODER_CHANNELS[2], 2 * ENCODER_CHANNELS[1],
@@ -248,12 +258,9 @@ def _loss_cases(rng):
 
 def _loss_diagnose(args, got, expected):
     fake_logits, fake, target, weight = args
-    got = _as_tensor(got)
-    if got is None:
+    value = _one_number(got, "; a loss is one number: take the means.")
+    if value is None:
         return
-    if got.numel() != 1:
-        raise Incorrect(f"it returned a tensor of shape {tuple(got.shape)}; a loss is one number: take the means.")
-    value = float(got.reshape(()))
     logits, difference = fake_logits.double(), (fake - target).double()
     adversarial = F.softplus(-logits).mean()
     l1 = difference.abs().mean()
@@ -317,12 +324,9 @@ def _reference_psnr(output, target):
 
 def _psnr_diagnose(args, got, expected):
     output, target = args
-    got = _as_tensor(got)
-    if got is None:
+    value = _one_number(got, ": average the per-image PSNRs into one number.")
+    if value is None:
         return
-    if got.numel() != 1:
-        raise Incorrect(f"it returned a tensor of shape {tuple(got.shape)}: average the per-image PSNRs into one number.")
-    value = float(got.reshape(()))
     output, target = output.double(), target.double()
     mse = ((output - target) ** 2).flatten(1).mean(dim=1)  # (N,)
     candidates = [

@@ -66,7 +66,8 @@ def from_unit_range(x):
     return x * 2 - 1
 
 
-def _check_choice(value, choices, what):
+def check_choice(value, choices, what):
+    """Raise a ValueError naming the choices when ``value`` (a ``what``) is not one of them."""
     if value not in choices:
         raise ValueError(f"Unknown {what} {value!r}: choose one of {', '.join(map(repr, choices))}.")
 
@@ -294,8 +295,8 @@ def load_mnist(split: str = "train", source: str = "subset", *, cache_dir=None, 
         "auto" never starts a download.
     The other arguments are passed to download_mnist.
     """
-    _check_choice(split, SPLITS, "split")
-    _check_choice(source, SOURCES, "source")
+    check_choice(split, SPLITS, "split")
+    check_choice(source, SOURCES, "source")
 
     folder = _mnist_folder(cache_dir)
     checksums = MNIST_SHA256 if checksums is None else checksums
@@ -352,7 +353,7 @@ TOY_STD = {"ring": 0.05, "grid": 0.05, "line": 0.1}
 
 def toy_modes(name: str = "ring") -> torch.Tensor:
     """The centres of a toy distribution's Gaussians: ring (8, 2), grid (25, 2), line (2, 1)."""
-    _check_choice(name, TOY_DISTRIBUTIONS, "toy distribution")
+    check_choice(name, TOY_DISTRIBUTIONS, "toy distribution")
     if name == "ring":
         # 8 points evenly spaced on a circle of radius 2.
         angles = torch.arange(8, dtype=torch.float32) * (2 * math.pi / 8)  # (8,)
@@ -374,7 +375,7 @@ def toy_distribution(name: str = "ring", n: int = 1000, seed: int = 0) -> torch.
     "line": 2 Gaussians at -2 and +2 on the real line -> (n, 1)
     The same seed always gives the same points.
     """
-    _check_choice(name, TOY_DISTRIBUTIONS, "toy distribution")
+    check_choice(name, TOY_DISTRIBUTIONS, "toy distribution")
     if not isinstance(n, int) or n < 1:
         raise ValueError(f"n must be a positive whole number of samples, got {n!r}.")
     generator = torch.Generator().manual_seed(seed)

@@ -27,7 +27,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from learntools.gans.data.digits import PairedImages, load_mnist
+from learntools.gans.data.digits import PairedImages, check_choice, load_mnist
 
 __all__ = [
     "sobel_edges",
@@ -59,11 +59,6 @@ PHOTO_FILES = {
     "hubble_deep_field": "hubble_deep_field.jpg",
     "chelsea": "chelsea.png",
 }
-
-
-def _check_choice(value, choices, what):
-    if value not in choices:
-        raise ValueError(f"Unknown {what} {value!r}: choose one of {', '.join(map(repr, choices))}.")
 
 
 def _check_images(images, what="images"):
@@ -117,7 +112,7 @@ def edges_to_digits(split: str = "train", method: str = "sobel", source: str = "
     (soft edge strength) or "canny" (thin binary edges). With return_labels=True, returns
     (pairs, labels) so the outputs can also be read by the digit classifier.
     """
-    _check_choice(method, EDGE_METHODS, "edge method")
+    check_choice(method, EDGE_METHODS, "edge method")
     edges, images, labels = _edge_pairs(split, method, source)
     pairs = PairedImages(edges.clone(), images.clone())
     return (pairs, labels.clone()) if return_labels else pairs
@@ -176,7 +171,7 @@ def load_photo(name: str) -> np.ndarray:
     import skimage.data
     import skimage.io
 
-    _check_choice(name, tuple(PHOTO_FILES), "photo")
+    check_choice(name, tuple(PHOTO_FILES), "photo")
     path = Path(skimage.data.__file__).resolve().parent / PHOTO_FILES[name]
     if not path.is_file():
         raise FileNotFoundError(f"scikit-image's bundled photo {path.name} is missing from {path.parent}: "
@@ -234,8 +229,8 @@ def photo_patches(split: str = "train", task: str = "grayscale", size: int = 64,
     restore). Targets are (N, 3, size, size). The photos are first rescaled by `scale`, so a
     patch shows a recognisable piece of the scene; crops are random but seeded.
     """
-    _check_choice(split, tuple(PHOTOS), "split")
-    _check_choice(task, PHOTO_TASKS, "task")
+    check_choice(split, tuple(PHOTOS), "split")
+    check_choice(task, PHOTO_TASKS, "task")
     if not isinstance(size, int) or size < 8:
         raise ValueError(f"size must be a whole number of pixels >= 8, got {size!r}.")
     if not isinstance(count, int) or count < 1:

@@ -20,11 +20,11 @@ import torch
 
 from learntools.gans.data.adapters import KeepSecond
 from learntools.gans.data.unpaired import UnpairedImages
-from learntools.gans.evaluation.translation import cycle_scores, translate
+from learntools.gans.evaluation.translation import cycle_scores
 from learntools.gans.losses import gradient_penalty
 from learntools.gans.models.cyclegan import CYCLE_WEIGHT, IDENTITY_WEIGHT, CycleDiscriminators, CycleGenerators
 from learntools.gans.training.ingredients import no_noise
-from learntools.gans.training.pix2pix import sample_inputs_or_first_batch
+from learntools.gans.training.pix2pix import sample_inputs_or_first_batch, translate_sample_inputs
 from learntools.gans.training.checkpoints import load_checkpoint
 from learntools.gans.training.trainer import GANTrainer
 
@@ -201,13 +201,7 @@ class CycleGANTrainer(GANTrainer):
     @torch.no_grad()
     def sample(self, n=None, seed=None, batch_size=500):
         """G_AB's translations (float32, CPU) of `n` sample inputs: the first n, or n drawn with `seed`."""
-        count = len(self.sample_inputs)
-        n = count if n is None else n
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            raise ValueError(f"n must be a whole number >= 1, got {n!r}.")
-        index = torch.arange(n) % count if seed is None else torch.randint(
-            count, (n,), generator=torch.Generator().manual_seed(seed))
-        return translate(self.generator.ab, self.sample_inputs[index], batch_size=batch_size)
+        return translate_sample_inputs(self.generator.ab, self.sample_inputs, n, seed, batch_size)
 
     def state_dict(self) -> dict:
         state = super().state_dict()

@@ -19,7 +19,7 @@ from learntools.gans.runtime import default_device
 from learntools.gans.training.ingredients import no_noise
 from learntools.gans.training.trainer import GANTrainer
 
-__all__ = ["Pix2PixTrainer", "fit_l1", "sample_inputs_or_first_batch"]
+__all__ = ["Pix2PixTrainer", "fit_l1", "sample_inputs_or_first_batch", "translate_sample_inputs"]
 
 
 def sample_inputs_or_first_batch(sample_inputs, data, what: str) -> torch.Tensor:
@@ -33,6 +33,20 @@ def sample_inputs_or_first_batch(sample_inputs, data, what: str) -> torch.Tensor
     if not isinstance(sample_inputs, torch.Tensor) or sample_inputs.ndim != 4:
         raise TypeError(f"sample_inputs must be a tensor of {what} (N, C, H, W).")
     return sample_inputs.detach().float().cpu()
+
+
+@torch.no_grad()
+def translate_sample_inputs(generator, sample_inputs, n=None, seed=None, batch_size=500) -> torch.Tensor:
+    """`generator`'s translations (float32, CPU) of `n` sample inputs: the first n, or n drawn with `seed`."""
+    count = len(sample_inputs)
+    n = count if n is None else n
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"n must be a whole number >= 1, got {n!r}.")
+    if seed is None:
+        index = torch.arange(n) % count
+    else:
+        index = torch.randint(count, (n,), generator=torch.Generator().manual_seed(seed))
+    return translate(generator, sample_inputs[index], batch_size=batch_size)
 
 
 class Pix2PixTrainer(GANTrainer):
@@ -90,15 +104,7 @@ class Pix2PixTrainer(GANTrainer):
     @torch.no_grad()
     def sample(self, n=None, seed=None, batch_size=500):
         """Translations (float32, CPU) of `n` sample inputs: the first n (seed=None), or n drawn with the seed."""
-        count = len(self.sample_inputs)
-        n = count if n is None else n
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            raise ValueError(f"n must be a whole number >= 1, got {n!r}.")
-        if seed is None:
-            index = torch.arange(n) % count
-        else:
-            index = torch.randint(count, (n,), generator=torch.Generator().manual_seed(seed))
-        return translate(self.generator, self.sample_inputs[index], batch_size=batch_size)
+        return translate_sample_inputs(self.generator, self.sample_inputs, n, seed, batch_size)
 
     def extra_metrics(self) -> dict:
         """Figures for the command line's metrics.json: held-out L1 and PSNR beside the baseline."""
