@@ -21,7 +21,7 @@ from gans_support import (  # noqa: F401  (one_thread: an autouse fixture)
     starter_with_blank,
 )
 
-from learntools.core import CORRECT, NOT_ATTEMPTED, ____
+from learntools.core import CORRECT, INCORRECT, NOT_ATTEMPTED, ____
 from learntools.gans import ex6
 from learntools.gans.losses import minimax_g, nonsaturating_d, nonsaturating_g
 
@@ -178,6 +178,7 @@ WRONG = {
         (one_hot_shifted, "one place too early"),
         (one_hot_transposed, "one column per label"),
         (one_hot_numbers, "one number per label"),
+        (lambda labels, num_classes: F.one_hot(labels, num_classes), "torch.int64 values, not floats: F.one_hot"),
     ],
     "q2": [(_function(src, "generator_input"), fragment) for src, fragment in NB_WRONG_G_INPUT.values()],
     "q3": [(_function(src, "discriminator_input"), fragment) for src, fragment in NB_WRONG_D_INPUT.values()],
@@ -206,8 +207,9 @@ def test_library_reference_answers_pass_too():
     assert evaluate(ex6.q1, one_hot).status == CORRECT
     assert evaluate(ex6.q7, accuracy_per_class).status == CORRECT
     assert evaluate(ex6.q1, lambda labels, num_classes=10: torch.eye(num_classes)[labels]).status == CORRECT
-    # F.one_hot without .float() gives int64 one-hot vectors: the right values, accepted.
-    assert evaluate(ex6.q1, lambda labels, num_classes=10: F.one_hot(labels, num_classes)).status == CORRECT
+    # F.one_hot without .float() gives int64 one-hot vectors: the right values, but torch.cat with floats fails.
+    outcome = evaluate(ex6.q1, lambda labels, num_classes=10: F.one_hot(labels, num_classes))
+    assert outcome.status == INCORRECT and "torch.int64 values, not floats" in outcome.message, outcome.message
 
 
 # The tests every lesson passes (wrong answers named, the blank not attempted, ...): see lesson_checks_contract.

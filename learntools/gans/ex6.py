@@ -8,6 +8,8 @@ import torch
 import torch.nn.functional as F
 
 from learntools.core import (
+    Mismatch,
+    compare_arrays,
     FunctionProblem,
     Incorrect,
     NotAttempted,
@@ -68,10 +70,22 @@ def _one_hot_cases(rng):
     return labels, NUM_CLASSES
 
 
+def _compare_one_hot(got, expected):
+    """The values, and a floating-point dtype: the vectors are concatenated to float noise and images."""
+    compare_arrays(got, expected, name="the result")
+    dtype = got.dtype if isinstance(got, (torch.Tensor, np.ndarray)) else None
+    if dtype is not None and not (torch.is_floating_point(got) if isinstance(got, torch.Tensor)
+                                  else np.issubdtype(dtype, np.floating)):
+        raise Mismatch(f"the result holds the right values, but as {dtype}, not floats.")
+
+
 def _one_hot_diagnose(args, got, expected):
     labels, num_classes = args
     if not isinstance(got, (torch.Tensor, np.ndarray)):
         return
+    if values_match(got, expected, 0, 0):  # right values, so the dtype is what differs
+        raise Incorrect(f"your vectors hold {got.dtype} values, not floats: F.one_hot returns int64, and torch.cat with the "
+                        "float noise or images needs floats. Add .float(): `F.one_hot(labels, num_classes).float()`.")
     got = torch.as_tensor(got).detach().float().cpu()
     n = len(labels)
     if tuple(got.shape) == (num_classes, n) and n != num_classes:
@@ -102,6 +116,7 @@ one_hot_question = FunctionProblem(
     cases=[(_labels(3), 10), (_labels(0, 9, 4), 10), (_labels(7, 7, 1, 1, 1), 10), (_labels(2, 0), 3)],
     random_cases=_one_hot_cases,
     n_random=6,
+    compare=_compare_one_hot,
     test=_one_hot_diagnose,
     hints=[
         "Start from zeros of shape (N, num_classes), one row per label, then put a 1 in row i at column "
