@@ -382,6 +382,8 @@ WRONG = {
         (d_step_returns_nan, "returned nan"),
         (lambda G, D, real, opt_d, z_dim: (discriminator_step(G, D, real, opt_d, z_dim), 0.0), "a tuple of 2"),
         (lambda G, D, real, opt_d, z_dim: 1.0, "never called G"),
+        (lambda G, D, real, opt_d, z_dim: discriminator_step(G, D, real, opt_d, z_dim).to(torch.complex64),
+         "returned complex numbers (torch.complex64)"),
     ],
     "q6": [
         (g_step_minimax, "minimax form"),

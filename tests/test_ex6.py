@@ -179,6 +179,7 @@ WRONG = {
         (one_hot_transposed, "one column per label"),
         (one_hot_numbers, "one number per label"),
         (lambda labels, num_classes: F.one_hot(labels, num_classes), "torch.int64 values, not floats: F.one_hot"),
+        (lambda labels, num_classes: F.one_hot(labels, num_classes).to(torch.complex64), "returned complex numbers"),
     ],
     "q2": [(_function(src, "generator_input"), fragment) for src, fragment in NB_WRONG_G_INPUT.values()],
     "q3": [(_function(src, "discriminator_input"), fragment) for src, fragment in NB_WRONG_D_INPUT.values()],

@@ -41,7 +41,7 @@ from learntools.core import (
 from learntools.gans import losses as reference
 from learntools.gans.checking.functions import require_written, unwritten
 from learntools.gans.checking.mistakes import name_number_mistake
-from learntools.gans.checking.numbers import close
+from learntools.gans.checking.numbers import close, reject_complex
 from learntools.gans.checking.stand_ins import RECORDING_Z_DIM, recording_gan
 
 LN2 = math.log(2.0)
@@ -79,6 +79,7 @@ def _loss_number(value, what):
                 f"{what} returned a tensor of shape {tuple(value.shape)}; a loss is one number: "
                 "take the mean over the batch."
             )
+        reject_complex(value, f"{what} returned")
         number = float(value.detach().float().cpu().reshape(()))
     elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
         number = float(value)

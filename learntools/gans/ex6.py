@@ -26,7 +26,7 @@ from learntools.core import (
 )
 from learntools.gans.checking.functions import require_written
 from learntools.gans.checking.mistakes import name_number_mistake
-from learntools.gans.checking.numbers import close
+from learntools.gans.checking.numbers import close, reject_complex
 from learntools.gans.checking.stand_ins import conditional_bench
 from learntools.gans.evaluation import conditional as reference_evaluation
 from learntools.gans.models import conditional as reference
@@ -289,6 +289,7 @@ def _loss_value(got, var, call):
         kind = "a plain number" if isinstance(got, (int, float)) and not isinstance(got, bool) else describe(got)
         raise Incorrect(f"`{call}` returned {kind}; return the loss as a tensor, so it can be backpropagated "
                         "(no .item()).")
+    reject_complex(got, f"`{call}` returned")
     value = float(got.detach().float().reshape(()))
     if not math.isfinite(value):
         raise Incorrect(f"`{call}` returned {value}: use the logits with the losses of learntools.gans.losses, "
