@@ -237,6 +237,21 @@ def g_step_zero_grad_late(G, D, batch_size, opt_g, z_dim):
 # --------------------------------------------------------------------------- wrong train steps
 
 
+def d_step_real_in_zero_one(G, D, real, opt_d, z_dim):
+    real = (real + 1) / 2  # "images are in [0, 1]"
+    return discriminator_step(G, D, real, opt_d, z_dim)
+
+
+def train_real_in_zero_one(G, D, real, opt_g, opt_d, z_dim):
+    return train_step(G, D, (real + 1) / 2, opt_g, opt_d, z_dim)
+
+
+def train_g_loss_on_real(G, D, real, opt_g, opt_d, z_dim):
+    d_loss = discriminator_step(G, D, real, opt_d, z_dim)
+    g_loss = update(opt_g, generator_loss(D(real)))  # D's verdict on the real images
+    return float(d_loss), float(g_loss)
+
+
 def train_in_eval_mode(G, D, real, opt_g, opt_d, z_dim):
     G.eval()
     D.eval()
@@ -382,6 +397,7 @@ WRONG = {
         (d_step_returns_nan, "returned nan"),
         (lambda G, D, real, opt_d, z_dim: (discriminator_step(G, D, real, opt_d, z_dim), 0.0), "a tuple of 2"),
         (lambda G, D, real, opt_d, z_dim: 1.0, "never called G"),
+        (d_step_real_in_zero_one, "showed D the real images rescaled to [0, 1]"),
         (lambda G, D, real, opt_d, z_dim: discriminator_step(G, D, real, opt_d, z_dim).to(torch.complex64),
          "returned complex numbers (torch.complex64)"),
     ],
@@ -408,6 +424,8 @@ WRONG = {
         (train_returns_nan, "returned the losses (nan, nan)"),
         (train_in_eval_mode, "put G in eval mode"),
         (train_returns_tensors, "returned its d_loss as a tensor"),
+        (train_g_loss_on_real, "computed its g_loss on D(real)"),
+        (train_real_in_zero_one, "showed D the real images rescaled to [0, 1]"),
     ],
 }
 
@@ -552,6 +570,7 @@ def test_training_run_passes_with_the_solution_and_shows_the_distances(solved):
     (raises, "raised ValueError"),
     (train_in_eval_mode, "put G in eval mode"),
     (train_changes_real, "changed the real batch in place"),
+    (train_real_in_zero_one, "showed D the real images rescaled to [0, 1]"),
 ])
 def test_training_run_rejects_steps_that_do_not_train(answer, fragment):
     outcome = evaluate(ex5.q8, answer)

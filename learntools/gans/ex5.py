@@ -487,6 +487,14 @@ def _fake_shown(G, D, what):
     raise Incorrect(f"{what} never showed D the fake batch G(z): D must judge the fakes too.")
 
 
+def _name_rescaled_real(batches, real, what):
+    """Incorrect when D was shown the real batch moved to [0, 1] instead of the [-1, 1] it comes in."""
+    if _shown_to(batches, (real + 1) / 2):
+        raise Incorrect(f"{what} showed D the real images rescaled to [0, 1], (real + 1) / 2. The generator's tanh "
+                        "outputs lie in [-1, 1], so D can tell real from fake by their range alone: leave the real "
+                        "batch in [-1, 1], as the data comes.")
+
+
 def _d_loss_message(value, want, real_logits, fake_logits, what):
     """Compare a returned D loss with the loss D actually had; name the mistake."""
     if close(value, float(want)):
@@ -613,6 +621,7 @@ def _run_d_step(answer):
         raise Incorrect(f"the fake batch has {len(z)} images but the real batch {len(real)}: draw z with "
                         "real.shape[0] rows, `torch.randn(real.shape[0], z_dim, device=real.device)`.")
     if not _shown_to(D.calls, real):
+        _name_rescaled_real(D.calls, real, what)
         raise Incorrect(f"{what} never showed D the real batch: the D loss needs D(real) and D(fake).")
 
     # 3. The loss it returns, and the update it made.
@@ -797,6 +806,8 @@ def _run_train_step(answer):
     first_z, first_fake = G.calls[0] if G.calls else (None, None)
     if first_fake is None:
         raise Incorrect(f"{what} never called G: both steps need fakes G(z).")
+    if not _shown_to(D.calls, real):
+        _name_rescaled_real(D.calls, real, what)
     real_logits, fake_logits = D_before(real), D_before(first_fake)
     d_expected = reference.nonsaturating_d(real_logits, fake_logits)
 
@@ -812,6 +823,10 @@ def _run_train_step(answer):
 
     if close(d_value, float(g_expected)) and close(g_value, float(d_expected)) and not close(d_value, float(d_expected)):
         raise Incorrect(f"{what} returns the two losses the other way round: return (d_loss, g_loss).")
+    on_real = [reference.nonsaturating_g(D_mid(real)), reference.nonsaturating_g(real_logits)]
+    if not close(g_value, float(g_expected)) and any(close(g_value, float(loss)) for loss in on_real):
+        raise Incorrect(f"{what} computed its g_loss on D(real), D's verdict on the real images, which G cannot "
+                        "change: G's loss is D's verdict on G's fakes, `generator_loss(D(G(z)))`.")
     _d_loss_message(d_value, d_expected, real_logits, fake_logits, f"{what} (its d_loss)")
     _check_d_update(D, D_before, d_expected, what, opt_d)
     _g_loss_message(g_value, g_expected, g_fake_logits, f"{what} (its g_loss)")
@@ -901,11 +916,16 @@ def _run_training(answer):
     def call(step, G, D, real, opt_g, opt_d):
         if step == 1:
             D.register_forward_pre_hook(lambda module, inputs: batch_sizes.append(len(inputs[0])))
+            shown = []  # what D was shown in the first step
+            hook = D.register_forward_pre_hook(lambda module, inputs: shown.append(inputs[0].detach().clone()))
             G_before, D_before = _parameters(G), _parameters(D)
             modes, original_real = _watch_training_mode(G, D), real.clone()
         result = call_learner(answer, G, D, real, opt_g, opt_d, RUN_Z_DIM, what="your function `train_step`",
                               timeout=min(RUN_STEP_TIMEOUT, current_timeout()))
         if step == 1:
+            hook.remove()
+            if not _shown_to(shown, original_real):
+                _name_rescaled_real(shown, original_real, what)
             _check_training_mode(G, D, modes, what)
             if not torch.equal(real, original_real):
                 raise Incorrect(f"{what} changed the real batch in place (an in-place operation such as "
