@@ -83,7 +83,13 @@ NB_WRONG_G_INPUT = {
                     "noise first"),
     "noise only": ("def generator_input(z, labels):\n    return z", "the noise's own shape"),
     "dim 0": ("def generator_input(z, labels):\n    return torch.cat([z, one_hot(labels)], dim=0)",
-              "Sizes of tensors must match"),
+              "torch.cat along dim=0 stacks the tensors as more examples (rows); to join each example's parts side "
+              "by side, concatenate along dim=1"),
+    "one_hot without num_classes": ("def generator_input(z, labels):\n"
+                                    "    return torch.cat([z, F.one_hot(labels).float()], dim=1)",
+                                    "pass num_classes=10 to one_hot"),
+    "nine classes": ("def generator_input(z, labels):\n    return torch.cat([z, F.one_hot(labels, 9).float()], dim=1)",
+                     "F.one_hot got a label that is not below num_classes"),
     "bad one-hot": ("def generator_input(z, labels):\n    return torch.cat([z, one_hot(labels) * 2], dim=1)",
                     "check your `one_hot`"),
 }
@@ -104,7 +110,13 @@ NB_WRONG_D_INPUT = {
     return torch.cat([images, planes], dim=1)""", "top-left pixel only"),
     "hardcoded 28": ("""def discriminator_input(images, labels):
     planes = one_hot(labels)[:, :, None, None].expand(-1, -1, 28, 28)
-    return torch.cat([images, planes], dim=1)""", "raised RuntimeError"),
+    return torch.cat([images, planes], dim=1)""", "torch.cat along dim=1 needs every other size to agree"),
+    "dim 0": ("""def discriminator_input(images, labels):
+    planes = one_hot(labels)[:, :, None, None].expand(-1, -1, images.shape[2], images.shape[3])
+    return torch.cat([images, planes], dim=0)""", "torch.cat along dim=0 stacks the tensors as more examples"),
+    "one_hot without num_classes": ("""def discriminator_input(images, labels):
+    planes = F.one_hot(labels).float()[:, :, None, None].expand(-1, -1, images.shape[2], images.shape[3])
+    return torch.cat([images, planes], dim=1)""", "pass num_classes=10 to one_hot"),
     "planes only": ("""def discriminator_input(images, labels):
     return one_hot(labels)[:, :, None, None].expand(-1, -1, images.shape[2], images.shape[3])""",
                     "only the ten label planes"),
@@ -180,6 +192,7 @@ WRONG = {
         (one_hot_numbers, "one number per label"),
         (lambda labels, num_classes: F.one_hot(labels, num_classes), "torch.int64 values, not floats: F.one_hot"),
         (lambda labels, num_classes: F.one_hot(labels, num_classes).to(torch.complex64), "returned complex numbers"),
+        (lambda labels, num_classes: F.one_hot(labels, 9).float(), "your vectors have 9 entries, but num_classes is 10"),
     ],
     "q2": [(_function(src, "generator_input"), fragment) for src, fragment in NB_WRONG_G_INPUT.values()],
     "q3": [(_function(src, "discriminator_input"), fragment) for src, fragment in NB_WRONG_D_INPUT.values()],

@@ -351,11 +351,33 @@ def call_learner(func, *args, what="your code", timeout=10.0, **kwargs):
         ) from None
     except BaseException as error:  # any failure of learner code becomes a sentence
         raise LearnerCodeError(
-            f"{_capitalised(what)} raised {describe_exception(error)}{_where(error)}."
+            f"{_capitalised(what)} raised {describe_exception(error)}{_where(error)}.{_torch_advice(error)}"
         ) from None
     finally:
         if check is None:
             sys.stdout.write(output.text())
+
+
+# PyTorch errors whose usual cause in learner code is known: (part of torch's message, what it means).
+_TORCH_ADVICE = [
+    ("Sizes of tensors must match except in dimension 0",
+     "torch.cat along dim=0 stacks the tensors as more examples (rows); to join each example's parts side by "
+     "side, concatenate along dim=1."),
+    ("Sizes of tensors must match except in dimension 1",
+     "torch.cat along dim=1 needs every other size to agree: compare the batch size, height and width of "
+     "the tensors you join (a hard-coded size?)."),
+    ("Class values must be smaller than num_classes",
+     "F.one_hot got a label that is not below num_classes: labels 0 to k - 1 need num_classes=k."),
+]
+
+
+def _torch_advice(error):
+    """A sentence on the usual cause of a known PyTorch error (with a leading space), or ''."""
+    text = str(error)
+    for fragment, advice in _TORCH_ADVICE:
+        if fragment in text:
+            return f" {advice}"
+    return ""
 
 
 def learner_failure(error, check_files=()):

@@ -93,6 +93,9 @@ def _one_hot_diagnose(args, got, expected):
     if got.ndim == 2 and got.shape[0] == n and got.shape[1] == int(labels.max()) + 1 and got.shape[1] != num_classes:
         raise Incorrect(f"your vectors have {got.shape[1]} entries because the largest label in this batch is "
                         f"{int(labels.max())}: pass num_classes, so every batch gives vectors of {num_classes}.")
+    if got.ndim == 2 and got.shape[0] == n and got.shape[1] != num_classes:
+        raise Incorrect(f"your vectors have {got.shape[1]} entries, but num_classes is {num_classes}: make one entry "
+                        "per class, using the `num_classes` argument rather than a fixed number.")
     if tuple(got.shape) == (n,):
         raise Incorrect(f"your result has shape ({n},), one number per label: each label should become a row of {num_classes} numbers.")
     if tuple(got.shape) != (n, num_classes):
@@ -157,6 +160,11 @@ def _check_generator_input(answer):
         if shape == (2 * n, max(z_dim, NUM_CLASSES)) or shape[0] == n + n and got.ndim == 2:
             raise Incorrect(f"`{call}` returned shape {shape}: you stacked the label below the noise "
                             "(dim=0, more rows). Concatenate along dim=1, so each row gets longer.")
+        short = shape[1] - z_dim if got.ndim == 2 and shape[0] == n else 0
+        if 1 < short < NUM_CLASSES and short == int(labels.max()) + 1 and values_match(got[:, :z_dim], z):
+            raise Incorrect(f"`{call}` gives each label only {short} columns, as many as the largest label in this "
+                            f"batch ({int(labels.max())}) + 1: pass num_classes=10 to one_hot, so every batch gets "
+                            "all ten.")
         if shape == (n, z_dim + 1):
             raise Incorrect(f"`{call}` returned shape {shape}: the label was appended as one number. Append its "
                             f"one-hot vector (10 numbers), so no digit looks 'bigger' than another.")
@@ -230,6 +238,10 @@ def _check_discriminator_input(answer):
                                 "value over every pixel (expand to (N, 10, H, W)).")
             raise Incorrect(f"`{call}`: the image channel is right, but the ten planes are not the one-hot labels "
                             "spread over the image; check your `one_hot` (q1).")
+        planes_made = shape[1] - 1 if len(shape) == 4 and shape[0] == n and shape[2:] == (height, width) else 0
+        if 0 < planes_made < NUM_CLASSES and planes_made == int(labels.max()) + 1 and values_match(got[:, :1], images):
+            raise Incorrect(f"`{call}` has only {planes_made} label planes, as many as the largest label in this batch "
+                            f"({int(labels.max())}) + 1: pass num_classes=10 to one_hot, so every batch gets ten.")
         if shape == (n, NUM_CLASSES, height, width):
             raise Incorrect(f"`{call}` returned only the ten label planes; the image itself must be in channel 0.")
         if shape[:1] == (2 * n,) or (len(shape) == 4 and shape[0] != n):
