@@ -145,6 +145,10 @@ NB_WRONG_D_LOSS = {
     return F.softplus(-D(real, labels)) + F.softplus(D(fake, labels))""", "average over the batch"),
     "generator loss": ("""def conditional_d_loss(D, G, real, labels, z):
     return nonsaturating_g(D(G(z, labels).detach(), labels))""", "generator's loss"),
+    "random labels": ("""def conditional_d_loss(D, G, real, labels, z):
+    random_labels = torch.randint(0, 10, (len(real),))
+    fake = G(z, random_labels).detach()
+    return nonsaturating_d(D(real, labels), D(fake, random_labels))""", "G was asked for labels other than the batch's"),
 }
 
 NB_WRONG_G_LOSS = {
@@ -156,6 +160,9 @@ NB_WRONG_G_LOSS = {
     return F.softplus(D(G(z, labels), labels)).mean()""", "towards 'fake'"),
     "other labels": ("""def conditional_g_loss(D, G, labels, z):
     return nonsaturating_g(D(G(z, labels), (labels + 1) % 10))""", "other labels"),
+    "random labels": ("""def conditional_g_loss(D, G, labels, z):
+    random_labels = torch.randint(0, 10, (len(z),))
+    return nonsaturating_g(D(G(z, random_labels), random_labels))""", "new random labels?"),
 }
 
 

@@ -316,16 +316,33 @@ def _grad_of(module):
 def _call_loss(answer, var, call, G, D, *inputs):
     """Call the learner's loss on copies of the test bench, as `var(D, G, *inputs)`.
 
-    Returns (the loss returned, its value, the copy of G, the copy of D); Incorrect when the function
-    changed one of its input tensors in place.
+    Returns (the loss returned, its value, the copy of G, the copy of D, the labels G and D were given:
+    [(network, labels), ...]); Incorrect when the function changed one of its input tensors in place.
     """
     G_copy, D_copy = copy.deepcopy(G), copy.deepcopy(D)
+    given_labels = []
+    for name, net in (("G", G_copy), ("D", D_copy)):
+        net.register_forward_pre_hook(
+            lambda module, args, kwargs, name=name: given_labels.append((name, kwargs.get("labels", args[1:2] or None))),
+            with_kwargs=True)
     copies = [tensor.clone() for tensor in inputs]
     got = call_learner(answer, D_copy, G_copy, *copies, what=f"your function `{var}`", timeout=10.0)
     value = _loss_value(got, var, call)
     if not all(torch.equal(kept, given) for kept, given in zip(copies, inputs)):
         raise Incorrect(f"`{call}` changed its inputs in place; compute new tensors instead.")
-    return got, value, G_copy, D_copy
+    return got, value, G_copy, D_copy, given_labels
+
+
+def _name_other_labels(given_labels, labels, call):
+    """Incorrect when G or D was given labels other than the batch's (random ones, say)."""
+    for name, seen in given_labels:
+        if isinstance(seen, (tuple, list)):
+            seen = seen[0]
+        if isinstance(seen, torch.Tensor) and not (seen.shape == labels.shape and torch.equal(seen, labels)):
+            who = "G was asked for" if name == "G" else "D judged a batch as"
+            raise Incorrect(f"in `{call}`, {who} labels other than the batch's `labels` ({seen.tolist()} instead of "
+                            f"{labels.tolist()}): new random labels? Use the given `labels` for G and for D, so "
+                            "each fake is made, and judged, as the digit it was asked to be.")
 
 
 def _backpropagate(got):
@@ -351,7 +368,7 @@ def _check_d_loss(answer):
         expected = float(nonsaturating_d(real_logits, fake_logits))
 
         call = "conditional_d_loss(D, G, real, labels, z)"
-        got, value, G_copy, D_copy = _call_loss(answer, "conditional_d_loss", call, G, D, real, labels, z)
+        got, value, G_copy, D_copy, given_labels = _call_loss(answer, "conditional_d_loss", call, G, D, real, labels, z)
 
         if close(value, expected):
             _backpropagate(got)
@@ -381,6 +398,8 @@ def _check_d_loss(answer):
              "that is the generator's loss, -log D(G(z, y), y). The discriminator's loss scores real images as "
              "real and fakes as fake."),
         ]
+        name_number_mistake(value, expected, candidates)
+        _name_other_labels(given_labels, labels, call)
         _wrong_loss(value, expected, candidates, call,
                     "nonsaturating_d(D(real, labels), D(G(z, labels).detach(), labels))")
 
@@ -404,7 +423,7 @@ def _check_g_loss(answer):
         expected = float(nonsaturating_g(fake_logits))
 
         call = "conditional_g_loss(D, G, labels, z)"
-        got, value, G_copy, _ = _call_loss(answer, "conditional_g_loss", call, G, D, labels, z)
+        got, value, G_copy, _, given_labels = _call_loss(answer, "conditional_g_loss", call, G, D, labels, z)
 
         if close(value, expected):
             _backpropagate(got)
@@ -428,6 +447,8 @@ def _check_g_loss(answer):
             (float(nonsaturating_d(fake_logits, fake_logits)),
              "that mixes in the discriminator's loss: the generator's loss is only -log D(G(z, y), y)."),
         ]
+        name_number_mistake(value, expected, candidates)
+        _name_other_labels(given_labels, labels, call)
         _wrong_loss(value, expected, candidates, call, "nonsaturating_g(D(G(z, labels), labels))")
 
 
