@@ -17,6 +17,7 @@ import io
 import linecache
 import os
 import random
+import re
 import signal
 import sys
 import threading
@@ -371,12 +372,21 @@ _TORCH_ADVICE = [
 ]
 
 
+_SIZES_DIFFER = re.compile(r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\)")
+
+
 def _torch_advice(error):
     """A sentence on the usual cause of a known PyTorch error (with a leading space), or ''."""
     text = str(error)
     for fragment, advice in _TORCH_ADVICE:
         if fragment in text:
             return f" {advice}"
+    sizes = _SIZES_DIFFER.search(text)
+    if sizes:
+        small, large = sorted(int(size) for size in sizes.groups())
+        if small > 0 and large == 2 * small:
+            return (f" One tensor is twice the size of the other ({small} and {large}): was an image meant to be "
+                    "upsampled 2× first, `F.interpolate(x, scale_factor=2, mode=\"nearest\")`?")
     return ""
 
 
