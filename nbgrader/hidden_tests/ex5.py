@@ -176,3 +176,27 @@ def hidden_q7(train_step):
                 "train_step should update D")
             assert not all(torch.equal(a, b) for a, b in zip(G.parameters(), G_before.parameters())), (
                 "train_step should update G")
+
+
+def hidden_q8(train_step):
+    """train_step on a network with BatchNorm: G and D stay in training mode, the real batch is left as it is."""
+    import warnings
+    import torch
+    from torch import nn
+    from learntools.core import call_learner
+    what = "your function `train_step`"
+    with warnings.catch_warnings(), torch.random.fork_rng(devices=[]):
+        warnings.simplefilter("ignore")
+        torch.manual_seed(50508)
+        G = nn.Sequential(nn.Linear(3, 16), nn.BatchNorm1d(16), nn.Tanh(), nn.Unflatten(1, (1, 4, 4)))
+        D = nn.Sequential(nn.Flatten(), nn.Linear(16, 8), nn.BatchNorm1d(8), nn.LeakyReLU(0.2), nn.Linear(8, 1))
+        real = torch.rand(6, 1, 4, 4) * 2 - 1
+        original = real.clone()
+        modes = []  # (network, in training mode?) at every call
+        for name, net in (("G", G), ("D", D)):
+            net.register_forward_pre_hook(lambda module, inputs, name=name: modes.append((name, module.training)))
+        call_learner(train_step, G, D, real, torch.optim.Adam(G.parameters(), lr=1e-3),
+                     torch.optim.Adam(D.parameters(), lr=1e-3), 3, what=what)
+        assert modes and all(training for _, training in modes) and G.training and D.training, (
+            "train_step should keep G and D in training mode (no G.eval() / D.eval() while training)")
+        assert torch.equal(real, original), "train_step should leave the real batch as it is (no in-place changes)"
