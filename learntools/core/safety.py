@@ -377,7 +377,10 @@ _SIZES_DIFFER = re.compile(r"size of tensor a \((\d+)\) must match the size of t
 
 def _torch_advice(error):
     """A sentence on the usual cause of a known PyTorch error (with a leading space), or ''."""
-    text = str(error)
+    try:
+        text = str(error)
+    except Exception:  # an exception whose message itself fails: no advice
+        return ""
     for fragment, advice in _TORCH_ADVICE:
         if fragment in text:
             return f" {advice}"
