@@ -9,7 +9,7 @@ import torch
 from learntools.core import Incorrect, NotAttempted, ____
 from learntools.gans.checking.functions import require_written, unwritten
 from learntools.gans.checking.mistakes import name_mistake, name_number_mistake
-from learntools.gans.checking.numbers import close
+from learntools.gans.checking.numbers import close, reject_complex
 from learntools.gans.checking.stand_ins import (
     RECORDING_Z_DIM,
     affine_generators,
@@ -41,6 +41,14 @@ def test_close_never_matches_none_or_nan():
 
 
 # --------------------------------------------------------------------------- mistake tables
+
+
+def test_complex_values_are_never_close_to_real_ones_and_are_named():
+    assert not close(torch.tensor(1.0 + 2j), torch.tensor(1.0))
+    assert not close(1.0 + 0j, 1.0)
+    reject_complex(torch.tensor(1.0), "f returned")  # a real tensor passes
+    with pytest.raises(Incorrect, match=r"f returned complex numbers \(torch.complex64\)"):
+        reject_complex(torch.tensor(1.0 + 2j, dtype=torch.complex64), "f returned")
 
 
 def test_name_mistake_raises_the_first_matching_row_as_a_sentence():

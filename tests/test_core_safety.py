@@ -94,3 +94,27 @@ def test_errors_the_answer_causes_in_the_checks_own_code_are_the_learners():
     assert raising.status == INCORRECT and "RuntimeError: hostile" in raising.message
     assert huge.status == INCORRECT and "too large" in huge.message
     assert meta.status == INCORRECT and "'meta' device" in meta.message
+
+
+def test_known_torch_errors_come_with_their_usual_cause():
+    """torch.cat along the wrong dimension, a one-hot label out of range, a missing 2x upsampling."""
+    import torch.nn.functional as F
+
+    from learntools.core import LearnerCodeError, call_learner
+
+    failures = {
+        "concatenate along dim=1": lambda: torch.cat([torch.zeros(2, 5), torch.zeros(2, 10)], dim=0),
+        "labels 0 to k - 1 need num_classes=k": lambda: F.one_hot(torch.tensor([9]), 9),
+        "upsampled 2× first": lambda: torch.zeros(1, 3) + torch.zeros(1, 6),
+    }
+    for advice, fails in failures.items():
+        try:
+            call_learner(fails, what="your function")
+        except LearnerCodeError as error:
+            assert advice in str(error), str(error)
+        else:
+            raise AssertionError(f"{advice}: no error")
+    try:
+        call_learner(lambda: torch.zeros(3) + torch.zeros(4), what="your function")
+    except LearnerCodeError as error:  # sizes unrelated by 2: torch's own words only
+        assert "upsampled" not in str(error), str(error)

@@ -67,6 +67,76 @@ def conv2d_no_return(image, kernel, stride=1, padding=0):
     reference.conv2d(image, kernel, stride, padding)
 
 
+def _conv2d_loops(image, kernel, stride, padding, pad=None, loop_short=0, window_step=None, dtype=torch.float32):
+    """The learner's double loop, with one knob per realistic slip."""
+    padded = F.pad(image, pad if pad is not None else (padding, padding, padding, padding))
+    k = kernel.shape[0]
+    out_h = (padded.shape[0] - k) // stride + 1
+    out_w = (padded.shape[1] - k) // stride + 1
+    output = torch.zeros(out_h, out_w, dtype=dtype)
+    step = stride if window_step is None else window_step
+    for i in range(out_h - loop_short):
+        for j in range(out_w - loop_short):
+            output[i, j] = (padded[i * step : i * step + k, j * step : j * step + k] * kernel).sum()
+    return output
+
+
+def conv2d_loop_one_short(image, kernel, stride=1, padding=0):
+    return _conv2d_loops(image, kernel, stride, padding, loop_short=1)
+
+
+def conv2d_pad_left_right_only(image, kernel, stride=1, padding=0):
+    return _conv2d_loops(image, kernel, stride, padding, pad=(padding, padding))
+
+
+def conv2d_pad_one_corner(image, kernel, stride=1, padding=0):
+    return _conv2d_loops(image, kernel, stride, padding, pad=(padding, 0, padding, 0))
+
+
+def conv2d_integer_output(image, kernel, stride=1, padding=0):
+    return _conv2d_loops(image, kernel, stride, padding, dtype=torch.int64)
+
+
+def conv2d_window_ignores_stride(image, kernel, stride=1, padding=0):
+    return _conv2d_loops(image, kernel, stride, padding, window_step=1)
+
+
+def _scatter(image, kernel, stride, padding, loop_short=0, dtype=torch.float32):
+    k = kernel.shape[0]
+    full = torch.zeros((image.shape[0] - 1) * stride + k, (image.shape[1] - 1) * stride + k, dtype=dtype)
+    for i in range(image.shape[0] - loop_short):
+        for j in range(image.shape[1] - loop_short):
+            full[i * stride : i * stride + k, j * stride : j * stride + k] += (image[i, j] * kernel).to(dtype)
+    return full[padding : full.shape[0] - padding, padding : full.shape[1] - padding]
+
+
+def transposed_as_convolution(image, kernel, stride=1, padding=0):
+    """A gather (the conv2d of q7 on the input padded by k - 1) where a scatter was asked for."""
+    k = kernel.shape[0]
+    return _conv2d_loops(image, kernel, 1, k - 1 - padding)
+
+
+def transposed_loop_one_short(image, kernel, stride=1, padding=0):
+    return _scatter(image, kernel, stride, padding, loop_short=1)
+
+
+def transposed_integer_output(image, kernel, stride=1, padding=0):
+    return _scatter(image, kernel, stride, padding, dtype=torch.int64)
+
+
+def matrix_by_columns(kernel, n):
+    """Input pixel (r, c) numbered c·n + r: W built column by column."""
+    k = kernel.shape[0]
+    m = n - k + 1
+    W = torch.zeros(m * m, n * n)
+    for i in range(m):
+        for j in range(m):
+            for a in range(k):
+                for b in range(k):
+                    W[i * m + j, (j + b) * n + (i + a)] = kernel[a, b]
+    return W
+
+
 def transposed_no_crop(image, kernel, stride=1, padding=0):
     return reference.conv_transpose2d(image, kernel, stride, 0)
 
@@ -138,23 +208,33 @@ WRONG = {
         (conv2d_no_padding, "ignores the padding"),
         (conv2d_in_place, "changed one of its inputs"),
         (conv2d_no_return, "returned None"),
+        (conv2d_loop_one_short, "a loop stops one short"),
+        (conv2d_pad_left_right_only, "zero padding on the left and right (F.pad with two numbers"),
+        (conv2d_pad_one_corner, "zero padding on the left and top only"),
+        (conv2d_integer_output, "your result holds integers (torch.int64)"),
+        (conv2d_window_ignores_stride, "its windows start at (i, j), 1 pixel apart"),
     ],
     "q8": [
         (transposed_no_crop, "padding (1) was not removed"),
         (transposed_stride_one, "1 pixel apart"),
         (transposed_overwrite, "add them up"),
         (lambda image, kernel, stride=1, padding=0: reference.conv2d(image, kernel, stride, padding), "shape"),
+        (transposed_as_convolution, "your result is a convolution (each output cell gathering a window"),
+        (transposed_loop_one_short, "stamps of the last input row and column are missing"),
+        (transposed_integer_output, "your result holds integers (torch.int64)"),
     ],
     "q9": [
         (matrix_transposed, "W-transpose"),
         (matrix_wrong_shape, "one row per output cell"),
         (matrix_off_by_one, "differs from the expected values"),
+        (matrix_by_columns, "you numbered the input pixels column by column"),
     ],
     "q10": [
         ((ex2._W.T @ ex2.Y_SMALL.flatten()).flip(0).reshape(3, 3), "reverse order"),
         ((ex2._W.T @ ex2.Y_SMALL.T.flatten()).reshape(3, 3), "column by column"),
         (ex2._W.T @ ex2.Y_SMALL.flatten(), "right number of values"),
         (reference.conv2d(F.pad(ex2.Y_SMALL, (1, 1, 1, 1)), KERNEL), "flipped kernel"),
+        ((torch.linalg.pinv(ex2._W) @ ex2.Y_SMALL.flatten()).reshape(3, 3), "pseudo-inverse"),
     ],
     "q11": [
         (torch.ones(11), "stride = kernel size"),

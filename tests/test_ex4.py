@@ -251,8 +251,10 @@ WRONG = {
         (RaisingDiscriminator, "raised RuntimeError: forward is broken"),
     ],
     "q4.a": [(100.0, "caps at 100"), (math.log(2), "coin flip"), (0.0, "label 1"), (-200.0, "never negative"),
-             (torch.tensor(150.0), "not what PyTorch gives")],
-    "q4.b": [(200.0, "raw logit"), (100.0, "treats it as a logit"), (0.5, "sigmoid(0)"), (torch.tensor([1.0, 2.0]), "holds 2 values")],
+             (torch.tensor(150.0), "not what PyTorch gives"),
+             (nn.BCEWithLogitsLoss()(torch.tensor([1.0]), torch.tensor([-200.0])), "the arguments are swapped")],
+    "q4.b": [(200.0, "raw logit"), (100.0, "treats it as a logit"), (0.5, "sigmoid(0)"), (torch.tensor([1.0, 2.0]), "holds 2 values"),
+             (nn.BCEWithLogitsLoss()(torch.tensor([1.0]), torch.sigmoid(torch.tensor([-200.0]))), "the arguments are swapped")],
     "q4.c": [(200.0, "nn.BCEWithLogitsLoss gives"), (math.inf, "clamps its log"), (math.log(2), "double-sigmoid"),
              (0.0, "label 0")],
 }

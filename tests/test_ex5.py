@@ -99,7 +99,7 @@ def d_step_concatenated(G, D, real, opt_d, z_dim):
 
 
 def g_step_softplus(G, D, batch_size, opt_g, z_dim):
-    fake = G(torch.randn(batch_size, z_dim))
+    fake = G(torch.randn(batch_size, z_dim, device=next(G.parameters()).device))
     g_loss = F.softplus(-D(fake)).mean()
     opt_g.zero_grad(set_to_none=False)
     g_loss.backward()
@@ -221,7 +221,50 @@ def g_step_no_step(G, D, batch_size, opt_g, z_dim):
     return g_loss
 
 
+def g_step_cpu_noise(G, D, batch_size, opt_g, z_dim):
+    """Right on the CPU, but the noise stays there when the models live on a GPU."""
+    return update(opt_g, generator_loss(D(G(torch.randn(batch_size, z_dim)))))
+
+
+def g_step_zero_grad_late(G, D, batch_size, opt_g, z_dim):
+    g_loss = generator_loss(D(G(torch.randn(batch_size, z_dim))))
+    g_loss.backward()
+    opt_g.zero_grad()
+    opt_g.step()
+    return g_loss
+
+
 # --------------------------------------------------------------------------- wrong train steps
+
+
+def d_step_real_in_zero_one(G, D, real, opt_d, z_dim):
+    real = (real + 1) / 2  # "images are in [0, 1]"
+    return discriminator_step(G, D, real, opt_d, z_dim)
+
+
+def train_real_in_zero_one(G, D, real, opt_g, opt_d, z_dim):
+    return train_step(G, D, (real + 1) / 2, opt_g, opt_d, z_dim)
+
+
+def train_g_loss_on_real(G, D, real, opt_g, opt_d, z_dim):
+    d_loss = discriminator_step(G, D, real, opt_d, z_dim)
+    g_loss = update(opt_g, generator_loss(D(real)))  # D's verdict on the real images
+    return float(d_loss), float(g_loss)
+
+
+def train_in_eval_mode(G, D, real, opt_g, opt_d, z_dim):
+    G.eval()
+    D.eval()
+    return train_step(G, D, real, opt_g, opt_d, z_dim)
+
+
+def train_returns_tensors(G, D, real, opt_g, opt_d, z_dim):
+    return discriminator_step(G, D, real, opt_d, z_dim), generator_step(G, D, real.shape[0], opt_g, z_dim)
+
+
+def train_changes_real(G, D, real, opt_g, opt_d, z_dim):
+    real.clamp_(-0.9, 0.9)
+    return train_step(G, D, real, opt_g, opt_d, z_dim)
 
 
 def train_g_first(G, D, real, opt_g, opt_d, z_dim):
@@ -345,7 +388,7 @@ WRONG = {
         (d_step_no_detach, "flowed back into G"),
         (d_step_no_zero_grad, "zero_grad() before d_loss.backward()"),
         (d_step_no_step, "call opt_d.step()"),
-        (d_step_zero_grad_late, "D has no gradients"),
+        (d_step_zero_grad_late, "opt_d.zero_grad() came after d_loss.backward()"),
         (d_step_fixed_batch, "the fake batch has 64 images but the real batch 8"),
         (d_step_swapped, "targets are swapped"),
         (d_step_fake_only, "never showed D the real batch"),
@@ -354,6 +397,9 @@ WRONG = {
         (d_step_returns_nan, "returned nan"),
         (lambda G, D, real, opt_d, z_dim: (discriminator_step(G, D, real, opt_d, z_dim), 0.0), "a tuple of 2"),
         (lambda G, D, real, opt_d, z_dim: 1.0, "never called G"),
+        (d_step_real_in_zero_one, "showed D the real images rescaled to [0, 1]"),
+        (lambda G, D, real, opt_d, z_dim: discriminator_step(G, D, real, opt_d, z_dim).to(torch.complex64),
+         "returned complex numbers (torch.complex64)"),
     ],
     "q6": [
         (g_step_minimax, "minimax form"),
@@ -363,6 +409,8 @@ WRONG = {
         (g_step_fixed_batch, "batch_size is 8"),
         (g_step_freezes_d, "left D's parameters frozen"),
         (g_step_no_step, "call opt_g.step()"),
+        (g_step_cpu_noise, "made its noise on the cpu"),
+        (g_step_zero_grad_late, "opt_g.zero_grad() came after g_loss.backward()"),
     ],
     "q7": [
         (train_g_first, "updates G before D"),
@@ -374,6 +422,10 @@ WRONG = {
         (train_two_d_steps, "stepped D 2 times"),
         (train_g_minimax, "minimax form"),
         (train_returns_nan, "returned the losses (nan, nan)"),
+        (train_in_eval_mode, "put G in eval mode"),
+        (train_returns_tensors, "returned its d_loss as a tensor"),
+        (train_g_loss_on_real, "computed its g_loss on D(real)"),
+        (train_real_in_zero_one, "showed D the real images rescaled to [0, 1]"),
     ],
 }
 
@@ -516,6 +568,9 @@ def test_training_run_passes_with_the_solution_and_shows_the_distances(solved):
     (train_returns_nan, "returned the losses (nan, nan)"),
     (lambda G, D, real, opt_g, opt_d, z_dim: None, "returned None"),
     (raises, "raised ValueError"),
+    (train_in_eval_mode, "put G in eval mode"),
+    (train_changes_real, "changed the real batch in place"),
+    (train_real_in_zero_one, "showed D the real images rescaled to [0, 1]"),
 ])
 def test_training_run_rejects_steps_that_do_not_train(answer, fragment):
     outcome = evaluate(ex5.q8, answer)

@@ -21,7 +21,7 @@ from gans_support import (  # noqa: F401  (one_thread: an autouse fixture)
     starter_with_blank,
 )
 
-from learntools.core import CORRECT, NOT_ATTEMPTED, ____
+from learntools.core import CORRECT, INCORRECT, NOT_ATTEMPTED, ____
 from learntools.gans import ex6
 from learntools.gans.losses import minimax_g, nonsaturating_d, nonsaturating_g
 
@@ -83,7 +83,13 @@ NB_WRONG_G_INPUT = {
                     "noise first"),
     "noise only": ("def generator_input(z, labels):\n    return z", "the noise's own shape"),
     "dim 0": ("def generator_input(z, labels):\n    return torch.cat([z, one_hot(labels)], dim=0)",
-              "Sizes of tensors must match"),
+              "torch.cat along dim=0 stacks the tensors as more examples (rows); to join each example's parts side "
+              "by side, concatenate along dim=1"),
+    "one_hot without num_classes": ("def generator_input(z, labels):\n"
+                                    "    return torch.cat([z, F.one_hot(labels).float()], dim=1)",
+                                    "pass num_classes=10 to one_hot"),
+    "nine classes": ("def generator_input(z, labels):\n    return torch.cat([z, F.one_hot(labels, 9).float()], dim=1)",
+                     "F.one_hot got a label that is not below num_classes"),
     "bad one-hot": ("def generator_input(z, labels):\n    return torch.cat([z, one_hot(labels) * 2], dim=1)",
                     "check your `one_hot`"),
 }
@@ -104,7 +110,13 @@ NB_WRONG_D_INPUT = {
     return torch.cat([images, planes], dim=1)""", "top-left pixel only"),
     "hardcoded 28": ("""def discriminator_input(images, labels):
     planes = one_hot(labels)[:, :, None, None].expand(-1, -1, 28, 28)
-    return torch.cat([images, planes], dim=1)""", "raised RuntimeError"),
+    return torch.cat([images, planes], dim=1)""", "torch.cat along dim=1 needs every other size to agree"),
+    "dim 0": ("""def discriminator_input(images, labels):
+    planes = one_hot(labels)[:, :, None, None].expand(-1, -1, images.shape[2], images.shape[3])
+    return torch.cat([images, planes], dim=0)""", "torch.cat along dim=0 stacks the tensors as more examples"),
+    "one_hot without num_classes": ("""def discriminator_input(images, labels):
+    planes = F.one_hot(labels).float()[:, :, None, None].expand(-1, -1, images.shape[2], images.shape[3])
+    return torch.cat([images, planes], dim=1)""", "pass num_classes=10 to one_hot"),
     "planes only": ("""def discriminator_input(images, labels):
     return one_hot(labels)[:, :, None, None].expand(-1, -1, images.shape[2], images.shape[3])""",
                     "only the ten label planes"),
@@ -133,6 +145,10 @@ NB_WRONG_D_LOSS = {
     return F.softplus(-D(real, labels)) + F.softplus(D(fake, labels))""", "average over the batch"),
     "generator loss": ("""def conditional_d_loss(D, G, real, labels, z):
     return nonsaturating_g(D(G(z, labels).detach(), labels))""", "generator's loss"),
+    "random labels": ("""def conditional_d_loss(D, G, real, labels, z):
+    random_labels = torch.randint(0, 10, (len(real),))
+    fake = G(z, random_labels).detach()
+    return nonsaturating_d(D(real, labels), D(fake, random_labels))""", "G was asked for labels other than the batch's"),
 }
 
 NB_WRONG_G_LOSS = {
@@ -144,6 +160,9 @@ NB_WRONG_G_LOSS = {
     return F.softplus(D(G(z, labels), labels)).mean()""", "towards 'fake'"),
     "other labels": ("""def conditional_g_loss(D, G, labels, z):
     return nonsaturating_g(D(G(z, labels), (labels + 1) % 10))""", "other labels"),
+    "random labels": ("""def conditional_g_loss(D, G, labels, z):
+    random_labels = torch.randint(0, 10, (len(z),))
+    return nonsaturating_g(D(G(z, random_labels), random_labels))""", "new random labels?"),
 }
 
 
@@ -178,6 +197,9 @@ WRONG = {
         (one_hot_shifted, "one place too early"),
         (one_hot_transposed, "one column per label"),
         (one_hot_numbers, "one number per label"),
+        (lambda labels, num_classes: F.one_hot(labels, num_classes), "torch.int64 values, not floats: F.one_hot"),
+        (lambda labels, num_classes: F.one_hot(labels, num_classes).to(torch.complex64), "returned complex numbers"),
+        (lambda labels, num_classes: F.one_hot(labels, 9).float(), "your vectors have 9 entries, but num_classes is 10"),
     ],
     "q2": [(_function(src, "generator_input"), fragment) for src, fragment in NB_WRONG_G_INPUT.values()],
     "q3": [(_function(src, "discriminator_input"), fragment) for src, fragment in NB_WRONG_D_INPUT.values()],
@@ -206,8 +228,9 @@ def test_library_reference_answers_pass_too():
     assert evaluate(ex6.q1, one_hot).status == CORRECT
     assert evaluate(ex6.q7, accuracy_per_class).status == CORRECT
     assert evaluate(ex6.q1, lambda labels, num_classes=10: torch.eye(num_classes)[labels]).status == CORRECT
-    # F.one_hot without .float() gives int64 one-hot vectors: the right values, accepted.
-    assert evaluate(ex6.q1, lambda labels, num_classes=10: F.one_hot(labels, num_classes)).status == CORRECT
+    # F.one_hot without .float() gives int64 one-hot vectors: the right values, but torch.cat with floats fails.
+    outcome = evaluate(ex6.q1, lambda labels, num_classes=10: F.one_hot(labels, num_classes))
+    assert outcome.status == INCORRECT and "torch.int64 values, not floats" in outcome.message, outcome.message
 
 
 # The tests every lesson passes (wrong answers named, the blank not attempted, ...): see lesson_checks_contract.

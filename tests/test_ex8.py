@@ -457,6 +457,7 @@ WRONG = {
         (fade_bilinear, "bilinear"),
         (fade_at_old_size, "old, smaller size"),
         (fade_not_convex, "add up to 1"),
+        (lambda old, new, alpha: (1 - alpha) * old + alpha * new, "was an image meant to be upsampled 2× first"),
     ],
     "q7": [
         (adain_batch_norm, "BatchNorm"),

@@ -367,6 +367,9 @@ class FunctionProblem(Problem):
                     f"`{self.describe_call(args)}` changed one of its inputs in place; compute a new result instead "
                     "(e.g. `x = x + 1`, not `x += 1`)."
                 )
+        if _is_complex(got) and not _is_complex(expected):
+            raise Incorrect(f"`{self.describe_call(args)}` returned complex numbers ({got.dtype}); it should "
+                            "return real ones. Look for a square root or a power of a negative number.")
         try:
             if self.compare is not None:
                 self.compare(got, expected)
@@ -380,6 +383,13 @@ class FunctionProblem(Problem):
             except Incorrect as diagnosis:
                 raise Incorrect(f"for `{self.describe_call(args)}`: {diagnosis}") from None
             raise Incorrect(f"for `{self.describe_call(args)}`: {mismatch}") from None
+
+
+def _is_complex(value):
+    """True for a complex tensor or numpy array (which .float() would silently make real)."""
+    if isinstance(value, torch.Tensor):
+        return value.is_complex()
+    return isinstance(value, np.ndarray) and np.issubdtype(value.dtype, np.complexfloating)
 
 
 def _show_small(value):

@@ -17,6 +17,7 @@ import io
 import linecache
 import os
 import random
+import re
 import signal
 import sys
 import threading
@@ -350,11 +351,45 @@ def call_learner(func, *args, what="your code", timeout=10.0, **kwargs):
         ) from None
     except BaseException as error:  # any failure of learner code becomes a sentence
         raise LearnerCodeError(
-            f"{_capitalised(what)} raised {describe_exception(error)}{_where(error)}."
+            f"{_capitalised(what)} raised {describe_exception(error)}{_where(error)}.{_torch_advice(error)}"
         ) from None
     finally:
         if check is None:
             sys.stdout.write(output.text())
+
+
+# PyTorch errors whose usual cause in learner code is known: (part of torch's message, what it means).
+_TORCH_ADVICE = [
+    ("Sizes of tensors must match except in dimension 0",
+     "torch.cat along dim=0 stacks the tensors as more examples (rows); to join each example's parts side by "
+     "side, concatenate along dim=1."),
+    ("Sizes of tensors must match except in dimension 1",
+     "torch.cat along dim=1 needs every other size to agree: compare the batch size, height and width of "
+     "the tensors you join (a hard-coded size?)."),
+    ("Class values must be smaller than num_classes",
+     "F.one_hot got a label that is not below num_classes: labels 0 to k - 1 need num_classes=k."),
+]
+
+
+_SIZES_DIFFER = re.compile(r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\)")
+
+
+def _torch_advice(error):
+    """A sentence on the usual cause of a known PyTorch error (with a leading space), or ''."""
+    try:
+        text = str(error)
+    except Exception:  # an exception whose message itself fails: no advice
+        return ""
+    for fragment, advice in _TORCH_ADVICE:
+        if fragment in text:
+            return f" {advice}"
+    sizes = _SIZES_DIFFER.search(text)
+    if sizes:
+        small, large = sorted(int(size) for size in sizes.groups())
+        if small > 0 and large == 2 * small:
+            return (f" One tensor is twice the size of the other ({small} and {large}): was an image meant to be "
+                    "upsampled 2× first, `F.interpolate(x, scale_factor=2, mode=\"nearest\")`?")
+    return ""
 
 
 def learner_failure(error, check_files=()):

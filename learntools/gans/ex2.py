@@ -278,16 +278,58 @@ def _torch_conv2d(image, kernel, stride=1, padding=0):
     return reference.conv2d(image, kernel, stride, padding)
 
 
+def _reject_integer_grid(got, output):
+    """A grid of integers: the sums were cut to whole numbers when written into an int tensor."""
+    if isinstance(got, torch.Tensor) and not got.is_floating_point() and not got.is_complex():
+        dtype = got.dtype
+    elif isinstance(got, np.ndarray) and np.issubdtype(got.dtype, np.integer):
+        dtype = got.dtype
+    else:
+        return
+    raise Incorrect(f"your result holds integers ({dtype}), so every value written into it was cut to a whole "
+                    f"number: make `{output}` a float tensor, `torch.zeros(h, w)` (no integer dtype).")
+
+
+def _loop_one_short(got, expected):
+    """The result of loops that stop one short: the last row and column never written (still 0), or left out."""
+    if expected.ndim != 2 or min(expected.shape) < 2:
+        return False
+    zeroed = expected.clone()
+    zeroed[-1, :], zeroed[:, -1] = 0, 0
+    return values_match(got, zeroed) or values_match(got, expected[:-1, :-1])
+
+
+def _one_side_paddings(padding):
+    """F.pad arguments (left, right, top, bottom) that pad only some sides, with what they leave out."""
+    p = padding
+    return [((p, p), "the left and right (F.pad with two numbers pads the last dimension only)"),
+            ((0, 0, p, p), "the top and bottom"),
+            ((p, 0, p, 0), "the left and top"),
+            ((0, p, 0, p), "the right and bottom")]
+
+
 def _conv2d_diagnose(args, got, expected):
     image, kernel, stride, padding = args
     if not isinstance(got, (torch.Tensor, np.ndarray)):
         raise Incorrect(f"it returned {describe(got)}; return a 2-D tensor.")
+    _reject_integer_grid(got, "output")
     if values_match(got, _torch_conv2d(image, torch.flip(kernel, (0, 1)), stride, padding)) and not values_match(got, expected):
         raise Incorrect("your result is the true convolution (kernel flipped). Deep-learning conv2d is cross-correlation: don't flip.")
     if stride > 1 and values_match(got, _torch_conv2d(image, kernel, 1, padding)):
         raise Incorrect(f"your output ignores the stride ({stride}): move the window {stride} pixels at a time.")
     if padding > 0 and values_match(got, _torch_conv2d(image, kernel, stride, 0)):
         raise Incorrect(f"your output ignores the padding ({padding}): pad the image with zeros on every side first.")
+    for sides, named in _one_side_paddings(padding) if padding > 0 else []:
+        if values_match(got, _torch_conv2d(F.pad(image, sides), kernel, stride, 0)):
+            raise Incorrect(f"your output is what zero padding on {named} only gives: pad all four sides, "
+                            f"`F.pad(image, (p, p, p, p))` (left, right, top, bottom).")
+    if stride > 1 and values_match(got, _torch_conv2d(image, kernel, 1, padding)[: expected.shape[0], : expected.shape[1]]):
+        raise Incorrect(f"your output has the right size, but its windows start at (i, j), 1 pixel apart: with stride "
+                        f"{stride} the window of output (i, j) starts at (i·stride, j·stride), "
+                        "`padded[i*stride : i*stride + k, j*stride : j*stride + k]`.")
+    if _loop_one_short(got, expected):
+        raise Incorrect(f"your last output row and column are missing or still 0: a loop stops one short. The output "
+                        f"is {tuple(expected.shape)}; loop `for i in range(out_h)`, `for j in range(out_w)`.")
 
 
 conv2d_question = FunctionProblem(
@@ -339,7 +381,14 @@ def _conv_transpose2d_diagnose(args, got, expected):
     image, kernel, stride, padding = args
     if not isinstance(got, (torch.Tensor, np.ndarray)):
         raise Incorrect(f"it returned {describe(got)}; return a 2-D tensor.")
+    _reject_integer_grid(got, "full")
     k = kernel.shape[0]
+    if min(image.shape) > 1:
+        unstamped = image.clone()
+        unstamped[-1, :], unstamped[:, -1] = 0, 0  # the last input row and column never painted
+        if values_match(got, _torch_conv_transpose2d(unstamped, kernel, stride, padding)):
+            raise Incorrect("the stamps of the last input row and column are missing: a loop over the input pixels "
+                            "stops one short. Loop `for i in range(H)`, `for j in range(W)` over the input's size.")
     if padding > 0 and values_match(got, _torch_conv_transpose2d(image, kernel, stride, 0)):
         raise Incorrect(f"your output is {tuple(got.shape)}: the padding ({padding}) was not removed. In a transposed "
                         "convolution, padding crops that many rows and columns from each border.")
@@ -348,7 +397,9 @@ def _conv_transpose2d_diagnose(args, got, expected):
     if k > stride and values_match(got, _overwriting_transpose(image, kernel, stride, padding)) and not values_match(got, expected):
         raise Incorrect("where two stamps overlap, your result keeps only the last one: add them up (`+=`).")
     if values_match(got, _torch_conv_transpose2d(image, torch.flip(kernel, (0, 1)), stride, padding)) and not values_match(got, expected):
-        raise Incorrect("your stamps are the flipped kernel: paint the kernel as it is, scaled by the pixel.")
+        raise Incorrect("your result is a convolution (each output cell gathering a window of the padded input), "
+                        "which stamps the kernel flipped. Scatter instead: each input pixel adds pixel × kernel "
+                        "into the output (`full[...] += image[i, j] * kernel`).")
 
 
 conv_transpose2d_question = FunctionProblem(
@@ -388,6 +439,14 @@ def _matrix_diagnose(args, got, expected):
     if tuple(got.shape) != tuple(expected.shape):
         raise Incorrect(f"W should have one row per output cell ({expected.shape[0]}) and one column per input "
                         f"pixel ({expected.shape[1]}), but yours has shape {tuple(got.shape)}.")
+    m = n - kernel.shape[0] + 1
+    by_columns = lambda size: torch.arange(size * size).reshape(size, size).T.reshape(-1)  # noqa: E731
+    for rows, columns, numbered in [(by_columns(m), torch.arange(n * n), "the output cells"),
+                                    (torch.arange(m * m), by_columns(n), "the input pixels"),
+                                    (by_columns(m), by_columns(n), "the output cells and the input pixels")]:
+        if values_match(got, expected[rows][:, columns]) and not values_match(got, expected):
+            raise Incorrect(f"you numbered {numbered} column by column; number them row by row, as flatten() does: "
+                            "output cell (i, j) is row i·m + j, input pixel (r, c) is column r·n + c.")
 
 
 matrix_question = FunctionProblem(
@@ -422,6 +481,9 @@ w_transpose_question = ValueProblem(
         (reference.conv2d(F.pad(Y_SMALL, (1, 1, 1, 1)), KERNEL),
          "that is a convolution of the zero-padded y with the kernel as it is. W-transpose corresponds "
          "to the flipped kernel in that view; use the matrix: W.T @ y.flatten()."),
+        ((torch.linalg.pinv(_W) @ Y_SMALL.flatten()).reshape(3, 3),
+         "you used the pseudo-inverse of W, which tries to undo the convolution. The transposed convolution "
+         "only runs W backwards in shape, 4 numbers to 9: multiply by the transpose, W.T @ y_small.flatten()."),
     ]),
     hints=[
         "W maps a flat 3×3 image (9 numbers) to a flat 2×2 output (4 numbers). W.T goes back: 4 numbers to 9. "

@@ -369,6 +369,9 @@ loss_logits_part = ValueProblem(
         (0.0, "that is the loss for the label 0 (fake). This image is real: use the label 1, `label`."),
         (-200.0, "a loss here is −log(probability of the right answer), never negative: compute "
                  "nn.BCEWithLogitsLoss()(logit, label)."),
+        (1 + 200 + math.log1p(math.exp(-1)),
+         "the arguments are swapped: you passed the label as the logit and the logit as the label. The loss takes "
+         "the prediction first: nn.BCEWithLogitsLoss()(logit, label)."),
     ]),
     hints=[
         "nn.BCEWithLogitsLoss() makes a loss function; call it with (logit, label): the raw logit first, the label second.",
@@ -384,6 +387,9 @@ loss_double_part = ValueProblem(
         (100.0, "that is nn.BCELoss on the probability. This part feeds the probability into nn.BCEWithLogitsLoss, "
                 "which treats it as a logit."),
         (0.5, "0.5 is sigmoid(0), a probability, not the loss; the loss is −log(0.5)."),
+        (1 + math.log1p(math.exp(-1)),
+         "the arguments are swapped: you passed the label as the logit and the probability as the label. The "
+         "loss takes the prediction first: nn.BCEWithLogitsLoss()(torch.sigmoid(logit), label)."),
     ]),
     hints=[
         "First the sigmoid: probability = torch.sigmoid(logit). Then treat that probability as if it were a logit: "

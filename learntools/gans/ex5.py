@@ -26,6 +26,7 @@ from learntools.core import (
     ThoughtProblem,
     ValueProblem,
     bind_exercises,
+    LearnerCodeError,
     call_learner,
     current_timeout,
     compare_arrays,
@@ -40,7 +41,7 @@ from learntools.core import (
 from learntools.gans import losses as reference
 from learntools.gans.checking.functions import require_written, unwritten
 from learntools.gans.checking.mistakes import name_number_mistake
-from learntools.gans.checking.numbers import close
+from learntools.gans.checking.numbers import close, reject_complex
 from learntools.gans.checking.stand_ins import RECORDING_Z_DIM, recording_gan
 
 LN2 = math.log(2.0)
@@ -78,6 +79,7 @@ def _loss_number(value, what):
                 f"{what} returned a tensor of shape {tuple(value.shape)}; a loss is one number: "
                 "take the mean over the batch."
             )
+        reject_complex(value, f"{what} returned")
         number = float(value.detach().float().cpu().reshape(()))
     elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
         number = float(value)
@@ -430,11 +432,25 @@ def _real_batch(seed=11):
     return torch.rand(STUB_BATCH, 1, 4, 4, generator=generator) * 2 - 1  # (8, 1, 4, 4) in [-1, 1]
 
 
-class _RecordingSGD(torch.optim.SGD):
+class _WatchedSGD(torch.optim.SGD):
+    """Plain SGD that notices a zero_grad() that wipes fresh gradients (one called after backward())."""
+
+    def __init__(self, params):
+        super().__init__(params, lr=LEARNING_RATE)
+        self.wiped_fresh_gradients = False
+
+    def zero_grad(self, set_to_none=True):
+        parameters = [p for group in self.param_groups for p in group["params"]]
+        if _has_fresh_gradients_in(parameters):
+            self.wiped_fresh_gradients = True
+        super().zero_grad(set_to_none)
+
+
+class _RecordingSGD(_WatchedSGD):
     """Plain SGD that writes down when it steps, and whether G had fresh gradients at that moment."""
 
     def __init__(self, params, name, log, generator):
-        super().__init__(params, lr=LEARNING_RATE)
+        super().__init__(params)
         self._name, self._log, self._generator = name, log, generator
 
     def step(self, closure=None):
@@ -444,7 +460,11 @@ class _RecordingSGD(torch.optim.SGD):
 
 def _has_fresh_gradients(module):
     """True when some parameter's .grad holds something other than nothing, zeros or the stale fill."""
-    for p in module.parameters():
+    return _has_fresh_gradients_in(module.parameters())
+
+
+def _has_fresh_gradients_in(parameters):
+    for p in parameters:
         if p.grad is None:
             continue
         if bool(p.grad.abs().sum() > 0) and not bool(torch.all(p.grad == STALE_GRADIENT)):
@@ -465,6 +485,14 @@ def _fake_shown(G, D, what):
         if _shown_to(D.calls, images):
             return z, images
     raise Incorrect(f"{what} never showed D the fake batch G(z): D must judge the fakes too.")
+
+
+def _name_rescaled_real(batches, real, what):
+    """Incorrect when D was shown the real batch moved to [0, 1] instead of the [-1, 1] it comes in."""
+    if _shown_to(batches, (real + 1) / 2):
+        raise Incorrect(f"{what} showed D the real images rescaled to [0, 1], (real + 1) / 2. The generator's tanh "
+                        "outputs lie in [-1, 1], so D can tell real from fake by their range alone: leave the real "
+                        "batch in [-1, 1], as the data comes.")
 
 
 def _d_loss_message(value, want, real_logits, fake_logits, what):
@@ -492,11 +520,16 @@ def _g_loss_message(value, want, fake_logits, what):
                     "return the loss computed with `generator_loss(D(G(z)))`.")
 
 
-def _check_update(name, net, net_before, expected_loss, what, no_gradients):
+def _check_update(name, net, net_before, expected_loss, what, no_gradients, watched=None):
     """``net`` (the network called ``name``, "D" or "G") moved by exactly one SGD step on the expected loss,
-    from cleared gradients. ``no_gradients`` is the advice when it neither moved nor got gradients."""
+    from cleared gradients. ``no_gradients`` is the advice when it neither moved nor got gradients;
+    ``watched`` (a _WatchedSGD) tells whether zero_grad() came after backward()."""
     loss, optimizer = f"{name.lower()}_loss", f"opt_{name.lower()}"
     if _unchanged(net, _parameters(net_before)):
+        if watched is not None and watched.wiped_fresh_gradients:
+            raise Incorrect(f"{name}'s weights did not change in {what}: {optimizer}.zero_grad() came after "
+                            f"{loss}.backward() and wiped the gradients before {optimizer}.step(). Call zero_grad() "
+                            "first, then backward(), then step().")
         if not _has_gradients(net):
             raise Incorrect(f"{name}'s weights did not change and {name} has no gradients after {what}: {no_gradients}")
         raise Incorrect(f"{name}'s weights did not change in {what}: after {loss}.backward(), call {optimizer}.step().")
@@ -511,17 +544,17 @@ def _check_update(name, net, net_before, expected_loss, what, no_gradients):
                     f"them: call backward() on the loss you return, then {optimizer}.step() once.")
 
 
-def _check_d_update(D, D_before, expected_loss, what):
+def _check_d_update(D, D_before, expected_loss, what, watched=None):
     """D moved by exactly one SGD step on the expected loss (from cleared gradients)."""
     _check_update("D", D, D_before, expected_loss, what,
-                  "call d_loss.backward(), then opt_d.step() (and opt_d.zero_grad() before backward()).")
+                  "call d_loss.backward(), then opt_d.step() (and opt_d.zero_grad() before backward()).", watched)
 
 
-def _check_g_update(G, G_before, expected_loss, what):
+def _check_g_update(G, G_before, expected_loss, what, watched=None):
     """G moved by exactly one SGD step on the expected loss (from cleared gradients)."""
     _check_update("G", G, G_before, expected_loss, what,
                   "the G loss must flow back through D into G. Don't detach the fakes in the G step (only in the "
-                  "D step), call g_loss.backward(), then opt_g.step().")
+                  "D step), call g_loss.backward(), then opt_g.step().", watched)
 
 
 # ================================================================================ q5: the D step
@@ -563,7 +596,7 @@ def _run_d_step(answer):
     G, D = recording_gan()
     real = _real_batch()
     original_real = real.clone()
-    opt_d = torch.optim.SGD(D.parameters(), lr=LEARNING_RATE)
+    opt_d = _WatchedSGD(D.parameters())
     _fill_stale(D)  # what the previous G step's backward() left in D's .grad
     G_before, D_before = copy.deepcopy(G), copy.deepcopy(D)
 
@@ -588,6 +621,7 @@ def _run_d_step(answer):
         raise Incorrect(f"the fake batch has {len(z)} images but the real batch {len(real)}: draw z with "
                         "real.shape[0] rows, `torch.randn(real.shape[0], z_dim, device=real.device)`.")
     if not _shown_to(D.calls, real):
+        _name_rescaled_real(D.calls, real, what)
         raise Incorrect(f"{what} never showed D the real batch: the D loss needs D(real) and D(fake).")
 
     # 3. The loss it returns, and the update it made.
@@ -595,7 +629,7 @@ def _run_d_step(answer):
     expected = reference.nonsaturating_d(real_logits, fake_logits)
     value = _loss_number(result, what)
     _d_loss_message(value, expected, real_logits, fake_logits, what)
-    _check_d_update(D, D_before, expected, what)
+    _check_d_update(D, D_before, expected, what, opt_d)
     return None
 
 
@@ -620,7 +654,7 @@ def _run_g_step(answer):
     what = "your generator_step"
     torch.manual_seed(0)
     G, D = recording_gan()
-    opt_g = torch.optim.SGD(G.parameters(), lr=LEARNING_RATE)
+    opt_g = _WatchedSGD(G.parameters())
     _fill_stale(G)  # what the previous G step left in G's .grad
     G_before, D_before = copy.deepcopy(G), copy.deepcopy(D)
 
@@ -641,8 +675,40 @@ def _run_g_step(answer):
     expected = reference.nonsaturating_g(fake_logits)
     value = _loss_number(result, what)
     _g_loss_message(value, expected, fake_logits, what)
-    _check_g_update(G, G_before, expected, what)
+    _check_g_update(G, G_before, expected, what, opt_g)
+    _check_noise_device(answer, what)
     return None
+
+
+class _NoiseDeviceProbe(nn.Module):
+    """A generator on the "meta" device (standing in for a GPU) that writes down where its noise was made,
+    and carries on with the noise moved to the meta device, so the rest of the step can run."""
+
+    def __init__(self):
+        super().__init__()
+        self.layer = nn.Linear(STUB_Z_DIM, 16, device="meta")
+        self.noise_devices = []
+
+    def forward(self, z):
+        self.noise_devices.append(z.device.type)
+        return self.layer(z.to("meta")).reshape(-1, 1, 4, 4)
+
+
+def _check_noise_device(answer, what):
+    """Run the step once more with models on another device: the noise must be made where G lives."""
+    G = _NoiseDeviceProbe()
+    D = nn.Sequential(nn.Flatten(), nn.Linear(16, 1, device="meta"))
+    opt_g = torch.optim.SGD(G.parameters(), lr=LEARNING_RATE)
+    try:
+        call_learner(answer, G, D, STUB_BATCH, opt_g, STUB_Z_DIM, what="your function `generator_step`",
+                     timeout=current_timeout())
+    except LearnerCodeError:
+        pass  # only where the noise was made matters here
+    elsewhere = [device for device in G.noise_devices if device != "meta"]
+    if elsewhere:
+        raise Incorrect(f"with G on another device (a GPU, say), {what} made its noise on the {elsewhere[0]}, so "
+                        "G(z) would fail there: draw z on G's device, `torch.randn(batch_size, z_dim, "
+                        "device=device)`.")
 
 
 g_step_question = Problem(
@@ -671,7 +737,9 @@ def _two_losses(result, what):
     numbers = []
     for name, part in zip(("d_loss", "g_loss"), result):
         if isinstance(part, torch.Tensor) and part.numel() == 1:
-            numbers.append(float(part.detach().float().cpu().reshape(())))
+            raise Incorrect(f"{what} returned its {name} as a tensor, {describe(part)}: return plain numbers, "
+                            "`float(d_loss), float(g_loss)`, so that a log of losses holds numbers, not tensors "
+                            "tied to the models' graph and device.")
         elif isinstance(part, (int, float, np.integer, np.floating)) and not isinstance(part, bool):
             numbers.append(float(part))
         else:
@@ -680,6 +748,24 @@ def _two_losses(result, what):
         raise Incorrect(f"{what} returned the losses ({numbers[0]:.4g}, {numbers[1]:.4g}): training diverged, "
                         "or a loss takes the log of 0 (use binary_cross_entropy_with_logits).")
     return numbers[0], numbers[1]
+
+
+def _watch_training_mode(G, D):
+    """Write down, for every call of G and D, whether the network was in training mode; returns the log."""
+    modes = []
+    for name, net in (("G", G), ("D", D)):
+        net.register_forward_pre_hook(lambda module, inputs, name=name: modes.append((name, module.training)))
+    return modes
+
+
+def _check_training_mode(G, D, modes, what):
+    """G and D were called, and left, in training mode (no G.eval() / D.eval() inside the training step)."""
+    in_eval = [name for name, training in modes if not training]
+    in_eval += [name for name, net in (("G", G), ("D", D)) if not net.training and name not in in_eval]
+    if in_eval:
+        raise Incorrect(f"{what} put {in_eval[0]} in eval mode ({in_eval[0]}.eval()): while training, G and D must "
+                        "stay in training mode, or BatchNorm uses its running statistics instead of the batch's "
+                        "and Dropout is off. Keep .eval() for sampling, outside train_step.")
 
 
 def _run_train_step(answer):
@@ -693,10 +779,12 @@ def _run_train_step(answer):
     _fill_stale(G)  # the gradients a previous step left behind
     _fill_stale(D)
     G_before, D_before = copy.deepcopy(G), copy.deepcopy(D)
+    modes = _watch_training_mode(G, D)
 
     result = call_learner(answer, G, D, real, opt_g, opt_d, STUB_Z_DIM, what="your function `train_step`",
                           timeout=current_timeout())
     d_value, g_value = _two_losses(result, what)
+    _check_training_mode(G, D, modes, what)
 
     # The training sequence: one D update, then one G update.
     steps = [name for name, _ in log]
@@ -718,6 +806,8 @@ def _run_train_step(answer):
     first_z, first_fake = G.calls[0] if G.calls else (None, None)
     if first_fake is None:
         raise Incorrect(f"{what} never called G: both steps need fakes G(z).")
+    if not _shown_to(D.calls, real):
+        _name_rescaled_real(D.calls, real, what)
     real_logits, fake_logits = D_before(real), D_before(first_fake)
     d_expected = reference.nonsaturating_d(real_logits, fake_logits)
 
@@ -733,10 +823,14 @@ def _run_train_step(answer):
 
     if close(d_value, float(g_expected)) and close(g_value, float(d_expected)) and not close(d_value, float(d_expected)):
         raise Incorrect(f"{what} returns the two losses the other way round: return (d_loss, g_loss).")
+    on_real = [reference.nonsaturating_g(D_mid(real)), reference.nonsaturating_g(real_logits)]
+    if not close(g_value, float(g_expected)) and any(close(g_value, float(loss)) for loss in on_real):
+        raise Incorrect(f"{what} computed its g_loss on D(real), D's verdict on the real images, which G cannot "
+                        "change: G's loss is D's verdict on G's fakes, `generator_loss(D(G(z)))`.")
     _d_loss_message(d_value, d_expected, real_logits, fake_logits, f"{what} (its d_loss)")
-    _check_d_update(D, D_before, d_expected, what)
+    _check_d_update(D, D_before, d_expected, what, opt_d)
     _g_loss_message(g_value, g_expected, g_fake_logits, f"{what} (its g_loss)")
-    _check_g_update(G, G_before, g_expected, what)
+    _check_g_update(G, G_before, g_expected, what, opt_g)
     return None
 
 
@@ -822,9 +916,21 @@ def _run_training(answer):
     def call(step, G, D, real, opt_g, opt_d):
         if step == 1:
             D.register_forward_pre_hook(lambda module, inputs: batch_sizes.append(len(inputs[0])))
+            shown = []  # what D was shown in the first step
+            hook = D.register_forward_pre_hook(lambda module, inputs: shown.append(inputs[0].detach().clone()))
             G_before, D_before = _parameters(G), _parameters(D)
+            modes, original_real = _watch_training_mode(G, D), real.clone()
         result = call_learner(answer, G, D, real, opt_g, opt_d, RUN_Z_DIM, what="your function `train_step`",
                               timeout=min(RUN_STEP_TIMEOUT, current_timeout()))
+        if step == 1:
+            hook.remove()
+            if not _shown_to(shown, original_real):
+                _name_rescaled_real(shown, original_real, what)
+            _check_training_mode(G, D, modes, what)
+            if not torch.equal(real, original_real):
+                raise Incorrect(f"{what} changed the real batch in place (an in-place operation such as "
+                                "`real.mul_()` or `real[...] = ...`): leave the data as it is, and work on a copy "
+                                "if you need one.")
         try:
             _two_losses(result, what)
         except Incorrect as error:

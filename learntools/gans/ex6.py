@@ -8,6 +8,8 @@ import torch
 import torch.nn.functional as F
 
 from learntools.core import (
+    Mismatch,
+    compare_arrays,
     FunctionProblem,
     Incorrect,
     NotAttempted,
@@ -24,7 +26,7 @@ from learntools.core import (
 )
 from learntools.gans.checking.functions import require_written
 from learntools.gans.checking.mistakes import name_number_mistake
-from learntools.gans.checking.numbers import close
+from learntools.gans.checking.numbers import close, reject_complex
 from learntools.gans.checking.stand_ins import conditional_bench
 from learntools.gans.evaluation import conditional as reference_evaluation
 from learntools.gans.models import conditional as reference
@@ -68,10 +70,22 @@ def _one_hot_cases(rng):
     return labels, NUM_CLASSES
 
 
+def _compare_one_hot(got, expected):
+    """The values, and a floating-point dtype: the vectors are concatenated to float noise and images."""
+    compare_arrays(got, expected, name="the result")
+    dtype = got.dtype if isinstance(got, (torch.Tensor, np.ndarray)) else None
+    if dtype is not None and not (torch.is_floating_point(got) if isinstance(got, torch.Tensor)
+                                  else np.issubdtype(dtype, np.floating)):
+        raise Mismatch(f"the result holds the right values, but as {dtype}, not floats.")
+
+
 def _one_hot_diagnose(args, got, expected):
     labels, num_classes = args
     if not isinstance(got, (torch.Tensor, np.ndarray)):
         return
+    if values_match(got, expected, 0, 0):  # right values, so the dtype is what differs
+        raise Incorrect(f"your vectors hold {got.dtype} values, not floats: F.one_hot returns int64, and torch.cat with the "
+                        "float noise or images needs floats. Add .float(): `F.one_hot(labels, num_classes).float()`.")
     got = torch.as_tensor(got).detach().float().cpu()
     n = len(labels)
     if tuple(got.shape) == (num_classes, n) and n != num_classes:
@@ -79,6 +93,9 @@ def _one_hot_diagnose(args, got, expected):
     if got.ndim == 2 and got.shape[0] == n and got.shape[1] == int(labels.max()) + 1 and got.shape[1] != num_classes:
         raise Incorrect(f"your vectors have {got.shape[1]} entries because the largest label in this batch is "
                         f"{int(labels.max())}: pass num_classes, so every batch gives vectors of {num_classes}.")
+    if got.ndim == 2 and got.shape[0] == n and got.shape[1] != num_classes:
+        raise Incorrect(f"your vectors have {got.shape[1]} entries, but num_classes is {num_classes}: make one entry "
+                        "per class, using the `num_classes` argument rather than a fixed number.")
     if tuple(got.shape) == (n,):
         raise Incorrect(f"your result has shape ({n},), one number per label: each label should become a row of {num_classes} numbers.")
     if tuple(got.shape) != (n, num_classes):
@@ -102,6 +119,7 @@ one_hot_question = FunctionProblem(
     cases=[(_labels(3), 10), (_labels(0, 9, 4), 10), (_labels(7, 7, 1, 1, 1), 10), (_labels(2, 0), 3)],
     random_cases=_one_hot_cases,
     n_random=6,
+    compare=_compare_one_hot,
     test=_one_hot_diagnose,
     hints=[
         "Start from zeros of shape (N, num_classes), one row per label, then put a 1 in row i at column "
@@ -142,6 +160,11 @@ def _check_generator_input(answer):
         if shape == (2 * n, max(z_dim, NUM_CLASSES)) or shape[0] == n + n and got.ndim == 2:
             raise Incorrect(f"`{call}` returned shape {shape}: you stacked the label below the noise "
                             "(dim=0, more rows). Concatenate along dim=1, so each row gets longer.")
+        short = shape[1] - z_dim if got.ndim == 2 and shape[0] == n else 0
+        if 1 < short < NUM_CLASSES and short == int(labels.max()) + 1 and values_match(got[:, :z_dim], z):
+            raise Incorrect(f"`{call}` gives each label only {short} columns, as many as the largest label in this "
+                            f"batch ({int(labels.max())}) + 1: pass num_classes=10 to one_hot, so every batch gets "
+                            "all ten.")
         if shape == (n, z_dim + 1):
             raise Incorrect(f"`{call}` returned shape {shape}: the label was appended as one number. Append its "
                             f"one-hot vector (10 numbers), so no digit looks 'bigger' than another.")
@@ -215,6 +238,10 @@ def _check_discriminator_input(answer):
                                 "value over every pixel (expand to (N, 10, H, W)).")
             raise Incorrect(f"`{call}`: the image channel is right, but the ten planes are not the one-hot labels "
                             "spread over the image; check your `one_hot` (q1).")
+        planes_made = shape[1] - 1 if len(shape) == 4 and shape[0] == n and shape[2:] == (height, width) else 0
+        if 0 < planes_made < NUM_CLASSES and planes_made == int(labels.max()) + 1 and values_match(got[:, :1], images):
+            raise Incorrect(f"`{call}` has only {planes_made} label planes, as many as the largest label in this batch "
+                            f"({int(labels.max())}) + 1: pass num_classes=10 to one_hot, so every batch gets ten.")
         if shape == (n, NUM_CLASSES, height, width):
             raise Incorrect(f"`{call}` returned only the ten label planes; the image itself must be in channel 0.")
         if shape[:1] == (2 * n,) or (len(shape) == 4 and shape[0] != n):
@@ -274,6 +301,7 @@ def _loss_value(got, var, call):
         kind = "a plain number" if isinstance(got, (int, float)) and not isinstance(got, bool) else describe(got)
         raise Incorrect(f"`{call}` returned {kind}; return the loss as a tensor, so it can be backpropagated "
                         "(no .item()).")
+    reject_complex(got, f"`{call}` returned")
     value = float(got.detach().float().reshape(()))
     if not math.isfinite(value):
         raise Incorrect(f"`{call}` returned {value}: use the logits with the losses of learntools.gans.losses, "
@@ -288,16 +316,33 @@ def _grad_of(module):
 def _call_loss(answer, var, call, G, D, *inputs):
     """Call the learner's loss on copies of the test bench, as `var(D, G, *inputs)`.
 
-    Returns (the loss returned, its value, the copy of G, the copy of D); Incorrect when the function
-    changed one of its input tensors in place.
+    Returns (the loss returned, its value, the copy of G, the copy of D, the labels G and D were given:
+    [(network, labels), ...]); Incorrect when the function changed one of its input tensors in place.
     """
     G_copy, D_copy = copy.deepcopy(G), copy.deepcopy(D)
+    given_labels = []
+    for name, net in (("G", G_copy), ("D", D_copy)):
+        net.register_forward_pre_hook(
+            lambda module, args, kwargs, name=name: given_labels.append((name, kwargs.get("labels", args[1:2] or None))),
+            with_kwargs=True)
     copies = [tensor.clone() for tensor in inputs]
     got = call_learner(answer, D_copy, G_copy, *copies, what=f"your function `{var}`", timeout=10.0)
     value = _loss_value(got, var, call)
     if not all(torch.equal(kept, given) for kept, given in zip(copies, inputs)):
         raise Incorrect(f"`{call}` changed its inputs in place; compute new tensors instead.")
-    return got, value, G_copy, D_copy
+    return got, value, G_copy, D_copy, given_labels
+
+
+def _name_other_labels(given_labels, labels, call):
+    """Incorrect when G or D was given labels other than the batch's (random ones, say)."""
+    for name, seen in given_labels:
+        if isinstance(seen, (tuple, list)):
+            seen = seen[0]
+        if isinstance(seen, torch.Tensor) and not (seen.shape == labels.shape and torch.equal(seen, labels)):
+            who = "G was asked for" if name == "G" else "D judged a batch as"
+            raise Incorrect(f"in `{call}`, {who} labels other than the batch's `labels` ({seen.tolist()} instead of "
+                            f"{labels.tolist()}): new random labels? Use the given `labels` for G and for D, so "
+                            "each fake is made, and judged, as the digit it was asked to be.")
 
 
 def _backpropagate(got):
@@ -323,7 +368,7 @@ def _check_d_loss(answer):
         expected = float(nonsaturating_d(real_logits, fake_logits))
 
         call = "conditional_d_loss(D, G, real, labels, z)"
-        got, value, G_copy, D_copy = _call_loss(answer, "conditional_d_loss", call, G, D, real, labels, z)
+        got, value, G_copy, D_copy, given_labels = _call_loss(answer, "conditional_d_loss", call, G, D, real, labels, z)
 
         if close(value, expected):
             _backpropagate(got)
@@ -353,6 +398,8 @@ def _check_d_loss(answer):
              "that is the generator's loss, -log D(G(z, y), y). The discriminator's loss scores real images as "
              "real and fakes as fake."),
         ]
+        name_number_mistake(value, expected, candidates)
+        _name_other_labels(given_labels, labels, call)
         _wrong_loss(value, expected, candidates, call,
                     "nonsaturating_d(D(real, labels), D(G(z, labels).detach(), labels))")
 
@@ -376,7 +423,7 @@ def _check_g_loss(answer):
         expected = float(nonsaturating_g(fake_logits))
 
         call = "conditional_g_loss(D, G, labels, z)"
-        got, value, G_copy, _ = _call_loss(answer, "conditional_g_loss", call, G, D, labels, z)
+        got, value, G_copy, _, given_labels = _call_loss(answer, "conditional_g_loss", call, G, D, labels, z)
 
         if close(value, expected):
             _backpropagate(got)
@@ -400,6 +447,8 @@ def _check_g_loss(answer):
             (float(nonsaturating_d(fake_logits, fake_logits)),
              "that mixes in the discriminator's loss: the generator's loss is only -log D(G(z, y), y)."),
         ]
+        name_number_mistake(value, expected, candidates)
+        _name_other_labels(given_labels, labels, call)
         _wrong_loss(value, expected, candidates, call, "nonsaturating_g(D(G(z, labels), labels))")
 
 

@@ -257,13 +257,19 @@ def _loss_cases(rng):
 
 
 def _loss_diagnose(args, got, expected):
-    fake_logits, fake, target, weight = args
+    fake_logits, fake, target, *given_weight = args  # a case without l1_weight checks the default
+    weight = given_weight[0] if given_weight else DEFAULT_L1_WEIGHT
     value = _one_number(got, "; a loss is one number: take the means.")
     if value is None:
         return
     logits, difference = fake_logits.double(), (fake - target).double()
     adversarial = F.softplus(-logits).mean()
     l1 = difference.abs().mean()
+    if not given_weight and abs(float(l1)) > 0:
+        default = (value - float(adversarial)) / float(l1)
+        if abs(default - round(default)) < 1e-3 and round(default) != DEFAULT_L1_WEIGHT:
+            raise Incorrect(f"called without l1_weight, your loss weighs the L1 term by {round(default)}: make the "
+                            f"default {DEFAULT_L1_WEIGHT:g}, as the exercise asks (`l1_weight={DEFAULT_L1_WEIGHT}`).")
     candidates = [
         (adversarial + weight * (difference ** 2).mean(),
          "your reconstruction term squares the differences (L2). pix2pix uses L1, the mean *absolute* "
@@ -284,7 +290,10 @@ def _loss_diagnose(args, got, expected):
     name_number_mistake(value, expected, candidates, rtol=1e-4, atol=1e-5)
 
 
-def _reference_loss(fake_logits, fake, target, l1_weight=100.0):
+DEFAULT_L1_WEIGHT = 100.0
+
+
+def _reference_loss(fake_logits, fake, target, l1_weight=DEFAULT_L1_WEIGHT):
     return reference.pix2pix_generator_loss(fake_logits, fake, target, l1_weight)
 
 
@@ -294,7 +303,9 @@ pix2pix_loss_question = FunctionProblem(
     arg_names=["fake_logits", "fake", "target", "l1_weight"],
     cases=[(torch.zeros(1, 1, 2, 2), torch.zeros(1, 1, 4, 4), torch.full((1, 1, 4, 4), 0.5), 100.0),
            (torch.tensor([[[[2.0, -1.0], [0.5, -3.0]]]]), torch.linspace(-1, 1, 16).reshape(1, 1, 4, 4),
-            torch.zeros(1, 1, 4, 4), 100.0)],
+            torch.zeros(1, 1, 4, 4), 100.0),
+           (torch.tensor([[[[1.0, -2.0], [0.0, 0.5]]]]), torch.linspace(-1, 1, 16).reshape(1, 1, 4, 4),
+            torch.full((1, 1, 4, 4), 0.25))],  # l1_weight left out: the default must be 100
     random_cases=_loss_cases,
     n_random=6,
     test=_loss_diagnose,

@@ -37,7 +37,7 @@ from learntools.core import (
 from learntools.core.placeholder import code_uses_placeholder
 from learntools.gans.checking.functions import require_written
 from learntools.gans.checking.mistakes import name_mistake
-from learntools.gans.checking.numbers import close
+from learntools.gans.checking.numbers import close, reject_complex
 from learntools.gans.checking.stand_ins import affine_generators
 from learntools.gans.models import cyclegan as reference_cycle
 from learntools.gans.models import stylegan as reference_style
@@ -338,6 +338,7 @@ class _PoolRun:
                                 "image (C, H, W) per entry: loop over the batch, `for image in images:`.")
             if item.ndim != 3 or item.numel() == 0:
                 raise Incorrect(f"your pool stores a tensor of shape {tuple(item.shape)}; store images of shape (C, H, W).")
+            reject_complex(item, "your pool stores")
             if item.device.type == "meta" or not torch.isfinite(item.detach().float()).all():
                 raise Incorrect("your pool stores images with NaN, inf or no values at all: store copies of the "
                                 "images it is given.")
@@ -362,6 +363,7 @@ class _PoolRun:
                             f"{tuple(batch.shape)}.")
         if out.device.type == "meta":
             raise Incorrect(f"{shown} returned a tensor on the 'meta' device, which holds no values.")
+        reject_complex(out, f"{shown} returned")
         values = out.detach().float().cpu()
         if not torch.isfinite(values).all():
             raise Incorrect(f"{shown} returned NaN or inf values: it should return images it was given or stored.")

@@ -87,9 +87,17 @@ def hidden_q6(generator_step):
         warnings.simplefilter("ignore")
         torch.manual_seed(50506)
         # 1. the noise is made where the models live ("meta" stands in for a GPU)
-        G = nn.Sequential(nn.Linear(5, 16), nn.Tanh(), nn.Unflatten(1, (1, 4, 4))).to("meta")
+        class OnMeta(Recording):  # remembers where the noise was made, then carries on on the meta device
+            def forward(self, z):
+                self.noise.append(z.device.type)
+                return self.net(z.to("meta"))
+
+        G = OnMeta(nn.Sequential(nn.Linear(5, 16), nn.Tanh(), nn.Unflatten(1, (1, 4, 4))).to("meta"))
         D = nn.Sequential(nn.Flatten(), nn.Linear(16, 1)).to("meta")
         loss = call_learner(generator_step, G, D, 3, torch.optim.SGD(G.parameters(), lr=0.1), 5, what=what)
+        assert G.noise and all(device == "meta" for device in G.noise), (
+            f"generator_step made its noise on the {G.noise[0] if G.noise else '?'} while G lives on another "
+            "device: draw z with device=device")
         assert isinstance(loss, torch.Tensor) and loss.numel() == 1 and loss.device.type == "meta", (
             "generator_step should return a one-number loss on the models' device (make the noise there)")
         assert all(p.grad is not None for p in G.parameters()), (
@@ -144,8 +152,13 @@ def hidden_q7(train_step):
             D = nn.Sequential(nn.Flatten(), nn.Linear(16, 1))
             real = torch.rand(batch_size, 1, 4, 4) * 2 - 1
             G_before, D_before = copy.deepcopy(G), copy.deepcopy(D)
+            modes = []  # (network, in training mode?) at every call
+            for name, net in (("G", G), ("D", D)):
+                net.register_forward_pre_hook(lambda module, inputs, name=name: modes.append((name, module.training)))
             result = call_learner(train_step, G, D, real, torch.optim.SGD(G.parameters(), lr=0.1),
                                   torch.optim.SGD(D.parameters(), lr=0.1), z_dim, what=what)
+            assert all(training for _, training in modes) and G.training and D.training, (
+                "train_step should keep G and D in training mode (no G.eval() / D.eval() while training)")
             assert isinstance(result, (tuple, list)) and len(result) == 2, "train_step should return (d_loss, g_loss)"
             d_loss, g_loss = result
             assert all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (d_loss, g_loss)), (
@@ -163,3 +176,27 @@ def hidden_q7(train_step):
                 "train_step should update D")
             assert not all(torch.equal(a, b) for a, b in zip(G.parameters(), G_before.parameters())), (
                 "train_step should update G")
+
+
+def hidden_q8(train_step):
+    """train_step on a network with BatchNorm: G and D stay in training mode, the real batch is left as it is."""
+    import warnings
+    import torch
+    from torch import nn
+    from learntools.core import call_learner
+    what = "your function `train_step`"
+    with warnings.catch_warnings(), torch.random.fork_rng(devices=[]):
+        warnings.simplefilter("ignore")
+        torch.manual_seed(50508)
+        G = nn.Sequential(nn.Linear(3, 16), nn.BatchNorm1d(16), nn.Tanh(), nn.Unflatten(1, (1, 4, 4)))
+        D = nn.Sequential(nn.Flatten(), nn.Linear(16, 8), nn.BatchNorm1d(8), nn.LeakyReLU(0.2), nn.Linear(8, 1))
+        real = torch.rand(6, 1, 4, 4) * 2 - 1
+        original = real.clone()
+        modes = []  # (network, in training mode?) at every call
+        for name, net in (("G", G), ("D", D)):
+            net.register_forward_pre_hook(lambda module, inputs, name=name: modes.append((name, module.training)))
+        call_learner(train_step, G, D, real, torch.optim.Adam(G.parameters(), lr=1e-3),
+                     torch.optim.Adam(D.parameters(), lr=1e-3), 3, what=what)
+        assert modes and all(training for _, training in modes) and G.training and D.training, (
+            "train_step should keep G and D in training mode (no G.eval() / D.eval() while training)")
+        assert torch.equal(real, original), "train_step should leave the real batch as it is (no in-place changes)"
