@@ -148,11 +148,11 @@ def bwrap_command(command, scratch, workdir, env, hidden, needed):
     `needed` are folders the worker must read (the Python environment, the course package); one that
     lies inside a hidden folder is mounted back, read-only (and hidden folders inside it hidden again).
     """
-    hidden = sorted({os.path.realpath(h) for h in hidden if os.path.isdir(h)}, key=len)
+    # /tmp is always emptied; a course environment cloned under /tmp (as CI does) is mounted back.
+    hidden = sorted({os.path.realpath(h) for h in (tempfile.gettempdir(), *hidden) if os.path.isdir(h)}, key=len)
     needed = sorted({os.path.realpath(n) for n in needed if os.path.isdir(n)}, key=len)
     brought_back = [n for n in needed if any(_inside(n, h) for h in hidden)]
-    wrapped = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-               "--tmpfs", "/dev/shm"]
+    wrapped = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/dev/shm"]
     for folder in hidden:
         wrapped += ["--tmpfs", folder]
     for folder in brought_back:
