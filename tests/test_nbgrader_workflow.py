@@ -325,7 +325,7 @@ def test_feedback_holds_no_hidden_test_source_and_no_hidden_traceback(course, fe
         assert "HIDDEN TESTS" not in text and "hidden_q" not in raw, student
         leaked = [line for line in hidden if line in text]
         assert not leaked, f"{student}: hidden test source in the feedback: {leaked[:2]}"
-        assert "call_learner" not in text and "manual_seed" not in text, student
+        assert "call_learner" not in text, student  # no traceback from inside the checks (the lesson's own cells may seed generators)
     partly = _visible_text(feedback["partly-right"])
     assert HIDDEN_FAILURE_START in partly  # the hidden failure is said, in a plain sentence
     assert "Traceback" not in partly.split("Exercise 7", 1)[1].split("Exercise 8", 1)[0]
