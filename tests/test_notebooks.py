@@ -1,7 +1,10 @@
 """Every notebook runs top to bottom: solutions say "Correct" everywhere, learners' blanks say "not attempted".
 
-Notebooks run one after another (never in parallel: two cores) in the short test mode, with outbound
-network connections blocked inside the kernel (the offline guarantee).
+Learner notebooks run here one after another (never in parallel: two cores) in the short test mode, with
+outbound network connections blocked inside the kernel (the offline guarantee). Solution notebooks are
+not run again: `make build` executed them in classroom mode, and their committed outputs are read here;
+their code also runs in test mode under `nbgrader validate` (tests/test_nbgrader_validate.py), whose
+source notebooks hold the same answers.
 """
 
 import nbformat
@@ -25,9 +28,17 @@ def assert_runs_and_every_check_says(path, start):
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
-def test_solution_notebook_runs_and_every_check_passes(source):
+def test_solution_notebook_ran_and_every_check_passed(source):
+    """The committed solution notebook was executed whole, without an error, and every check said Correct."""
     _, solution_path, _ = build.output_paths(source)
-    assert_runs_and_every_check_says(solution_path, "Correct")
+    notebook = nbformat.read(str(solution_path), as_version=4)
+    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code" and cell.source.strip()]
+    assert all(cell.execution_count is not None for cell in code_cells), "not executed: run `make build`"
+    assert not errors(notebook), errors(notebook)[:1]
+    feedback = check_feedback(notebook)
+    assert feedback, "no check cells ran"
+    for cell, text in feedback:
+        assert text.startswith("Correct"), f"{cell}: {text}"
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
