@@ -112,7 +112,7 @@ q1.check()
 # which is binary cross-entropy of the fake logits with target 1. Both have the same goal (D(G(z)) → 1);
 # section 3 shows why their gradients differ so much. Of these two, the non-saturating one is the one to train
 # with, and this lesson does. It is not the only loss in use: GANs are also trained with the least-squares loss
-# (lesson 01's toy GAN, lesson 08's CycleGAN), the hinge loss, or the Wasserstein loss with a gradient penalty
+# (lesson 01's toy GAN, lesson 10's CycleGAN), the hinge loss, or the Wasserstein loss with a gradient penalty
 # (WGAN-GP).
 #
 # **Exercise 2.** Write the non-saturating generator loss.
@@ -599,4 +599,4 @@ for name, figures in [("real (held out)", report["real"]), ("trained GAN", repor
 # - Judge a generator by sets of samples, beside real data: classifier score, Fréchet distance, class
 #   coverage. Few classes covered means mode collapse.
 #
-# Next: **06 · A conditional GAN**, where you ask for a digit and get that digit.
+# Next: **08 · A conditional GAN**, where you ask for a digit and get that digit.

@@ -1,6 +1,6 @@
 """Hostile answers for every checked question, and what a check must do with each (tests/test_hostile.py).
 
-Every checked question of lessons 01-08 is found through the lessons' ``__all__`` (parts of multi-part
+Every checked question of every lesson is found through the lessons' ``__all__`` (parts of multi-part
 questions included), and given the hostile answers of its kind:
 
 - a *callable* question (a function, a class, a model builder) gets callables that misbehave: no
@@ -31,7 +31,8 @@ from torch import nn
 
 from learntools.core import CORRECT, INCORRECT, NOT_ATTEMPTED, MultipartProblem, Outcome, Problem, ThoughtProblem
 
-LESSONS = range(1, 9)
+# lesson NN (lessons/NN_name.py) is checked by learntools.gans.exN
+LESSONS = sorted(int(path.name[:2]) for path in (pathlib.Path(__file__).parent.parent / "lessons").glob("[0-9][0-9]_*.py"))
 HANG_TIMEOUT = 0.1  # the problem timeout for answers that never return
 MAX_OUTPUT_LINES = 25  # what a check may show of a learner's printing
 WATCHDOG_MARGIN = 5.0  # a check this far past its limit is stopped (and counted as a hang)
@@ -42,7 +43,7 @@ LEARNER_OUTCOMES = {CORRECT: "Correct", INCORRECT: "Incorrect", NOT_ATTEMPTED: "
 
 
 def checked_questions():
-    """(lesson, name, problem) for every checked question and part of lessons 01-08."""
+    """(lesson, name, problem) for every checked question and part of every lesson."""
     found = []
     for lesson in LESSONS:
         module = importlib.import_module(f"learntools.gans.ex{lesson}")

@@ -1,31 +1,33 @@
-"""Lesson 08: mistakes in the cycle loss, the image pool and pixel shuffle."""
+"""Lesson 08: mistakes in the conditional GAN's inputs, loss and per-class accuracy."""
 
 import torch
+import torch.nn.functional as F
+
+from learntools.gans.losses import nonsaturating_d
 
 
-def cycle_consistency_loss_one_way(G_AB, G_BA, real_a, real_b, weight=10.0):
-    return weight * (G_BA(G_AB(real_a)) - real_a).abs().mean()  # A -> B -> A only
+def one_hot_integers(labels, num_classes=10):
+    return F.one_hot(labels, num_classes)  # int64 vectors, not floats
 
 
-class ImagePoolThatGrows:
-    """Stores every image it is shown: the pool is never full, and never swaps."""
-
-    def __init__(self, size=50, seed=0):
-        self.size, self.images = size, []
-
-    def query(self, images):
-        self.images.extend(image.clone() for image in images.detach())
-        return images
+def discriminator_input_planes_first(images, labels):
+    planes = F.one_hot(labels, 10).float()[:, :, None, None].expand(-1, -1, images.shape[2], images.shape[3])
+    return torch.cat([planes, images], dim=1)  # the label planes, then the image
 
 
-def pixel_shuffle_wrong_order(x, r):
-    n, c, h, w = x.shape
-    out_c = c // (r * r)
-    return x.view(n, out_c, r, r, h, w).permute(0, 1, 4, 3, 5, 2).reshape(n, out_c, h * r, w * r)  # r axes swapped
+def conditional_d_loss_without_detach(D, G, real, labels, z):
+    fake = G(z, labels)  # not detached: D's loss reaches G
+    return nonsaturating_d(D(real, labels), D(fake, labels))
+
+
+def accuracy_per_class_by_prediction(predicted, asked):
+    """Groups by what the classifier read instead of by what was asked for."""
+    return torch.stack([(asked[predicted == k] == k).float().mean() for k in range(10)]).nan_to_num(0.0)
 
 
 MISTAKES = {
-    "hidden_q1": [cycle_consistency_loss_one_way],
-    "hidden_q3": [ImagePoolThatGrows],
-    "hidden_q5": [pixel_shuffle_wrong_order],
+    "hidden_q1": [one_hot_integers],
+    "hidden_q3": [discriminator_input_planes_first],
+    "hidden_q5": [conditional_d_loss_without_detach],
+    "hidden_q7": [accuracy_per_class_by_prediction],
 }

@@ -4,8 +4,8 @@ realistic mistake gives a value of its own.
 
     recording_gan()         lesson 05: a linear G (3 noise numbers -> 4x4 images) and D that remember
                             every batch they are shown (the step checks read who saw what)
-    conditional_bench()     lesson 06: a small conditional G and D with a real batch, labels and noise
-    affine_generators()     lesson 08: two generators with two parameters each, x -> w·x + b
+    conditional_bench()     lesson 08: a small conditional G and D with a real batch, labels and noise
+    affine_generators()     lesson 10: two generators with two parameters each, x -> w·x + b
 """
 
 import torch
@@ -106,6 +106,6 @@ class Affine(nn.Module):
 
 def affine_generators():
     """Fresh stand-ins: G_AB(x) = -1.5 x - 0.1 and G_BA(x) = -0.5 x - 0.3. Chosen (by a search over such pairs)
-    so that every listed mistake of lesson 08 gives a value at least 2% away from the right one and from
+    so that every listed mistake of lesson 10 gives a value at least 2% away from the right one and from
     each other."""
     return Affine(-1.5, -0.1, "G_AB"), Affine(-0.5, -0.3, "G_BA")

@@ -1,4 +1,4 @@
-"""Two unpaired image domains from real digits: thin strokes (A) and thick strokes (B), for CycleGAN (lesson 08).
+"""Two unpaired image domains from real digits: thin strokes (A) and thick strokes (B), for CycleGAN (lesson 10).
 
     domains = thin_thick_digits("train")                 # unpaired: thin digits (A), other thick digits (B)
     held_out = thin_thick_digits("test")                  # 1,000 test digits and their true thickening

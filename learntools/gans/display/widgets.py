@@ -147,7 +147,7 @@ class _StepperBox(widgets.VBox):
         return bundle
 
 
-# ----------------------------------------------------------------------------- lesson 06: ask for a digit
+# ----------------------------------------------------------------------------- lesson 08: ask for a digit
 
 
 def _digit_figure_png(generator, digit, seed, num_classes=10):

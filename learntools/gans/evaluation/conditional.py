@@ -1,4 +1,4 @@
-"""Measuring a conditional GAN: does G draw the digit it was asked for? (lesson 06)
+"""Measuring a conditional GAN: does G draw the digit it was asked for? (lesson 08)
 
     class_accuracy(G)["mean"]                    # how often the digit classifier reads what was asked
     digit_grid(G)                                # rows of 0..9, one column per digit

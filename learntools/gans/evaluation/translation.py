@@ -1,4 +1,4 @@
-"""Measuring image-to-image translation: L1, PSNR, and CycleGAN's reconstruction errors (lessons 07 and 08).
+"""Measuring image-to-image translation: L1, PSNR, and CycleGAN's reconstruction errors (lessons 09 and 10).
 
     translation_scores(G, held_out)                       # pix2pix: {"l1": ..., "psnr": ...}
     cycle_scores(generators, held_out)                    # CycleGAN: reconstruction and translation errors

@@ -2,11 +2,11 @@
 
 - conv.py:        convolution and transposed convolution written out by hand, one channel (lesson 02)
 - dcgan.py:       DCGAN generator and discriminator for 28x28 digits, MLPs for 2-D toy data (lessons 01, 03, 04)
-- conditional.py: one-hot labels, label planes, the conditional generator and discriminator (lesson 06)
-- pix2pix.py:     U-Net and encoder-decoder generators, the PatchGAN discriminator, the pix2pix loss (lesson 07)
-- cyclegan.py:    ResNet generator, image PatchGAN, the generator and discriminator pairs, cycle and identity losses (lesson 08)
-- superres.py:    SRResNet, SRGAN's generator with sub-pixel upsampling (lesson 08)
-- stylegan.py:    ProGAN's fade-in and StyleGAN's AdaIN (lesson 08)
+- conditional.py: one-hot labels, label planes, the conditional generator and discriminator (lesson 08)
+- pix2pix.py:     U-Net and encoder-decoder generators, the PatchGAN discriminator, the pix2pix loss (lesson 09)
+- cyclegan.py:    ResNet generator, image PatchGAN, the generator and discriminator pairs, cycle and identity losses (lesson 10)
+- superres.py:    SRResNet, SRGAN's generator with sub-pixel upsampling (lesson 10)
+- stylegan.py:    ProGAN's fade-in and StyleGAN's AdaIN (lesson 10)
 """
 
 from learntools.gans.models.conditional import *  # noqa: F401,F403

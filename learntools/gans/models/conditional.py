@@ -1,4 +1,4 @@
-"""Conditional GAN networks (Mirza & Osindero, 2014): ask for a digit, get that digit (lesson 06).
+"""Conditional GAN networks (Mirza & Osindero, 2014): ask for a digit, get that digit (lesson 08).
 
 An ordinary GAN draws *some* digit; which one is up to the noise. A conditional GAN gives both
 networks the label y as an extra input:

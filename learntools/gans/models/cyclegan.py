@@ -1,4 +1,4 @@
-"""The CycleGAN networks and losses (Zhu, Park, Isola & Efros, 2017), lesson 08.
+"""The CycleGAN networks and losses (Zhu, Park, Isola & Efros, 2017), lesson 10.
 
 pix2pix needs pairs (this edge map, that digit). Often there are no pairs: photos and paintings,
 horses and zebras, summer and winter. CycleGAN learns from two *unpaired* piles of images, domain A

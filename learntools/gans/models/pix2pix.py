@@ -1,4 +1,4 @@
-"""The pix2pix networks and loss (Isola, Zhu, Zhou & Efros, 2017), lesson 07.
+"""The pix2pix networks and loss (Isola, Zhu, Zhou & Efros, 2017), lesson 09.
 
 The generator takes an image (edges, a low-resolution digit, a grayscale photo) instead of
 noise and returns its translation. Three ideas make it work:

@@ -1,4 +1,4 @@
-"""SRResNet, the SRGAN generator (Ledig et al. 2017), lesson 08.
+"""SRResNet, the SRGAN generator (Ledig et al. 2017), lesson 10.
 
 pix2pix's U-Net works at full size on the bicubic upsample. SRGAN does the work at *low*
 resolution and upsamples at the end: residual blocks on the small image, then sub-pixel

@@ -7,10 +7,10 @@
 - checkpoints.py: checkpoint files, every random state, exact resume (lesson 05)
 - distributed.py: torchrun: process group, DistributedDataParallel, stopping together (lesson 05's extra)
 - live.py:        callbacks (`every`) and the live notebook view (lesson 05)
-- conditional.py: `ConditionalGANTrainer`, labels in both steps (lesson 06)
-- pix2pix.py:     `Pix2PixTrainer` (adversarial + L1) and `fit_l1`, the L1-only baseline (lesson 07)
-- cyclegan.py:    `CycleGANTrainer` and the `ImagePool` (lesson 08)
-- superres.py:    `SRGANTrainer`, pix2pix's trainer with SRGAN's feature loss (lesson 08)
+- conditional.py: `ConditionalGANTrainer`, labels in both steps (lesson 08)
+- pix2pix.py:     `Pix2PixTrainer` (adversarial + L1) and `fit_l1`, the L1-only baseline (lesson 09)
+- cyclegan.py:    `CycleGANTrainer` and the `ImagePool` (lesson 10)
+- superres.py:    `SRGANTrainer`, pix2pix's trainer with SRGAN's feature loss (lesson 10)
 """
 
 from learntools.gans.training.conditional import *  # noqa: F401,F403

@@ -1,4 +1,4 @@
-"""Training a conditional GAN: the GANTrainer with labels in both steps (lesson 06).
+"""Training a conditional GAN: the GANTrainer with labels in both steps (lesson 08).
 
     trainer = ConditionalGANTrainer(G, D, data=Batches(images, labels, batch_size=64),
                                     noise=gaussian_noise(100))

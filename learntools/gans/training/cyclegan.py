@@ -1,4 +1,4 @@
-"""Training a CycleGAN: two generators, two discriminators, the image pool (lesson 08).
+"""Training a CycleGAN: two generators, two discriminators, the image pool (lesson 10).
 
 The discriminators learn from a history of generated images, not just the latest batch (an
 `ImagePool`, Shrivastava et al. 2017), which damps the oscillation of G and D chasing each other.

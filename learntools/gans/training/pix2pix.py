@@ -1,4 +1,4 @@
-"""Training pix2pix: adversarial + 100 * L1 (lesson 07), and fit_l1, the L1-only baseline.
+"""Training pix2pix: adversarial + 100 * L1 (lesson 09), and fit_l1, the L1-only baseline.
 
     trainer = Pix2PixTrainer(G, D, data=pairs.batches(32))    # adversarial + 100 * L1
     trainer.fit(seconds=60)

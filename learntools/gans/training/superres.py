@@ -1,4 +1,4 @@
-"""Super-resolution the SRGAN way (Ledig et al. 2017), built on the pix2pix trainer (lesson 08).
+"""Super-resolution the SRGAN way (Ledig et al. 2017), built on the pix2pix trainer (lesson 10).
 
 SRGAN's generator loss adds two things to pix2pix's:
 

@@ -1,4 +1,4 @@
-"""Lesson 07: mistakes in the skip join, the receptive field, the pix2pix loss and PSNR."""
+"""Lesson 09: mistakes in the skip join, the receptive field, the pix2pix loss and PSNR."""
 
 import torch
 import torch.nn.functional as F

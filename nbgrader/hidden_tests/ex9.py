@@ -1,9 +1,9 @@
-"""Hidden tests of lesson 07 (07_pix2pix.py): nbgrader runs them after the visible check.
+"""Hidden tests of lesson 09 (09_pix2pix.py): nbgrader runs them after the visible check.
 
 One function per question, `hidden_qN` (`hidden_q6a` for q6.a), whose parameters are the notebook's names.
 The build copies each function into the nbgrader source notebook's test cell, so each is
 self-contained: it imports what it needs inside its body. They are unit-tested in
-tests/test_hidden_tests.py (against the solution, and against tests/hidden_mistakes/ex7.py).
+tests/test_hidden_tests.py (against the solution, and against tests/hidden_mistakes/ex9.py).
 """
 
 

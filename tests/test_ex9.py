@@ -1,4 +1,4 @@
-"""Every question of lesson 07: its solution passes, realistic wrong answers fail with a message naming
+"""Every question of lesson 09: its solution passes, realistic wrong answers fail with a message naming
 what was observed, the blank says "not attempted", and hostile answers get a sentence."""
 
 import math
@@ -22,14 +22,14 @@ from gans_support import (  # noqa: F401  (one_thread: an autouse fixture)
 )
 
 from learntools.core import CORRECT, NOT_ATTEMPTED, ____
-from learntools.gans import ex7
+from learntools.gans import ex9
 from learntools.gans import evaluation
 from learntools.gans.models import pix2pix as reference
 
 
 def solution_answer(name):
     """Run the question's declared solution code, the way the solution notebook does."""
-    return declared_answer(getattr(ex7, name), {"torch": torch, "F": F})
+    return declared_answer(getattr(ex9, name), {"torch": torch, "F": F})
 
 
 # --------------------------------------------------------------------------- wrong answers
@@ -192,54 +192,54 @@ CHECKED = list(WRONG)
 
 
 def test_other_right_answers_pass():
-    assert evaluate(ex7.q3, [5, 5]).status == CORRECT
+    assert evaluate(ex9.q3, [5, 5]).status == CORRECT
     D = reference.PatchDiscriminator(in_channels=2, width=4, n_down=2)
-    assert evaluate(ex7.q3, tuple(D(torch.zeros(1, 1, 28, 28), torch.zeros(1, 1, 28, 28)).shape[-2:])).status == CORRECT
-    assert evaluate(ex7.q4, reference.receptive_field).status == CORRECT
-    assert evaluate(ex7.q5, loss_bce_probabilities).status == CORRECT
-    assert evaluate(ex7.q6, lambda output, target: evaluation.psnr(output, target)).status == CORRECT
-    assert evaluate(ex7.q1, (256, 512, 256, 128, 64)).status == CORRECT
+    assert evaluate(ex9.q3, tuple(D(torch.zeros(1, 1, 28, 28), torch.zeros(1, 1, 28, 28)).shape[-2:])).status == CORRECT
+    assert evaluate(ex9.q4, reference.receptive_field).status == CORRECT
+    assert evaluate(ex9.q5, loss_bce_probabilities).status == CORRECT
+    assert evaluate(ex9.q6, lambda output, target: evaluation.psnr(output, target)).status == CORRECT
+    assert evaluate(ex9.q1, (256, 512, 256, 128, 64)).status == CORRECT
 
 
 # The tests every lesson passes (wrong answers named, the blank not attempted, ...): see lesson_checks_contract.
-globals().update(lesson_checks_contract(ex7, WRONG, solution_answer=solution_answer, quick=2.0))
+globals().update(lesson_checks_contract(ex9, WRONG, solution_answer=solution_answer, quick=2.0))
 
 
 def test_thought_question_has_a_discussion_and_points():
-    assert ex7.q7.discussion and ex7.q7.points > 0
+    assert ex9.q7.discussion and ex9.q7.points > 0
 
 
 def test_half_filled_answers_are_not_attempted():
-    assert evaluate(ex7.q1, [256, ____, ____, ____, ____]).status == NOT_ATTEMPTED
-    assert evaluate(ex7.q3, (____, ____)).status == NOT_ATTEMPTED
+    assert evaluate(ex9.q1, [256, ____, ____, ____, ____]).status == NOT_ATTEMPTED
+    assert evaluate(ex9.q3, (____, ____)).status == NOT_ATTEMPTED
 
 
 @pytest.mark.parametrize("name", ["q2", "q4", "q5", "q6"])
 def test_function_starter_is_not_attempted(name):
-    outcome = evaluate(getattr(ex7, name), starter_with_blank)
+    outcome = evaluate(getattr(ex9, name), starter_with_blank)
     assert outcome.status == NOT_ATTEMPTED and "____" in outcome.message
 
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_hostile_answers_get_a_sentence(name):
-    assert_hostile_answers_get_a_sentence(getattr(ex7, name), HOSTILE + [
+    assert_hostile_answers_get_a_sentence(getattr(ex9, name), HOSTILE + [
         returns_nan_grid, lambda *args: "a string", lambda *args: None, lambda *args: math.nan])
 
 
 def test_hanging_function_is_stopped(monkeypatch):
-    assert_stopped(ex7.q4, hangs, monkeypatch)
+    assert_stopped(ex9.q4, hangs, monkeypatch)
 
 
 def test_the_lessons_numbers_match_the_library():
     unet = reference.UNetGenerator(width=32, depth=5)
     reads = [block[0].in_channels for block in unet.decoder] + [unet.to_image[0].in_channels]
-    assert reads == ex7.UNET_IN == [256, 512, 256, 128, 64]
+    assert reads == ex9.UNET_IN == [256, 512, 256, 128, 64]
     plain = reference.EncoderDecoderGenerator(width=32, depth=5)
     assert [block[0].in_channels for block in plain.decoder] + [plain.to_image[0].in_channels] == [256, 256, 128, 64, 32]
-    assert [m.out_channels for m in (level[0] for level in unet.encoder)] == ex7.ENCODER_CHANNELS
+    assert [m.out_channels for m in (level[0] for level in unet.encoder)] == ex9.ENCODER_CHANNELS
     D = reference.PatchDiscriminator(in_channels=2, width=32, n_down=2)
     assert tuple(D(torch.zeros(1, 1, 28, 28), torch.zeros(1, 1, 28, 28)).shape[-2:]) == (5, 5)
     assert reference.receptive_field(reference.patch_layers(3)) == 70
 
 def test_thought_question_reveals_discussion(capsys):
-    assert_discussion_revealed(ex7.q7, "L1", capsys)
+    assert_discussion_revealed(ex9.q7, "L1", capsys)

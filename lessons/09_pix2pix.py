@@ -11,9 +11,9 @@
 # ---
 
 # %% [markdown]
-# # 07 · Image-to-image translation: pix2pix
+# # 09 · Image-to-image translation: pix2pix
 #
-# In lesson 06 the condition was a label. Here it is a whole **image**: the generator takes a picture and
+# In lesson 08 the condition was a label. Here it is a whole **image**: the generator takes a picture and
 # returns a translation of it. A blurry thumbnail becomes a sharp digit; an edge map becomes a filled-in
 # drawing; a grayscale photo becomes a colour one. This is **pix2pix** (Isola, Zhu, Zhou & Efros, 2017),
 # and it rests on three ideas:
@@ -34,7 +34,7 @@
 # %%
 # Set up the lesson: the checks (q1, q2, ...) and the blank ____ you will fill in.
 from learntools.core import binder; binder.bind(globals())
-from learntools.gans.ex7 import *
+from learntools.gans.ex9 import *
 
 import matplotlib.pyplot as plt
 import torch
@@ -261,7 +261,7 @@ q5.check()
 # %% [markdown]
 # ## 5. Training pix2pix on the CPU
 #
-# `Pix2PixTrainer` is the GANTrainer of lessons 05 and 06 with these losses (read its `judge` and
+# `Pix2PixTrainer` is the GANTrainer of lessons 05 and 08 with these losses (read its `judge` and
 # `generator_loss` in `learntools/gans/training/pix2pix.py`: the steps themselves are GANTrainer's). The generator is a U-Net like the one above, the
 # discriminator the PatchGAN, with Adam (learning rate 5e-4, betas (0.5, 0.999)) for both. The live view
 # shows the translations of a few held-out inputs as training goes on.
@@ -415,4 +415,4 @@ plt.show()
 # - The generator's loss is **adversarial + λ·L1** with λ = 100: faithful and sharp.
 # - Measure on held-out pairs, against the **trivial baseline** (the input itself, the bicubic upsample).
 #
-# Next: **08 · What next**: unpaired translation (CycleGAN), bigger networks, and the ethics of generated media.
+# Next: **10 · What next**: unpaired translation (CycleGAN), bigger networks, and the ethics of generated media.

@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # 06 · A conditional GAN: ask for a digit, get that digit
+# # 08 · A conditional GAN: ask for a digit, get that digit
 #
 # The GAN of lesson 05 draws digits, but *which* digit comes out is up to the noise: you cannot ask for
 # a 7. A **conditional GAN** (Mirza & Osindero, 2014) fixes that with one small change: both networks
@@ -36,7 +36,7 @@
 # %%
 # Set up the lesson: the checks (q1, q2, ...) and the blank ____ you will fill in.
 from learntools.core import binder; binder.bind(globals())
-from learntools.gans.ex6 import *
+from learntools.gans.ex8 import *
 
 import matplotlib.pyplot as plt
 import torch
@@ -358,4 +358,4 @@ plt.show()
 # - Measure conditioning by letting a classifier read generated digits: per-class accuracy, against 10%
 #   chance.
 #
-# Next: **07 · Image-to-image translation**, where the condition is not a label but a whole image.
+# Next: **09 · Image-to-image translation**, where the condition is not a label but a whole image.

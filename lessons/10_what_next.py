@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # 08 · What next: CycleGAN, super-resolution, bigger networks, and responsibility
+# # 10 · What next: CycleGAN, super-resolution, bigger networks, and responsibility
 #
 # You can now build, train and measure a GAN, condition it on a label and translate images with pix2pix.
 # This last lesson opens four doors:
@@ -30,7 +30,7 @@
 # %%
 # Set up the lesson: the checks (q1, q2, ...) and the blank ____ you will fill in.
 from learntools.core import binder; binder.bind(globals())
-from learntools.gans.ex8 import *
+from learntools.gans.ex10 import *
 
 import matplotlib.pyplot as plt
 import torch
@@ -278,7 +278,7 @@ plt.show()
 #
 # ## 2. Super-resolution, the SRGAN way
 #
-# In lesson 07, pix2pix's U-Net restored 7×7 digits: its input was the bicubic upsample, at full size. SRGAN
+# In lesson 09, pix2pix's U-Net restored 7×7 digits: its input was the bicubic upsample, at full size. SRGAN
 # (Ledig et al., 2017) was designed for large photos, and does three things differently:
 #
 # 1. **Work at low resolution, upsample at the end.** Residual blocks run on the small 7×7 image (16 times fewer
@@ -360,7 +360,7 @@ plt.show()
 
 # %% [markdown]
 # Now two small SRGAN generators (`SRResNet` in `learntools/gans/models/superres.py`: four residual blocks at 7×7, two
-# sub-pixel doublings) on lesson 07's pairs. The first is trained on L1 alone (SRGAN's "SRResNet", the
+# sub-pixel doublings) on lesson 09's pairs. The first is trained on L1 alone (SRGAN's "SRResNet", the
 # PSNR-oriented baseline); the second with SRGAN's loss: pix2pix's PatchGAN adversarial term + L1 + the feature
 # (perceptual) loss, with `SRGANTrainer`, pix2pix's trainer with that loss.
 
@@ -426,7 +426,7 @@ plt.show()
 # SRResNet wins on PSNR (32.05 dB against SRGAN's 29.40; bicubic 28.43), while people rate SRGAN's images far
 # more natural. PSNR rewards the safe average; a GAN commits to one plausible texture.
 #
-# Don't read SRGAN's three changes as progress over lesson 07 on these digits: lesson 07's U-Net, trained on
+# Don't read SRGAN's three changes as progress over lesson 09 on these digits: lesson 09's U-Net, trained on
 # L1 alone on the same pairs, reached a higher PSNR than this SRResNet (compare the two tables). Working at 7×7
 # saves computing, which matters for large photos. But our SRResNet shrinks its input back to 7×7 and has to
 # redraw every pixel of the digit through its pixel shuffles, while the U-Net's skip connections carry the
@@ -631,7 +631,7 @@ q8.check()
 # so the synthetic set holds even fewer, worse dark-skinned faces, and the recognition system's errors
 # concentrate further on that group. Measure per-group coverage and quality of the samples (like lesson 05's
 # class coverage) and the downstream error rates per group on real held-out data. Rebalance or reweight the
-# training data, condition the generator on the attribute and sample evenly (lesson 06), and document the data.
+# training data, condition the generator on the attribute and sample evenly (lesson 08), and document the data.
 
 # %% [markdown]
 # ## Summary

@@ -1,4 +1,4 @@
-"""Lesson 07 checks: image-to-image translation (U-Net skips, PatchGAN grid and receptive field, the
+"""Lesson 09 checks: image-to-image translation (U-Net skips, PatchGAN grid and receptive field, the
 pix2pix loss, PSNR)."""
 
 import math

@@ -1,12 +1,12 @@
-"""Time to quality of lessons 06 and 07's classroom runs, without their wall-clock caps.
+"""Time to quality of lessons 08 and 09's classroom runs, without their wall-clock caps.
 
 The notebooks train for a number of steps with a seconds cap (so a slow or busy machine still finishes
 in about 3 minutes). This script runs the same training code for the full number of steps and reports
 the figures a classroom run reaches, with the CPU and wall time it took:
 
-    python bench/lessons_06_07.py            # both lessons
-    python bench/lessons_06_07.py 06         # the conditional GAN only
-    python bench/lessons_06_07.py 07 --task edges
+    python bench/lessons_08_09.py            # both lessons
+    python bench/lessons_08_09.py 08         # the conditional GAN only
+    python bench/lessons_08_09.py 09 --task edges
 
 CPU seconds are a fair measure on a shared machine: wall time there depends on the neighbours.
 """
@@ -24,7 +24,7 @@ def _cpu_seconds():
     return usage.ru_utime + usage.ru_stime
 
 
-def lesson_06(steps=1000):
+def conditional_gan(steps=1000):
     from learntools.gans.data import Batches, load_mnist
     from learntools.gans.evaluation import class_accuracy
     from learntools.gans.models import ConditionalDiscriminator, ConditionalGenerator
@@ -45,7 +45,7 @@ def lesson_06(steps=1000):
             "per_class_accuracy": report["per_class"], "mean_accuracy": report["mean"]}
 
 
-def lesson_07(task="superres", l1_steps=300, steps=500):
+def pix2pix(task="superres", l1_steps=300, steps=500):
     from learntools.gans.data import edges_to_digits, lowres_to_highres_digits
     from learntools.gans.evaluation import translation_scores
     from learntools.gans.models import EncoderDecoderGenerator, PatchDiscriminator, UNetGenerator
@@ -77,14 +77,14 @@ def lesson_07(task="superres", l1_steps=300, steps=500):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("lesson", nargs="?", choices=("06", "07", "all"), default="all")
+    parser.add_argument("lesson", nargs="?", choices=("08", "09", "all"), default="all")
     parser.add_argument("--task", choices=("superres", "edges"), default="superres")
     arguments = parser.parse_args()
     results = {}
-    if arguments.lesson in ("06", "all"):
-        results["06"] = lesson_06()
-    if arguments.lesson in ("07", "all"):
-        results["07"] = lesson_07(arguments.task)
+    if arguments.lesson in ("08", "all"):
+        results["08"] = conditional_gan()
+    if arguments.lesson in ("09", "all"):
+        results["09"] = pix2pix(arguments.task)
     print(json.dumps(results, indent=2))
 
 
