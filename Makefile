@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # JupyterLab refuses to run as root unless told; containers and cloud machines often are root.
+# Test files run side by side on every core (training notebooks stay one after another: tests/conftest.py).
+TEST_WORKERS ?= auto
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab test build bench bench-grading venv clean-venv
@@ -16,7 +18,7 @@ lab: $(STAMP)
 test: $(STAMP)
 	@bash scripts/install-chromium.sh
 	@bash scripts/install-hub-deps.sh
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # Regenerate learner, solution and nbgrader notebooks from lessons/*.py (and execute the solutions).
 build: $(STAMP)
