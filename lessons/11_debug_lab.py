@@ -1,0 +1,175 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 11 · Lab: debug a broken GAN
+#
+# A GAN with a bug rarely crashes. It trains, the losses move, and after an hour the samples are grey fog.
+# What practitioners spend their time on is finding out *why*, from the few things a run shows: its loss
+# curves, what the discriminator says about real and fake images, the size of the gradients, and the
+# samples. This lab trains your eye for that.
+#
+# 1. Nine short training runs of the same small DCGAN on digits. One is healthy; each of the other eight has
+#    exactly one bug planted in its training code. You see what each run logged, not its code.
+# 2. You diagnose every run from a menu of bugs, and the check tells you what contradicts a wrong diagnosis.
+# 3. Then a training step with two bugs planted in its code: you find them, fix them, and the check runs your
+#    step on small stand-in networks.
+#
+# Each exercise has a check. Run `q1.check()` after answering; `q1.hint()`, `q1.hint(2)` and
+# `q1.solution()` help when you are stuck.
+
+# %%
+# Set up the lesson: the checks (q1, q2, ...), the nine runs, and the blank ____ you will fill in.
+from learntools.core import binder; binder.bind(globals())
+from learntools.gans.ex11 import *
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from learntools.gans.display import show_images
+from learntools.gans.experiments import debug_runs
+
+runs = lab_runs()  # {run number: {"curves": {name: (steps,) array}, "samples": (32, 28, 28) uint8, "frechet": float}}
+print(f"Setup complete: {len(runs)} runs of {debug_runs.STEPS} steps each.")
+
+# %% [markdown]
+# ## 1. The runs, and what each one logged
+#
+# Every run trains lesson 03's generator and lesson 04's discriminator (16 channels wide, 32 noise numbers)
+# on the 4,000 training digits, in batches of 64, with lesson 05's training step: a D step on a real batch and
+# a detached fake batch, then a G step with the non-saturating loss, Adam for both. All nine start from the
+# same seed, so they see the same batches and the same initial weights.
+#
+# Training nine GANs would take several minutes, so the runs were made beforehand by the script
+# `learntools/gans/experiments/debug_runs.py` (`python -m learntools.gans.experiments.debug_runs` makes them
+# again), and the notebook loads what they logged. For every step:
+#
+# - **the losses**: D's loss (real part + fake part, 2 ln 2 ≈ 1.386 for a discriminator that says 0.5 to
+#   everything) and G's non-saturating loss (ln 2 ≈ 0.693 at that point);
+# - **D(x) and D(G(z))**: the mean probability D gives the real batch and the fake batch, as the loss sees them
+#   (sigmoid of what the loss takes as logits);
+# - **gradient norms**: the size of D's gradient when D's optimizer steps, of G's when G's optimizer steps, and
+#   of whatever sits in G's `.grad` right after the D step's `backward()`;
+# - and, at the end, **32 samples** from fixed noise, and the Fréchet distance of 500 samples to the training
+#   digits (lesson 05's measure: lower is better; unrelated noise scores in the hundreds).
+#
+# The function below draws one run: the four panels you will read for every diagnosis.
+
+# %%
+def show_run(number, run, smooth=10):
+    """One run's log: losses, D's verdicts, gradient norms (log scale) and its final samples."""
+    curves, steps = run["curves"], np.arange(1, len(run["curves"]["d_loss"]) + 1)
+
+    def smoothed(values):  # a moving average of `smooth` steps (GAN curves are noisy)
+        return np.convolve(values, np.ones(smooth) / smooth, mode="valid")
+
+    x = steps[smooth - 1:]
+    fig, (ax_loss, ax_d, ax_grad, ax_samples) = plt.subplots(
+        1, 4, figsize=(15, 3.0), layout="constrained", gridspec_kw={"width_ratios": [1, 1, 1, 1.1]})
+    ax_loss.plot(x, smoothed(curves["d_loss"]), label="D loss")
+    ax_loss.plot(x, smoothed(curves["g_loss"]), label="G loss")
+    ax_loss.axhline(2 * math.log(2), color="gray", linestyle=":", linewidth=1, label="2 ln 2")
+    ax_loss.set_title("losses")
+    ax_d.plot(x, smoothed(curves["d_real"]), label="D(x), real")
+    ax_d.plot(x, smoothed(curves["d_fake"]), label="D(G(z)), fake")
+    ax_d.axhline(0.5, color="gray", linestyle=":", linewidth=1)
+    ax_d.set_ylim(-0.02, 1.02)
+    ax_d.set_title("D's verdicts")
+    for name, label in [("grad_d", "D, at its step"), ("grad_g", "G, at its step"),
+                        ("grad_g_after_d", "G, after the D step")]:
+        ax_grad.plot(x, smoothed(curves[name]) + 1e-8, label=label)  # + 1e-8: a gradient of 0 stays on the log axis
+    ax_grad.set_yscale("log")
+    ax_grad.set_title("gradient norms")
+    for ax in (ax_loss, ax_d, ax_grad):
+        ax.set_xlabel("step")
+        ax.legend(fontsize=7)
+    samples = torch.from_numpy(run["samples"]).float().div(127.5).sub(1).unsqueeze(1)  # (32, 1, 28, 28) in [-1, 1]
+    show_images(samples, nrow=8, ax=ax_samples, title=f"samples (Fréchet distance {run['frechet']:.0f})")
+    fig.suptitle(f"run {number}", fontweight="bold")
+    plt.show()
+
+
+# %% [markdown]
+# ## 2. What healthy looks like
+#
+# Before reading the runs, know what to expect of a healthy one:
+#
+# - **Losses.** D's loss starts near 2 ln 2 and G's near ln 2 (lesson 05). Then they settle in a band: D's loss
+#   below 2 ln 2 but far from 0, G's loss a little above ln 2. Neither collapses to 0 or climbs away.
+# - **D's verdicts.** D(x) above D(G(z)), both away from 0 and 1: D tells them apart, but not perfectly.
+# - **Gradients.** Norms that stay within a factor of a few of where they started. G's `.grad` right after
+#   the D step is empty (the fakes were detached): its curve is not drawn on a log axis, or sits at the bottom.
+# - **Samples.** Dark backgrounds (−1 in the data, black on screen) and strokes that start to look like
+#   digits, varied ones.
+#
+# Some bugs break one of these at once; some leave all four panels looking normal for a long time. Look at
+# all four panels of every run before you decide.
+
+# %%
+for number, run in runs.items():
+    show_run(number, run)
+
+# %% [markdown]
+# ## 3. Your diagnosis
+#
+# Here is the menu. Each bug appears in exactly one run, and one run is healthy.
+
+# %%
+show_menu()
+
+# %% [markdown]
+# **Exercise 1.** Fill in `diagnosis`: for every run, the name of its bug from the menu (a string such as
+# `"lr_100x"`). You can check part of it: the check judges the runs you have filled in, and for a wrong one it
+# tells you what in that run contradicts your diagnosis.
+
+# %%
+### BEGIN STARTER
+diagnosis = {
+    1: ____,
+    2: ____,
+    3: ____,
+    4: ____,
+    5: ____,
+    6: ____,
+    7: ____,
+    8: ____,
+    9: ____,
+}
+### END STARTER
+### BEGIN SOLUTION
+diagnosis = {
+    1: "mixed_batchnorm",
+    2: "lr_100x",
+    3: "healthy",
+    4: "swapped_targets",
+    5: "no_zero_grad",
+    6: "real_in_0_1",
+    7: "eval_mode",
+    8: "no_detach",
+    9: "sigmoid_before_bce",
+}
+### END SOLUTION
+
+# %%
+q1.check()
+
+# %% [markdown]
+# **Exercise 2 (thought question).** Pick three runs and write, for each, the one thing in its panels that
+# gave its bug away, and why that bug causes it. Which run would you have called healthy if its logs had no
+# gradient panel, and what does that say about what to log in your own training code?
+
+# %% [markdown] tags=["answer:q2"]
+# DISCUSSION
