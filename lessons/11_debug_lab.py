@@ -173,3 +173,90 @@ q1.check()
 
 # %% [markdown] tags=["answer:q2"]
 # DISCUSSION
+
+# %% [markdown]
+# ## 4. Fix a training step with two bugs
+#
+# Now the code is in front of you, and the runs are not. The step below is lesson 05's training step as
+# someone wrote it from memory, in the style of PyTorch's DCGAN example. It runs without an error, and it has
+# two bugs. Read it against lesson 05's recipe (the D step, then the G step; what each must detach, clear and
+# update).
+
+# %%
+def bce(scores, target):
+    """BCEWithLogitsLoss of D's logits (N, 1) against a constant target, 1 for "real" or 0 for "fake"."""
+    return F.binary_cross_entropy_with_logits(scores, torch.full_like(scores, float(target)))
+
+
+def train_step_with_bugs(G, D, real, opt_g, opt_d, z_dim):
+    """One D update, then one G update; returns (d_loss, g_loss) as numbers. Two bugs are planted here."""
+    n = real.shape[0]
+
+    # The D step: real images should score 1, fakes 0.
+    fake = G(torch.randn(n, z_dim, device=real.device))   # (n, 1, 28, 28)
+    d_loss = bce(D(real), 1) + bce(D(fake), 0)
+    opt_d.zero_grad()
+    d_loss.backward()
+    opt_d.step()
+
+    # The G step: G wants D to score its fakes 1.
+    fake = G(torch.randn(n, z_dim, device=real.device))   # (n, 1, 28, 28)
+    g_loss = bce(D(fake), 1)
+    g_loss.backward()
+    opt_g.step()
+    return float(d_loss), float(g_loss)
+
+
+# %% [markdown]
+# Each bug alone would be a run of section 2. Together they are worse than either: the gradient that the D
+# step's `backward()` leaves in G's `.grad` would be *used* by G's update, and it points the way that makes
+# D's job easier.
+#
+# **Exercise 3.** Write `train_step`: the same step with both bugs fixed. Change as little as you can. The
+# check runs your step once on lesson 05's small stand-in networks, from gradients a previous step left behind,
+# and compares every update with the right one; it names what is still wrong.
+
+# %%
+def train_step(G, D, real, opt_g, opt_d, z_dim):
+    """train_step_with_bugs, fixed: one D update, then one G update; returns (d_loss, g_loss) as numbers."""
+    ### BEGIN STARTER
+    return ____  # copy the body of train_step_with_bugs here, and fix its two bugs
+    ### END STARTER
+    ### BEGIN SOLUTION
+    n = real.shape[0]
+
+    # The D step: real images should score 1, fakes 0.
+    fake = G(torch.randn(n, z_dim, device=real.device)).detach()  # fix 1: the D loss must not reach G
+    d_loss = bce(D(real), 1) + bce(D(fake), 0)
+    opt_d.zero_grad()
+    d_loss.backward()
+    opt_d.step()
+
+    # The G step: G wants D to score its fakes 1.
+    fake = G(torch.randn(n, z_dim, device=real.device))   # (n, 1, 28, 28)
+    g_loss = bce(D(fake), 1)
+    opt_g.zero_grad()                                    # fix 2: clear G's old gradients first
+    g_loss.backward()
+    opt_g.step()
+    return float(d_loss), float(g_loss)
+    ### END SOLUTION
+
+
+# %%
+q3.check()
+
+# %% [markdown]
+# ## Summary: a checklist for a GAN that does not train
+#
+# - **Log more than the losses.** D(x) and D(G(z)), the gradient norms of both networks (and of G right after
+#   the D step), and a sample grid from fixed noise every so often. Several bugs show in only one of these.
+# - **The first steps.** D's loss should start near 2 ln 2 ≈ 1.386 and G's near ln 2 ≈ 0.693. A loss that never
+#   leaves those values, or starts far from them, points at the wiring, not at the hyperparameters.
+# - **D's verdicts.** D(x) should sit above D(G(z)), both away from 0 and 1; verdicts that can't go below 0.5,
+#   or real images called fake, are wiring bugs.
+# - **Gradients.** A norm that grows step after step means gradients accumulate (a missing `zero_grad()`);
+#   G holding a gradient after the D step means a missing `.detach()`.
+# - **Samples.** A grey background means the real and fake images do not share a range.
+# - **Change one thing at a time**, from the same seed, and compare with a run you trust.
+#
+# Next: the other labs of the course, on small data, honest evaluation, and text to image.

@@ -129,6 +129,160 @@ def symptoms(run):
     }
 
 
+
+# ================================================================================ signatures
+#
+# For every bug, what it shows in a run's log: ``holds`` (a test on a run's symptoms), ``seen`` (the symptom as
+# observed in a run where it holds) and ``absent`` (what the bug would show, and what the run shows instead, for
+# a run where it does not hold). tests/test_ex11.py proves on the saved runs that each signature holds for its
+# own run and no other, so every sentence below is true of the run it is said about.
+
+
+class Signature:
+    def __init__(self, holds, seen, absent):
+        self.holds, self.seen, self.absent = holds, seen, absent
+
+
+SIGNATURES = {
+    "no_detach": Signature(
+        lambda s: s["grad_g_after_d_max"] > 0,
+        lambda s: (f"G's .grad holds a gradient (norm up to {s['grad_g_after_d_max']:.2g}) right after the D step's "
+                   "backward(), so the D loss reached G: a correct D step leaves G's gradients empty"),
+        lambda s: ("without the detach, the D step's backward() would leave a gradient in G's .grad; in this run "
+                   "G's gradient norm after the D step is 0 at every step"),
+    ),
+    "real_in_0_1": Signature(
+        lambda s: s["background"] > -0.5,
+        lambda s: (f"the samples' typical pixel is {s['background']:+.2f} (grey on screen) where real digits' "
+                   "background is -1 (black): G learned a background that is not the data's -1"),
+        lambda s: (f"real images in [0, 1] have a background of 0, which G would learn to copy (a grey background); "
+                   f"this run's samples have a typical pixel of {s['background']:+.2f}, a dark background"),
+    ),
+    "sigmoid_before_bce": Signature(
+        lambda s: s["d_fake_late_min"] >= 0.5 and s["d_real_late_min"] >= 0.5,
+        lambda s: (f"D(x) and D(G(z)) never go below 0.5 in the second half (lowest {min(s['d_real_late_min'], s['d_fake_late_min']):.3f}): "
+                   "a probability that can't go below 0.5 is sigmoid(p) of a p in [0, 1]"),
+        lambda s: ("with a sigmoid before BCEWithLogitsLoss, D's verdicts would be sigmoid of a number in [0, 1], "
+                   f"always between 0.5 and 0.73; in this run D(G(z)) goes down to {s['d_fake_late_min']:.3f}"),
+    ),
+    "swapped_targets": Signature(
+        lambda s: s["d_real_end"] < s["d_fake_end"] - 0.2,
+        lambda s: (f"at the end D says D(x) = {s['d_real_end']:.2f} to real images and D(G(z)) = {s['d_fake_end']:.2f} "
+                   "to fakes: it calls the real images fake"),
+        lambda s: (f"with swapped targets D would call real images fake (D(x) well below D(G(z))); in this run D(x) "
+                   f"ends at {s['d_real_end']:.2f} and D(G(z)) at {s['d_fake_end']:.2f}"),
+    ),
+    "no_zero_grad": Signature(
+        lambda s: s["grad_d_end"] > 10 * s["grad_d_start"],
+        lambda s: (f"D's gradient norm grows from {s['grad_d_start']:.2g} in the first 20 steps to {s['grad_d_end']:.2g} "
+                   "at the end: gradients pile up step after step"),
+        lambda s: ("without opt_d.zero_grad(), D's gradients would pile up and its gradient norm would grow step "
+                   f"after step; in this run it goes from {s['grad_d_start']:.2g} (first 20 steps) to "
+                   f"{s['grad_d_end']:.2g} (last quarter), less than 10 times more"),
+    ),
+    "lr_100x": Signature(
+        lambda s: s["d_jump"] > 0.1,
+        lambda s: (f"D(x) jumps by {s['d_jump']:.2f} from one step to the next on average in the second half: "
+                   "updates far too large make the networks overshoot"),
+        lambda s: ("with learning rates 100 times too high, D's verdicts would jump from step to step; in this run "
+                   f"D(x) changes by {s['d_jump']:.3f} per step on average in the second half"),
+    ),
+    "mixed_batchnorm": Signature(
+        lambda s: False,
+        lambda s: "",
+        lambda s: "",
+    ),
+    "eval_mode": Signature(
+        lambda s: False,
+        lambda s: "",
+        lambda s: "",
+    ),
+}
+
+
+def healthy_signature(s):
+    """True when none of the bugs' signatures holds for a run's symptoms."""
+    return not any(signature.holds(s) for signature in SIGNATURES.values())
+
+
+def contradiction(number, claimed, truth, s):
+    """The evidence, true of run ``number`` (whose bug is ``truth``), against the diagnosis ``claimed``."""
+    if claimed == "healthy":
+        return f"run {number} is not healthy: {SIGNATURES[truth].seen(s)}."
+    return f"run {number} is not {claimed}: {SIGNATURES[claimed].absent(s)}."
+
+
+# ================================================================================ q1: the diagnosis
+
+
+def _run_key(key):
+    """A run number from a dict key (1, or "1", or "run 1"), or None."""
+    if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+        return int(key)
+    if isinstance(key, str):
+        text = key.strip().lower().removeprefix("run").strip()
+        return int(text) if text.isdigit() else None
+    return None
+
+
+def _check_diagnosis(answer):
+    if is_placeholder(answer):
+        raise NotAttempted("`diagnosis` is still the blank `____`: make it a dict {run number: bug name}.")
+    if not isinstance(answer, dict):
+        raise Incorrect(f"`diagnosis` should be a dict {{run number: bug name}}, like {{1: \"healthy\", ...}}, "
+                        f"but it is {describe(answer)}.")
+    given = {}
+    for key, value in answer.items():
+        number = _run_key(key)
+        if number not in RUN_ORDER:
+            raise Incorrect(f"`diagnosis` has the key {key!r}; the runs are numbered 1 to {len(RUN_ORDER)}.")
+        if number in given:
+            raise Incorrect(f"`diagnosis` names run {number} twice; give each run once.")
+        given[number] = value
+    filled = {n: v for n, v in given.items() if not is_placeholder(v)}
+    if not filled:
+        raise NotAttempted("every run in `diagnosis` is still `____`: write a bug name from the menu for each.")
+    for number, value in sorted(filled.items()):
+        if not isinstance(value, str):
+            raise Incorrect(f"run {number}'s diagnosis is {describe(value)}; write the bug's name as a string from "
+                            "the menu, such as \"lr_100x\".")
+        if value.strip() not in MENU:
+            raise Incorrect(f"run {number}'s diagnosis {value!r} is not on the menu; choose one of "
+                            f"{', '.join(repr(name) for name in MENU)}.")
+    runs = lab_runs()
+    wrong = [contradiction(n, v.strip(), RUN_ORDER[n], symptoms(runs[n]))
+             for n, v in sorted(filled.items()) if v.strip() != RUN_ORDER[n]]
+    if wrong:
+        right = len(filled) - len(wrong)
+        sentences = " ".join(s[0].upper() + s[1:] for s in wrong)
+        raise Incorrect(f"{right} of the {len(filled)} runs you diagnosed are right. {sentences}")
+    missing = sorted(set(RUN_ORDER) - set(filled))
+    if missing:
+        raise NotAttempted(f"the {len(filled)} runs you diagnosed are right; run{'s' if len(missing) > 1 else ''} "
+                           f"{', '.join(map(str, missing))} still need{'' if len(missing) > 1 else 's'} a diagnosis.")
+    return ("All nine runs diagnosed: each bug left its own mark in the losses, D's verdicts, the gradient norms "
+            "or the samples, and one of them only in the gradient of G after the D step.")
+
+
+diagnosis_question = Problem(
+    var="diagnosis",
+    test=_check_diagnosis,
+    points=4,
+    hints=[
+        "Start with the easy marks: which run's D verdicts can't go below 0.5? Which run calls real images fake? "
+        "Which samples have a grey background? Whose gradient norm grows and grows? Which curves jump wildly?",
+        "For the rest, compare each panel with the healthy picture of section 2: one run differs from another "
+        "only in G's gradient after the D step; BatchNorm bugs (eval mode, one mixed batch) show in D's "
+        "verdicts and the samples.",
+    ],
+)
+
+evidence_question = ThoughtProblem(
+    points=2,
+    hints=["Which panel would you have to delete to make run 8 look exactly like a healthy run?"],
+)
+
+
 # ================================================================================ q3: the step with two bugs
 
 STUB_Z_DIM = RECORDING_Z_DIM  # lesson 05's recording stand-ins
@@ -267,6 +421,10 @@ def _run_fixed_step(answer):
     if not _matches(D, d_target):
         raise Incorrect(f"D's update in {what} is not one SGD step on its loss from cleared gradients: keep "
                         "opt_d.zero_grad(), d_loss.backward(), opt_d.step() in that order.")
+    if all(torch.equal(p, q) for p, q in zip(G.parameters(), G_before.parameters())):
+        raise Incorrect(f"G's weights did not change in {what}: the G loss must flow back through D into G, so "
+                        "nothing is detached in the G step (only in the D step); then g_loss.backward(), "
+                        "opt_g.step().")
     if not close(g_value, float(g_expected)):
         raise Incorrect(f"{what} returned g_loss {g_value:.4f}, but G's non-saturating loss on the last fakes, "
                         f"judged by the updated D, is {float(g_expected):.4f}: keep bce(D(fake), 1), with no detach "
@@ -278,8 +436,18 @@ def _run_fixed_step(answer):
             "this step's G loss alone.")
 
 
+@functools.lru_cache(maxsize=1)
+def _warm_up_optimizers():
+    """PyTorch imports a lot on an optimizer's first step (seconds): do it before timing learner code."""
+    parameter = torch.nn.Parameter(torch.zeros(1))
+    parameter.grad = torch.zeros(1)
+    torch.optim.SGD([parameter], lr=0.1).step()
+    return True
+
+
 def _fixed_step_test(answer):
     require_written(answer, "train_step")
+    _warm_up_optimizers()
     with single_thread():
         return _run_fixed_step(answer)
 
@@ -295,3 +463,7 @@ fixed_step_question = Problem(
         "`opt_g.zero_grad()` before `g_loss.backward()`.",
     ],
 )
+
+
+__all__ = bind_exercises(globals(), [diagnosis_question, evidence_question, fixed_step_question])
+__all__ += ["____", "lab_runs", "show_menu"]
