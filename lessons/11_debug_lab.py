@@ -39,8 +39,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from learntools.gans.data import load_mnist
 from learntools.gans.display import show_images
 from learntools.gans.experiments import debug_runs
+from learntools.gans.models import DCGANDiscriminator, DCGANGenerator
 
 runs = lab_runs()  # {run number: {"curves": {name: (steps,) array}, "samples": (32, 28, 28) uint8, "frechet": float}}
 print(f"Setup complete: {len(runs)} runs of {debug_runs.STEPS} steps each.")
@@ -167,12 +169,71 @@ diagnosis = {
 q1.check()
 
 # %% [markdown]
+# ### Under the hood: the two BatchNorm bugs
+#
+# Two of the bugs act through BatchNorm, and a fresh pair of networks shows why, before any training. The cell
+# builds the runs' G and D from the runs' seed and scores one real batch and one fake batch three ways: as
+# the correct step does (training mode, separate batches), with real and fake in one batch, and in eval mode.
+
+# %%
+torch.manual_seed(debug_runs.SEED)
+fresh_G = DCGANGenerator(z_dim=debug_runs.Z_DIM, width=debug_runs.WIDTH)   # the runs' G and D
+fresh_D = DCGANDiscriminator(width=debug_runs.WIDTH)
+real_batch = load_mnist("train")[0][:64]                 # (64, 1, 28, 28) in [-1, 1]
+z = torch.randn(64, debug_runs.Z_DIM)                    # (64, 32)
+with torch.no_grad():
+    for how in ["separate batches", "one mixed batch", "eval mode"]:
+        fresh_G.train(how != "eval mode")
+        fresh_D.train(how != "eval mode")
+        fake_batch = fresh_G(z)                          # (64, 1, 28, 28)
+        if how == "one mixed batch":
+            logits = fresh_D(torch.cat([real_batch, fake_batch]))  # (128, 1)
+            real_logits, fake_logits = logits[:64], logits[64:]
+        else:
+            real_logits, fake_logits = fresh_D(real_batch), fresh_D(fake_batch)
+        d_loss = bce(real_logits, 1) + bce(fake_logits, 0)
+        print(f"{how:17s} G's pixels spread ±{fake_batch.std():.4f}   D's logits: real {real_logits.mean():+.3f}, "
+              f"fake {fake_logits.mean():+.3f} (spread ±{real_logits.std():.4f})   D loss {d_loss:.3f}")
+
+# %% [markdown]
+# In one mixed batch, BatchNorm subtracts the mean of real and fake together, so the difference between the
+# two groups becomes most of what the layer passes on: even this untrained D gives real and fake images
+# different scores, and its loss starts well below 2 ln 2. D is then partly judging *the batch*, not each
+# image. At this size G still learned digits in that run; in bigger networks the habit of separate batches
+# for real and fake (as lesson 05 does) avoids the question.
+#
+# In eval mode BatchNorm uses its running statistics, which start at mean 0 and variance 1 and are not
+# updated in eval mode. Nothing is normalised, and with DCGAN's small initial weights (N(0, 0.02)) the
+# signal shrinks at every layer: G's pixels and D's logits barely move away from 0, and D's loss sits at
+# 2 ln 2 with gradients far smaller than in training mode.
+
+# %% [markdown]
 # **Exercise 2 (thought question).** Pick three runs and write, for each, the one thing in its panels that
 # gave its bug away, and why that bug causes it. Which run would you have called healthy if its logs had no
 # gradient panel, and what does that say about what to log in your own training code?
 
 # %% [markdown] tags=["answer:q2"]
-# DISCUSSION
+# Some of the marks, and their causes:
+#
+# - **Run 9** (a sigmoid before `BCEWithLogitsLoss`): D's verdicts never go below 0.5, because the loss sees
+#   sigmoid(sigmoid(logit)), the sigmoid of a number in [0, 1]. The loss and the gradients go flat once D has
+#   pushed that number to 0 for every image.
+# - **Run 6** (real data in [0, 1]): the samples have a grey background. The generator copies what the real
+#   images look like, and their background is 0, which the display draws as mid-grey.
+# - **Run 5** (no `opt_d.zero_grad()`): D's gradient norm climbs step after step, because each step's gradient
+#   is added to all the earlier ones (including the gradient the G step leaves in D's `.grad`, which pushes D
+#   to call fakes real). D ends up calling real images fake while its loss climbs far above 2 ln 2.
+# - **Run 4** (swapped targets): D calls real images fake and fakes real, and its loss falls to about 0. It
+#   is doing well at the wrong task; G's loss is near 0 too, so G gets no push towards digits.
+# - **Run 2** (learning rates 100× too high): D's loss and verdicts swing wildly from step to step.
+# - **Run 1** (one mixed BatchNorm batch): D's loss is far below 2 ln 2 from the very first step.
+# - **Run 7** (eval mode): D's loss never leaves 2 ln 2 and D's verdicts hover around 0.5.
+#
+# **Run 8** (no detach) would pass for healthy without the gradient panel: its losses, verdicts and samples are
+# those of run 3 exactly, because every G step clears G's `.grad` before its own `backward()`, so the
+# gradient the D step put there is thrown away. It still costs a backward pass through G at every step, and it
+# turns into a real bug as soon as that `zero_grad()` is missing or moved (exercise 3). So log more than the
+# losses: D(x) and D(G(z)), both networks' gradient norms, and what sits in `.grad` between the steps.
 
 # %% [markdown]
 # ## 4. Fix a training step with two bugs

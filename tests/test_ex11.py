@@ -298,6 +298,21 @@ def test_the_learner_never_sees_which_run_has_which_bug():
     assert all(set(run) == {"curves", "samples", "frechet"} for run in ex11.lab_runs().values())
 
 
+def test_what_the_discussion_says_of_the_runs_is_true(lab):
+    """q2's discussion: run 8 (no detach) logs what run 3 (healthy) logs, except the gradient the D step puts
+    into G; run 4's G loss ends near 0; run 5's D loss climbs far above 2 ln 2; only run 8 has that gradient."""
+    runs = ex11.lab_runs()
+    assert ex11.RUN_ORDER[3] == "healthy" and ex11.RUN_ORDER[8] == "no_detach"
+    for name, curve in runs[3]["curves"].items():
+        if name != "grad_g_after_d":
+            np.testing.assert_array_equal(curve, runs[8]["curves"][name], err_msg=name)
+    np.testing.assert_array_equal(runs[3]["samples"], runs[8]["samples"])
+    assert [n for n, run in runs.items() if run["curves"]["grad_g_after_d"].any()] == [8]
+    assert lab[4]["g_loss_end"] < 0.01 and lab[4]["d_loss_end"] < 0.01
+    assert lab[5]["d_loss_end"] > 3 * 2 * math.log(2)
+    assert lab[2]["d_real_late_min"] < 0.01 and lab[2]["d_real_late_max"] > 0.99
+
+
 # --------------------------------------------------------------------------- the shipped runs
 
 
@@ -317,7 +332,7 @@ def test_the_shipped_runs_have_the_scripts_format():
 def test_the_script_reproduces_the_first_steps_of_the_shipped_runs(tmp_path):
     """A short rerun (5 steps) of three runs, saved by the script's own main(), matches the beginning of the
     shipped curves: the runs are seeded, and a step does not depend on how many steps follow."""
-    bugs = ["healthy", "sigmoid_before_bce", "lr_100x"]
+    bugs = ["no_detach", "sigmoid_before_bce", "lr_100x"]
     out = tmp_path / "short.npz"
     debug_runs.main(["--steps", "5", "--out", str(out), "--bugs", *bugs])
     short, shipped = debug_runs.load(out), debug_runs.load()

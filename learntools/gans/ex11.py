@@ -119,8 +119,10 @@ def symptoms(run):
         "d_real_end": float(_window(c["d_real"], "end").mean()),
         "d_fake_end": float(_window(c["d_fake"], "end").mean()),
         "d_real_late_min": float(_window(c["d_real"], "late").min()),
-        "d_fake_late_min": float(_window(c["d_fake"], "late").min()),
-        "d_jump": float(np.abs(np.diff(_window(c["d_real"], "late"))).mean()),  # step-to-step change of D(x)
+        "d_real_late_max": float(_window(c["d_real"], "late").max()),
+        "d_loss_first": float(c["d_loss"][0]),
+        "d_loss_deviation": float(np.abs(late_d - 2 * LN2).max()),  # the furthest D's loss goes from 2 ln 2
+        "verdict_late_min": float(min(_window(c["d_real"], "late").min(), _window(c["d_fake"], "late").min())),
         "grad_d_start": float(_window(c["grad_d"], "start").mean()),
         "grad_d_end": float(_window(c["grad_d"], "end").mean()),
         "grad_g_after_d_max": float(c["grad_g_after_d"].max()),
@@ -139,63 +141,95 @@ def symptoms(run):
 
 
 class Signature:
-    def __init__(self, holds, seen, absent):
-        self.holds, self.seen, self.absent = holds, seen, absent
+    """A bug's mark on a run's symptoms: ``conditions`` are (test, sentence) pairs that all hold for the bug's
+    run; each sentence says what the bug would show and what a run where the test fails shows instead.
+    ``seen`` describes the mark in a run where it holds."""
+
+    def __init__(self, conditions, seen):
+        self.conditions, self.seen = conditions, seen
+
+    def holds(self, s):
+        return all(test(s) for test, _ in self.conditions)
+
+    def absent(self, s):
+        """The sentence of the first condition this run fails (call only where ``holds`` is False)."""
+        return next(sentence(s) for test, sentence in self.conditions if not test(s))
 
 
 SIGNATURES = {
     "no_detach": Signature(
-        lambda s: s["grad_g_after_d_max"] > 0,
-        lambda s: (f"G's .grad holds a gradient (norm up to {s['grad_g_after_d_max']:.2g}) right after the D step's "
-                   "backward(), so the D loss reached G: a correct D step leaves G's gradients empty"),
-        lambda s: ("without the detach, the D step's backward() would leave a gradient in G's .grad; in this run "
-                   "G's gradient norm after the D step is 0 at every step"),
+        [(lambda s: s["grad_g_after_d_max"] > 0,
+          lambda s: "without the detach, the D step's backward() would put a gradient into G's .grad; in this run "
+                    "it puts nothing there (norm 0) at every step")],
+        lambda s: (f"the D step's backward() puts a gradient into G's .grad (norm up to {s['grad_g_after_d_max']:.2g}), "
+                   "so the D loss reaches G: a correct D step leaves G's gradients alone"),
     ),
     "real_in_0_1": Signature(
-        lambda s: s["background"] > -0.5,
-        lambda s: (f"the samples' typical pixel is {s['background']:+.2f} (grey on screen) where real digits' "
-                   "background is -1 (black): G learned a background that is not the data's -1"),
-        lambda s: (f"real images in [0, 1] have a background of 0, which G would learn to copy (a grey background); "
-                   f"this run's samples have a typical pixel of {s['background']:+.2f}, a dark background"),
+        [(lambda s: abs(s["background"]) < 0.1,
+          lambda s: "real images in [0, 1] have a background of 0, which G would learn to copy (a grey background, "
+                    f"typical pixel near 0); this run's samples have a typical pixel of {s['background']:+.2f}")],
+        lambda s: (f"the samples' typical pixel is {s['background']:+.2f}, grey on screen, where a real digit's "
+                   "background is -1 (black): G copied a background of 0, the background of images in [0, 1]"),
     ),
     "sigmoid_before_bce": Signature(
-        lambda s: s["d_fake_late_min"] >= 0.5 and s["d_real_late_min"] >= 0.5,
-        lambda s: (f"D(x) and D(G(z)) never go below 0.5 in the second half (lowest {min(s['d_real_late_min'], s['d_fake_late_min']):.3f}): "
-                   "a probability that can't go below 0.5 is sigmoid(p) of a p in [0, 1]"),
-        lambda s: ("with a sigmoid before BCEWithLogitsLoss, D's verdicts would be sigmoid of a number in [0, 1], "
-                   f"always between 0.5 and 0.73; in this run D(G(z)) goes down to {s['d_fake_late_min']:.3f}"),
+        [(lambda s: s["verdict_late_min"] >= 0.499,
+          lambda s: "with a sigmoid before BCEWithLogitsLoss, the loss sees sigmoid(sigmoid(logit)), so D's verdicts "
+                    f"could never go below 0.5; in this run they go down to {s['verdict_late_min']:.3f} in the second half")],
+        lambda s: (f"D(x) and D(G(z)) never go below 0.5 in the second half (lowest {s['verdict_late_min']:.3f}) and D's "
+                   f"gradient norm falls from {s['grad_d_start']:.2g} to {s['grad_d_end']:.2g}: a verdict that can't go "
+                   "below 0.5 is the sigmoid of a number in [0, 1], a sigmoid applied twice"),
     ),
     "swapped_targets": Signature(
-        lambda s: s["d_real_end"] < s["d_fake_end"] - 0.2,
-        lambda s: (f"at the end D says D(x) = {s['d_real_end']:.2f} to real images and D(G(z)) = {s['d_fake_end']:.2f} "
-                   "to fakes: it calls the real images fake"),
-        lambda s: (f"with swapped targets D would call real images fake (D(x) well below D(G(z))); in this run D(x) "
-                   f"ends at {s['d_real_end']:.2f} and D(G(z)) at {s['d_fake_end']:.2f}"),
+        [(lambda s: s["d_real_end"] < 0.1 and s["d_fake_end"] > 0.9,
+          lambda s: "with swapped targets D would learn to call real images fake and fakes real (D(x) near 0, "
+                    f"D(G(z)) near 1); in this run D(x) ends at {s['d_real_end']:.2f} and D(G(z)) at {s['d_fake_end']:.2f}"),
+         (lambda s: s["d_loss_end"] < 0.1,
+          lambda s: "with swapped targets, calling real images fake is what D is trained to do, so its loss would fall "
+                    f"to about 0; in this run D's loss ends at {s['d_loss_end']:.2f}: D is failing at its own task")],
+        lambda s: (f"D ends up calling real images fake (D(x) = {s['d_real_end']:.2g}) and fakes real "
+                   f"(D(G(z)) = {s['d_fake_end']:.2f}) while its loss falls to {s['d_loss_end']:.2g}: it is trained "
+                   "with the targets the wrong way round"),
     ),
     "no_zero_grad": Signature(
-        lambda s: s["grad_d_end"] > 10 * s["grad_d_start"],
+        [(lambda s: s["grad_d_end"] > 10 * s["grad_d_start"],
+          lambda s: "without opt_d.zero_grad(), D's gradients would pile up and its gradient norm would grow step "
+                    f"after step; in this run it goes from {s['grad_d_start']:.2g} (first 20 steps) to "
+                    f"{s['grad_d_end']:.2g} (last quarter)")],
         lambda s: (f"D's gradient norm grows from {s['grad_d_start']:.2g} in the first 20 steps to {s['grad_d_end']:.2g} "
-                   "at the end: gradients pile up step after step"),
-        lambda s: ("without opt_d.zero_grad(), D's gradients would pile up and its gradient norm would grow step "
-                   f"after step; in this run it goes from {s['grad_d_start']:.2g} (first 20 steps) to "
-                   f"{s['grad_d_end']:.2g} (last quarter), less than 10 times more"),
+                   "in the last quarter: gradients pile up in .grad step after step"),
     ),
     "lr_100x": Signature(
-        lambda s: s["d_jump"] > 0.1,
-        lambda s: (f"D(x) jumps by {s['d_jump']:.2f} from one step to the next on average in the second half: "
-                   "updates far too large make the networks overshoot"),
-        lambda s: ("with learning rates 100 times too high, D's verdicts would jump from step to step; in this run "
-                   f"D(x) changes by {s['d_jump']:.3f} per step on average in the second half"),
+        [(lambda s: s["d_loss_late_max"] > 5,
+          lambda s: "with learning rates 100 times too high, every update would overshoot and D's loss would spike "
+                    f"far above 2 ln 2; in this run it stays below {s['d_loss_late_max']:.2f} in the second half"),
+         (lambda s: s["d_loss_late_min"] < 1,
+          lambda s: "with learning rates 100 times too high, D's loss would swing from spikes back down to small "
+                    f"values; in this run it never goes below {s['d_loss_late_min']:.2f} in the second half")],
+        lambda s: (f"D's loss swings between {s['d_loss_late_min']:.2f} and {s['d_loss_late_max']:.1f} in the second "
+                   f"half, and D(x) between {s['d_real_late_min']:.2g} and {s['d_real_late_max']:.2f}: updates far "
+                   "too large overshoot"),
     ),
     "mixed_batchnorm": Signature(
-        lambda s: False,
-        lambda s: "",
-        lambda s: "",
+        [(lambda s: s["d_loss_first"] < 1.1 and s["d_loss_start"] < 0.8,
+          lambda s: "with real and fake in one BatchNorm batch, the batch's statistics tell even an untrained D which "
+                    "images are which, so its loss would start far below 2 ln 2 ≈ 1.386 (below 1.1 at the first step); "
+                    f"in this run it is {s['d_loss_first']:.2f} at the first step and averages "
+                    f"{s['d_loss_start']:.2f} over the first 20")],
+        lambda s: (f"D's loss is already {s['d_loss_first']:.2f} at the first step and averages {s['d_loss_start']:.2f} "
+                   "over the first 20, far below the 2 ln 2 ≈ 1.386 of a D that can't tell yet: an untrained D tells "
+                   "real from fake that well only when the batch's statistics do it for it"),
     ),
     "eval_mode": Signature(
-        lambda s: False,
-        lambda s: "",
-        lambda s: "",
+        [(lambda s: s["d_loss_deviation"] < 0.1,
+          lambda s: "with eval() left on, BatchNorm would not normalise, D's logits would stay near 0 and its loss "
+                    "would stay within 0.1 of 2 ln 2 all through the second half; in this run it goes "
+                    f"{s['d_loss_deviation']:.2f} away from 2 ln 2"),
+         (lambda s: s["verdict_late_min"] < 0.49,
+          lambda s: "with eval() left on, D's verdicts would scatter a little around 0.5, below it too; in this run "
+                    f"they never go below {s['verdict_late_min']:.3f} in the second half")],
+        lambda s: (f"D's loss never goes more than {s['d_loss_deviation']:.2f} from 2 ln 2 in the second half and D's "
+                   f"verdicts hover around 0.5 (D(x) {s['d_real_end']:.2f}, D(G(z)) {s['d_fake_end']:.2f}), though its "
+                   "gradient is not zero: D hardly learns to tell real from fake"),
     ),
 }
 
@@ -272,8 +306,8 @@ diagnosis_question = Problem(
         "Start with the easy marks: which run's D verdicts can't go below 0.5? Which run calls real images fake? "
         "Which samples have a grey background? Whose gradient norm grows and grows? Which curves jump wildly?",
         "For the rest, compare each panel with the healthy picture of section 2: one run differs from another "
-        "only in G's gradient after the D step; BatchNorm bugs (eval mode, one mixed batch) show in D's "
-        "verdicts and the samples.",
+        "only in the gradient the D step leaves in G; look at D's loss in the very first steps (an untrained D "
+        "should be near 2 ln 2), and at whether D's loss ever leaves 2 ln 2.",
     ],
 )
 

@@ -7,7 +7,7 @@ of the others changes one line of that step (BUGS says which). For every step th
     d_loss, g_loss    the two losses the step computed
     d_real, d_fake    the mean probability D gave the real batch and the fake batch (D(x), D(G(z)))
     grad_d, grad_g    the norm of D's and G's gradients when their optimizers stepped
-    grad_g_after_d    the norm of G's .grad right after the D step's backward() (0 when it is None)
+    grad_g_after_d    the norm of what the D step's backward() added to G's .grad (0 when the fakes are detached)
 
 and at the end 32 samples from fixed noise (uint8, 0-255, for a picture) and the Fréchet distance of
 500 samples to the training digits (lesson 05's measure; lower is better).
@@ -66,6 +66,12 @@ def gradient_norm(module) -> float:
     return float(torch.stack(norms).norm()) if norms else 0.0
 
 
+def added_norm(module, before) -> float:
+    """The L2 norm of what was added to a module's .grad since ``before`` (a list of cloned .grad or None)."""
+    added = [p.grad - (0 if b is None else b) for p, b in zip(module.parameters(), before) if p.grad is not None]
+    return float(torch.stack([a.norm() for a in added]).norm()) if added else 0.0
+
+
 def bce(scores, target):
     """BCEWithLogitsLoss of ``scores`` (N, 1) against a constant target."""
     return F.binary_cross_entropy_with_logits(scores, torch.full_like(scores, float(target)))
@@ -98,13 +104,14 @@ def train_step(G, D, real, opt_g, opt_d, bug):
         d_loss = bce(real_scores, 1) + bce(fake_scores, 0)
     if bug != "no_zero_grad":
         opt_d.zero_grad()
+    g_grads_before = [None if p.grad is None else p.grad.clone() for p in G.parameters()]  # left by the last G step
     d_loss.backward()
     log = {"d_loss": float(d_loss.detach()),
            # D(x) and D(G(z)): the probabilities the loss worked with, sigmoid of what it took as logits
            "d_real": float(torch.sigmoid(real_scores.detach()).mean()),
            "d_fake": float(torch.sigmoid(fake_scores.detach()).mean()),
            "grad_d": gradient_norm(D),
-           "grad_g_after_d": gradient_norm(G)}        # stays 0 when the fakes are detached
+           "grad_g_after_d": added_norm(G, g_grads_before)}  # what d_loss.backward() put into G's .grad: 0 when detached
     opt_d.step()
 
     # The G step (the non-saturating loss).
