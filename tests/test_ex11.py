@@ -204,11 +204,11 @@ def step_g_first(G, D, real, opt_g, opt_d, z_dim):
 
 WRONG = {
     "q1": [
-        (swapped(3, 8), "run 3 is not no_detach: without the detach"),
-        (swapped(2, 5), "is not lr_100x"),
-        (swapped(4, 9), "is not swapped_targets"),
-        (swapped(6, 7), "is not real_in_0_1"),
-        ({**RIGHT, 5: "healthy", 3: "no_zero_grad"}, "run 5 is not healthy: D's gradient norm grows"),
+        (swapped(3, 8), "Run 3 is not no_detach: without the detach"),
+        (swapped(2, 5), "Run 2 is not no_zero_grad: without opt_d.zero_grad()"),
+        (swapped(4, 9), "Run 4 is not sigmoid_before_bce"),
+        (swapped(6, 7), "Run 6 is not eval_mode"),
+        ({**RIGHT, 5: "healthy"}, "Run 5 is not healthy: D's gradient norm grows"),
         ({**RIGHT, 1: "detach"}, "'detach' is not on the menu"),
         ({**RIGHT, 10: "healthy"}, "the runs are numbered 1 to 9"),
         ([RIGHT[n] for n in sorted(RIGHT)], "should be a dict"),
@@ -239,18 +239,24 @@ globals().update(lesson_checks_contract(ex11, WRONG, RIGHT_TOO, solution_answer=
 
 
 def test_a_partial_diagnosis_that_is_right_so_far_is_not_yet_attempted_in_full():
-    outcome = evaluate(ex11.q1, {1: RIGHT[1], 2: RIGHT[2], 3: ____})
+    outcome = evaluate(ex11.q1, {1: RIGHT[1], 2: RIGHT[2]})
     assert outcome.status == NOT_ATTEMPTED
     assert "runs 3, 4, 5, 6, 7, 8, 9 still need a diagnosis" in outcome.message
+    assert evaluate(ex11.q1, {**RIGHT, 3: ____}).status == NOT_ATTEMPTED
 
 
-def test_every_wrong_run_of_a_diagnosis_gets_its_evidence():
+def test_the_first_wrong_run_gets_its_evidence_and_the_others_are_named():
     outcome = evaluate(ex11.q1, {n: "healthy" for n in RIGHT})
     assert outcome.status == INCORRECT
-    assert outcome.message.startswith("1 of the 9 runs you diagnosed are right.")
-    for number in RIGHT:
-        if RIGHT[number] != "healthy":
-            assert f"Run {number} is not healthy" in outcome.message
+    assert outcome.message.startswith("1 of the 9 runs you diagnosed are right. Run 1 is not healthy: ")
+    assert "Runs 2, 4, 5, 6, 7, 8, 9 are wrong too" in outcome.message
+
+
+def test_every_contradiction_fits_in_a_message(lab):
+    """The longest message the diagnosis check can give stays short enough to read (under 400 characters)."""
+    longest = max(len(ex11.contradiction(n, claimed, truth, lab[n])) for n, truth in ex11.RUN_ORDER.items()
+                  for claimed in ex11.MENU if claimed != truth)
+    assert longest + len("8 of the 9 runs you diagnosed are right. ") + len(" Runs 1, 2 are wrong too: look again after this one.") < 400
 
 
 def test_the_thought_question_reveals_a_discussion(capsys):
