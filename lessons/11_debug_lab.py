@@ -42,6 +42,7 @@ import torch.nn.functional as F
 from learntools.gans.data import load_mnist
 from learntools.gans.display import show_images
 from learntools.gans.experiments import debug_runs
+from learntools.gans.losses import nonsaturating_d
 from learntools.gans.models import DCGANDiscriminator, DCGANGenerator
 
 runs = lab_runs()  # {run number: {"curves": {name: (steps,) array}, "samples": (32, 28, 28) uint8, "frechet": float}}
@@ -64,11 +65,12 @@ print(f"Setup complete: {len(runs)} runs of {debug_runs.STEPS} steps each.")
 # - **D(x) and D(G(z))**: the mean probability D gives the real batch and the fake batch, as the loss sees them
 #   (sigmoid of what the loss takes as logits);
 # - **gradient norms**: the size of D's gradient when D's optimizer steps, of G's when G's optimizer steps, and
-#   of whatever sits in G's `.grad` right after the D step's `backward()`;
+#   of what the D step's `backward()` adds to G's `.grad`;
 # - and, at the end, **32 samples** from fixed noise, and the Fréchet distance of 500 samples to the training
-#   digits (lesson 05's measure: lower is better; unrelated noise scores in the hundreds).
+#   digits (lesson 05's measure: lower is better).
 #
-# The function below draws one run: the four panels you will read for every diagnosis.
+# The function below draws one run: the four panels you will read for every diagnosis. Each curve is drawn
+# faintly at every step, with a moving average of 10 steps on top.
 
 # %%
 def show_run(number, run, smooth=10):
@@ -78,21 +80,24 @@ def show_run(number, run, smooth=10):
     def smoothed(values):  # a moving average of `smooth` steps (GAN curves are noisy)
         return np.convolve(values, np.ones(smooth) / smooth, mode="valid")
 
-    x = steps[smooth - 1:]
+    def draw(ax, name, label, color, offset=0.0):  # every step faintly, the moving average on top
+        ax.plot(steps, curves[name] + offset, color=color, alpha=0.25, linewidth=0.6)
+        ax.plot(steps[smooth - 1:], smoothed(curves[name]) + offset, color=color, label=label)
+
     fig, (ax_loss, ax_d, ax_grad, ax_samples) = plt.subplots(
         1, 4, figsize=(15, 3.0), layout="constrained", gridspec_kw={"width_ratios": [1, 1, 1, 1.1]})
-    ax_loss.plot(x, smoothed(curves["d_loss"]), label="D loss")
-    ax_loss.plot(x, smoothed(curves["g_loss"]), label="G loss")
+    draw(ax_loss, "d_loss", "D loss", "tab:blue")
+    draw(ax_loss, "g_loss", "G loss", "tab:orange")
     ax_loss.axhline(2 * math.log(2), color="gray", linestyle=":", linewidth=1, label="2 ln 2")
     ax_loss.set_title("losses")
-    ax_d.plot(x, smoothed(curves["d_real"]), label="D(x), real")
-    ax_d.plot(x, smoothed(curves["d_fake"]), label="D(G(z)), fake")
+    draw(ax_d, "d_real", "D(x), real", "tab:blue")
+    draw(ax_d, "d_fake", "D(G(z)), fake", "tab:orange")
     ax_d.axhline(0.5, color="gray", linestyle=":", linewidth=1)
     ax_d.set_ylim(-0.02, 1.02)
     ax_d.set_title("D's verdicts")
-    for name, label in [("grad_d", "D, at its step"), ("grad_g", "G, at its step"),
-                        ("grad_g_after_d", "G, after the D step")]:
-        ax_grad.plot(x, smoothed(curves[name]) + 1e-8, label=label)  # + 1e-8: a gradient of 0 stays on the log axis
+    for name, label, color in [("grad_d", "D, at its step", "tab:blue"), ("grad_g", "G, at its step", "tab:orange"),
+                               ("grad_g_after_d", "G, added by the D step", "tab:green")]:
+        draw(ax_grad, name, label, color, offset=1e-8)  # + 1e-8: a gradient of 0 stays on the log axis
     ax_grad.set_yscale("log")
     ax_grad.set_title("gradient norms")
     for ax in (ax_loss, ax_d, ax_grad):
@@ -110,10 +115,11 @@ def show_run(number, run, smooth=10):
 # Before reading the runs, know what to expect of a healthy one:
 #
 # - **Losses.** D's loss starts near 2 ln 2 and G's near ln 2 (lesson 05). Then they settle in a band: D's loss
-#   below 2 ln 2 but far from 0, G's loss a little above ln 2. Neither collapses to 0 or climbs away.
+#   around or a little below 2 ln 2 and far from 0, G's loss a little above ln 2. Neither collapses to 0 or
+#   climbs away.
 # - **D's verdicts.** D(x) above D(G(z)), both away from 0 and 1: D tells them apart, but not perfectly.
-# - **Gradients.** Norms that stay within a factor of a few of where they started. G's `.grad` right after
-#   the D step is empty (the fakes were detached): its curve is not drawn on a log axis, or sits at the bottom.
+# - **Gradients.** Norms that stay within a factor of a few of where they started. The D step adds nothing to
+#   G's `.grad` (the fakes were detached): that curve lies flat at the bottom of the log axis (1e-8 stands for 0).
 # - **Samples.** Dark backgrounds (−1 in the data, black on screen) and strokes that start to look like
 #   digits, varied ones.
 #
@@ -134,8 +140,8 @@ show_menu()
 
 # %% [markdown]
 # **Exercise 1.** Fill in `diagnosis`: for every run, the name of its bug from the menu (a string such as
-# `"lr_100x"`). You can check part of it: the check judges the runs you have filled in, and for a wrong one it
-# tells you what in that run contradicts your diagnosis.
+# `"lr_100x"`). The check judges the runs you have filled in (to check a few first, delete the other runs'
+# lines), and for the first wrong one it tells you what in that run contradicts your diagnosis.
 
 # %%
 ### BEGIN STARTER
@@ -191,7 +197,7 @@ with torch.no_grad():
             real_logits, fake_logits = logits[:64], logits[64:]
         else:
             real_logits, fake_logits = fresh_D(real_batch), fresh_D(fake_batch)
-        d_loss = bce(real_logits, 1) + bce(fake_logits, 0)
+        d_loss = nonsaturating_d(real_logits, fake_logits)   # lesson 05's D loss
         print(f"{how:17s} G's pixels spread ±{fake_batch.std():.4f}   D's logits: real {real_logits.mean():+.3f}, "
               f"fake {fake_logits.mean():+.3f} (spread ±{real_logits.std():.4f})   D loss {d_loss:.3f}")
 
