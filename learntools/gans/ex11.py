@@ -332,16 +332,29 @@ def bce(scores, target):
     return F.binary_cross_entropy_with_logits(scores, torch.full_like(scores, float(target)))
 
 
-class _LoggingSGD(torch.optim.SGD):
-    """Plain SGD that writes down, each time it steps, its name and the norm of G's gradients then."""
+class _LoggingSGD:
+    """Plain SGD (p <- p - lr * p.grad) that writes down, each time it steps, its name and G's gradients then.
+
+    Not a torch.optim.Optimizer: PyTorch's optimizers import a lot on their first step (seconds), and a check
+    must answer quickly; the learner's step only calls zero_grad() and step()."""
 
     def __init__(self, params, name, log, G):
-        super().__init__(params, lr=LEARNING_RATE)
+        self.param_groups = [{"params": list(params), "lr": LEARNING_RATE}]
         self._name, self._log, self._G = name, log, G
+
+    def zero_grad(self, set_to_none=True):
+        for p in self.param_groups[0]["params"]:
+            if set_to_none:
+                p.grad = None
+            elif p.grad is not None:
+                p.grad.zero_()
 
     def step(self, closure=None):
         self._log.append((self._name, [None if p.grad is None else p.grad.detach().clone() for p in self._G.parameters()]))
-        return super().step(closure)
+        with torch.no_grad():
+            for p in self.param_groups[0]["params"]:
+                if p.grad is not None:
+                    p.sub_(LEARNING_RATE * p.grad)
 
 
 def _fill_stale(module):
@@ -472,18 +485,8 @@ def _run_fixed_step(answer):
             "this step's G loss alone.")
 
 
-@functools.lru_cache(maxsize=1)
-def _warm_up_optimizers():
-    """PyTorch imports a lot on an optimizer's first step (seconds): do it before timing learner code."""
-    parameter = torch.nn.Parameter(torch.zeros(1))
-    parameter.grad = torch.zeros(1)
-    torch.optim.SGD([parameter], lr=0.1).step()
-    return True
-
-
 def _fixed_step_test(answer):
     require_written(answer, "train_step")
-    _warm_up_optimizers()
     with single_thread():
         return _run_fixed_step(answer)
 
