@@ -250,34 +250,32 @@ with torch.no_grad():
 # update).
 
 # %%
-def bce(scores, target):
-    """BCEWithLogitsLoss of D's logits (N, 1) against a constant target, 1 for "real" or 0 for "fake"."""
-    return F.binary_cross_entropy_with_logits(scores, torch.full_like(scores, float(target)))
-
-
 def train_step_with_bugs(G, D, real, opt_g, opt_d, z_dim):
     """One D update, then one G update; returns (d_loss, g_loss) as numbers. Two bugs are planted here."""
     n = real.shape[0]
 
     # The D step: real images should score 1, fakes 0.
     fake = G(torch.randn(n, z_dim, device=real.device))   # (n, 1, 28, 28)
-    d_loss = bce(D(real), 1) + bce(D(fake), 0)
+    real_logits, fake_logits = D(real), D(fake)            # (n, 1) each
+    d_loss = (F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
+              + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
     opt_d.zero_grad()
     d_loss.backward()
     opt_d.step()
 
     # The G step: G wants D to score its fakes 1.
     fake = G(torch.randn(n, z_dim, device=real.device))   # (n, 1, 28, 28)
-    g_loss = bce(D(fake), 1)
+    fake_logits = D(fake)                                  # (n, 1)
+    g_loss = F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
     g_loss.backward()
     opt_g.step()
     return float(d_loss), float(g_loss)
 
 
 # %% [markdown]
-# Each bug alone would be a run of section 2. Together they are worse than either: the gradient that the D
-# step's `backward()` leaves in G's `.grad` would be *used* by G's update, and it points the way that makes
-# D's job easier.
+# Both bugs are relatives of runs you diagnosed, and together they do more than either alone: the gradient
+# that the D step's `backward()` leaves in G's `.grad` is then *used* by G's update, and it points the way
+# that makes D's job easier.
 #
 # **Exercise 3.** Write `train_step`: the same step with both bugs fixed. Change as little as you can. The
 # check runs your step once on lesson 05's small stand-in networks, from gradients a previous step left behind,
@@ -294,15 +292,18 @@ def train_step(G, D, real, opt_g, opt_d, z_dim):
 
     # The D step: real images should score 1, fakes 0.
     fake = G(torch.randn(n, z_dim, device=real.device)).detach()  # fix 1: the D loss must not reach G
-    d_loss = bce(D(real), 1) + bce(D(fake), 0)
+    real_logits, fake_logits = D(real), D(fake)            # (n, 1) each
+    d_loss = (F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
+              + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
     opt_d.zero_grad()
     d_loss.backward()
     opt_d.step()
 
     # The G step: G wants D to score its fakes 1.
     fake = G(torch.randn(n, z_dim, device=real.device))   # (n, 1, 28, 28)
-    g_loss = bce(D(fake), 1)
-    opt_g.zero_grad()                                    # fix 2: clear G's old gradients first
+    fake_logits = D(fake)                                  # (n, 1)
+    g_loss = F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
+    opt_g.zero_grad()                                      # fix 2: clear G's old gradients first
     g_loss.backward()
     opt_g.step()
     return float(d_loss), float(g_loss)

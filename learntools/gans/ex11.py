@@ -466,7 +466,8 @@ def _run_fixed_step(answer):
                         "opt_g.zero_grad() before g_loss.backward().")
     if not close(d_value, float(d_expected)):
         raise Incorrect(f"{what} returned d_loss {d_value:.4f}, but D's loss on that real and fake batch is "
-                        f"{float(d_expected):.4f}: keep the D loss as it was, bce(D(real), 1) + bce(D(fake), 0).")
+                        f"{float(d_expected):.4f}: keep the D loss as it was, real logits with target 1 plus fake "
+                        "logits with target 0.")
     if not _matches(D, d_target):
         raise Incorrect(f"D's update in {what} is not one SGD step on its loss from cleared gradients: keep "
                         "opt_d.zero_grad(), d_loss.backward(), opt_d.step() in that order.")
@@ -476,8 +477,8 @@ def _run_fixed_step(answer):
                         "opt_g.step().")
     if not close(g_value, float(g_expected)):
         raise Incorrect(f"{what} returned g_loss {g_value:.4f}, but G's non-saturating loss on the last fakes, "
-                        f"judged by the updated D, is {float(g_expected):.4f}: keep bce(D(fake), 1), with no detach "
-                        "in the G step.")
+                        f"judged by the updated D, is {float(g_expected):.4f}: keep the G loss as it was, BCE with "
+                        "logits of D(fake) against target 1.")
     if not _matches(G, g_target):
         raise Incorrect(f"G's update in {what} is not one SGD step on g_loss from cleared gradients: "
                         "opt_g.zero_grad(), then g_loss.backward(), then opt_g.step().")
