@@ -5,6 +5,7 @@ library; the library never imports the checks (docs/architecture.md).
 
 The course's checks (one module per lesson; a notebook runs `from learntools.gans.exN import *`):
 - ex1.py, ex2.py, ex3.py, ex4.py, ex5.py, ex8.py, ex9.py, ex10.py: the questions of lessons 01 to 10
+- ex11.py:     lesson 11's lab: diagnosing nine precomputed runs, fixing a step with two bugs
 - checking/: what the lessons' checks share: reading traced models (03, 04), unwritten functions, stand-in
              networks and mistake tables (05-10), one tolerance rule (its __init__ is the map)
 
@@ -19,6 +20,7 @@ The reference GAN library:
 - toy.py:      the 2-D GAN watched while it learns, mode counting, the GAN diagram (lesson 01)
 - runtime.py:  the one place that picks the device (CUDA, MPS or CPU) and tells a notebook from a script
 - weights/:    the digit classifier's shipped weights (not a package)
+- experiments/: scripts that precompute what a lesson shows, and the files they write (lesson 11)
 
 Tools on top of the library:
 - recipes.py:  named, seeded training set-ups ("toy", "dcgan", "cgan", "pix2pix-edges", ...) (lesson 05)
