@@ -265,7 +265,8 @@ print(f"JS(p_data || p_data) by quadrature:                {theory.js_divergence
 # The last term does not depend on the generator when D* is held fixed, as it is during a G step. So with
 # an optimal D, a non-saturating G step follows the gradient of **KL(p_g‖p_data) − 2·JS**: a *reverse* KL,
 # which punishes fakes where there is no data heavily but missing modes hardly at all (a generator that
-# covers half the modes well pays little), minus a JS term that pulls the wrong way. Same fixed point
+# draws exactly half of the ring's modes pays only log 2, where a fake between the modes costs far more),
+# minus a JS term that pulls the wrong way. Same fixed point
 # (p_g = p_data), different path: one theoretical reason why GANs drop modes.
 #
 # The cell below checks the identity of the gradients in 1-D, on lesson 01's "line" data (two Gaussians at
@@ -457,9 +458,10 @@ print(f"simultaneous steps on x·y, predicted: (1 + η²)^(steps/2) = {(1 + lr *
 
 # %% [markdown]
 # Simultaneous steps spiral out, alternating ones circle at a constant distance, in both games; with the R1
-# penalty the Dirac-GAN spirals *in* to the equilibrium. Mescheder et al. prove it more generally: the
-# unregularised GAN game is not locally convergent when data and generator distributions are concentrated
-# on thin sets, and R1 (or the WGAN-GP penalty, or noise) fixes it near the equilibrium.
+# penalty the Dirac-GAN spirals *in* to the equilibrium. Mescheder et al. use this example to show that
+# unregularised GAN training is not always locally convergent when the data is concentrated on a thin set
+# (here a single point), that WGAN and WGAN-GP do not converge on it either, and that instance noise and
+# zero-centred gradient penalties such as R1 do.
 #
 # ## 6. The losses beyond BCE
 #
@@ -575,8 +577,9 @@ q8.b.check()
 # Without the Lipschitz constraint the critic's loss has no bottom: it can make the difference as large as
 # it likes by scaling its scores. WGAN clipped the weights; **WGAN-GP** (Gulrajani et al. 2017) instead adds a
 # *gradient penalty*. A 1-Lipschitz function has gradient norm at most 1 everywhere, and the optimal critic
-# has norm exactly 1 on the straight lines between paired real and fake points. So the penalty samples points
-# on such lines and pushes the gradient norm there towards 1:
+# has norm exactly 1 on the straight lines between the real and fake points that the optimal transport plan
+# pairs. Random pairs from a real and a fake batch stand in for those: the penalty samples points on their
+# lines and pushes the gradient norm there towards 1:
 #
 # $$\hat x = \alpha\,x_\text{real} + (1 - \alpha)\,x_\text{fake},\ \alpha \sim U[0, 1] \text{ per example}, \qquad
 #   \text{GP} = \lambda\,\text{mean}\,\big(\lVert\nabla_{\hat x} D(\hat x)\rVert_2 - 1\big)^2,\ \lambda = 10.$$
@@ -712,14 +715,15 @@ for label, D in [("plain", plain), ("spectral norm", normalised)]:
 # with D's BatchNorm removed so that WGAN-GP's per-example penalty is valid) with each loss, the same
 # optimizer and the same number of steps, for 3 seeds each, and measured every run with lesson 06's figures:
 # the Fréchet distance of 1,000 samples to the held-out digits (lower is better) and the classes covered (of
-# 10). That takes about half an hour on 2 CPU cores, so its results ship with the package; the cell below
-# loads them. (`python -m learntools.gans.evaluation.loss_comparison` reruns it.)
+# 10). That takes far longer than a lesson (the cell prints the runs' own training time), so its results ship
+# with the package; the cell below loads them. (`python -m learntools.gans.evaluation.loss_comparison` reruns it.)
 
 # %%
 results = loss_comparison.load_results()
 table = loss_comparison.summarise(results)
 settings = results["settings"]
-print(f"{settings['steps']} steps per run, batch {settings['batch_size']}, seeds {settings['seeds']}; "
+print(f"{settings['steps']} steps per run, batch {settings['batch_size']}, seeds {settings['seeds']}, "
+      f"{sum(run['seconds'] for run in results['runs']) / 60:.0f} minutes of training in all; "
       "spread = standard deviation over the seeds, [min, max] beside it\n")
 print(f"{'loss':>14} | {'Fréchet distance to held-out digits':^40} | {'classes covered (of 10)':^24}")
 for loss, row in table.items():

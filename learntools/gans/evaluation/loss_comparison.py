@@ -1,6 +1,6 @@
 """Five GAN losses on digits, same model, same steps, several seeds (lesson 07's comparison table).
 
-    python -m learntools.gans.evaluation.loss_comparison                 # the shipped table (~15 min, 2 cores)
+    python -m learntools.gans.evaluation.loss_comparison                 # the shipped table (about an hour on 2 busy cores)
     python -m learntools.gans.evaluation.loss_comparison --steps 20 --seeds 0 --samples 200 --out /tmp/t.json
 
 Every run builds the same DCGAN pair (the `dcgan-fast` recipe's networks: width 8, z 32, refine=True;
