@@ -39,7 +39,8 @@ def problem(name):
 def solved():
     """Run every declared solution in order, as the solution notebook does."""
     namespace = {"torch": torch, "F": F, "math": math, "ring_modes": MODES, "RING_STD": STD, "theory": theory,
-                 "BLURRY_STD": ex7.BLURRY_STD, "SAMPLES": ex7.SAMPLES, "toy_distribution": toy_distribution}
+                 "BLURRY_STD": ex7.BLURRY_STD, "SAMPLES": ex7.SAMPLES, "toy_distribution": toy_distribution,
+                 "toy_modes": toy_modes}
     for name in ["q1", "q2", "q3", "q4", "q5.a", "q5.b", "q6.a", "q6.b", "q7.a", "q7.b", "q8.a", "q8.b",
                  "q9", "q10"]:
         run_solution(problem(name), namespace)
@@ -373,3 +374,14 @@ def test_shipped_comparison_covers_five_losses_and_three_seeds():
     assert {run["loss"] for run in results["runs"]} == set(loss_comparison.LOSS_NAMES)
     assert len(results["runs"]) == len(loss_comparison.LOSS_NAMES) * len(results["settings"]["seeds"])
     json.dumps(results)
+
+
+def test_gradient_penalty_written_for_images_only_is_told_about_points():
+    def images_only(critic, real, fake, weight=10.0):
+        alpha = torch.rand(len(real), 1, 1, 1)
+        x_hat = (alpha * real.detach() + (1 - alpha) * fake.detach()).requires_grad_(True)
+        (grads,) = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=True)
+        return weight * ((grads.flatten(1).norm(dim=1) - 1) ** 2).mean()
+
+    outcome = evaluate(ex7.q9, images_only)
+    assert outcome.status == INCORRECT and "on a batch of points of shape (4, 6)" in outcome.message, outcome.message

@@ -645,6 +645,9 @@ def _run_gradient_penalty(answer, seed, shape=(5, 2, 3, 3)):
                            timeout=current_timeout())
     except Exception as error:  # LearnerCodeError: its sentence, unless it is the detached interpolate
         sentence = _learner_error_sentence(str(error), what)
+        if sentence is None and len(shape) == 2:  # images worked (they come first): points (N, D) did not
+            sentence = (f"{str(error).rstrip('.')}, on a batch of points of shape {shape} (images worked). Give α "
+                        "one 1 per dimension after the first, `torch.rand(len(real), *[1] * (real.dim() - 1))`.")
         raise Incorrect(sentence or str(error)) from None
     if is_placeholder(got):
         raise NotAttempted("your function `gradient_penalty` still returns `____`: replace it with your code.")
