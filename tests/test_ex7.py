@@ -385,3 +385,19 @@ def test_gradient_penalty_written_for_images_only_is_told_about_points():
 
     outcome = evaluate(ex7.q9, images_only)
     assert outcome.status == INCORRECT and "on a batch of points of shape (4, 6)" in outcome.message, outcome.message
+
+
+def test_the_lessons_reading_of_the_shipped_table_holds():
+    """Lesson 07's sentences after the table: minimax and non-saturating overlap; WGAN-GP has the highest mean
+    and the widest spread."""
+    results = loss_comparison.load_results()
+    table = loss_comparison.summarise(results)
+    minimax, nonsaturating = table["minimax"], table["nonsaturating"]
+    assert minimax["fd_min"] <= nonsaturating["fd_max"] and nonsaturating["fd_min"] <= minimax["fd_max"]
+    assert max(table, key=lambda loss: table[loss]["fd_mean"]) == "wgan-gp"
+    widths = {loss: row["fd_max"] - row["fd_min"] for loss, row in table.items()}
+    assert max(widths, key=widths.get) == "wgan-gp"
+    standard_deviations = {loss: torch.tensor([run["frechet_distance"] for run in results["runs"]
+                                               if run["loss"] == loss], dtype=torch.float64).std().item()
+                           for loss in table}
+    assert max(standard_deviations, key=standard_deviations.get) == "wgan-gp"
