@@ -4,7 +4,7 @@ The map (module or folder, what it holds, which lesson teaches it). The checks m
 library; the library never imports the checks (docs/architecture.md).
 
 The course's checks (one module per lesson; a notebook runs `from learntools.gans.exN import *`):
-- ex1.py, ex2.py, ex3.py, ex4.py, ex5.py, ex8.py, ex9.py, ex10.py: the questions of lessons 01 to 10
+- ex1.py ... ex10.py: the questions of lessons 01 to 10 (exN.py checks lesson NN)
 - ex11.py:     lesson 11's lab: diagnosing nine precomputed runs, fixing a step with two bugs
 - checking/: what the lessons' checks share: reading traced models (03, 04), unwritten functions, stand-in
              networks and mistake tables (05-10), one tolerance rule (its __init__ is the map)
@@ -13,11 +13,13 @@ The reference GAN library:
 - data/:       real digits, toy 2-D data, paired and unpaired image sets, batches (lessons 01, 03-10)
 - models/:     hand-written convolution (02), DCGAN and MLPs (01, 03, 04), conditional (08),
                pix2pix (09), CycleGAN, SRResNet and StyleGAN's pieces (10)
-- losses.py:   the GAN losses by name: minimax, non-saturating, least squares, hinge, WGAN-GP (lesson 05)
+- losses.py:   the GAN losses by name: minimax, non-saturating, least squares, hinge, WGAN-GP (lessons 05, 07)
 - training/:   GANTrainer, the D step and the G step first (01, 05), and its variants (08, 09, 10)
 - evaluation/: the digit classifier's quality figures (05, 08, 09), class accuracy (08), L1/PSNR (09, 10)
 - display/:    image grids and loss curves (03-10), the interactive widgets (02, 08)
 - toy.py:      the 2-D GAN watched while it learns, mode counting, the GAN diagram (lesson 01)
+- theory.py:   GAN theory you can compute: toy densities, D*, JS by quadrature, two-player game steps,
+               the Dirac-GAN with R1, power iteration for spectral normalisation (lesson 07)
 - runtime.py:  the one place that picks the device (CUDA, MPS or CPU) and tells a notebook from a script
 - weights/:    the digit classifier's shipped weights (not a package)
 - experiments/: scripts that precompute what a lesson shows, and the files they write (lesson 11)

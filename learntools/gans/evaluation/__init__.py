@@ -4,6 +4,8 @@
                        Frechet distance, class coverage, `evaluate_images` (lessons 05, 08, 09)
 - conditional.py:      does a conditional G draw the digit it was asked for? `class_accuracy` (lesson 08)
 - translation.py:      `translate`, L1, PSNR, `translation_scores`, CycleGAN's `cycle_scores` (lessons 09, 10)
+- loss_comparison.py:  five GAN losses on digits over seeds, and its shipped results loss_comparison.json
+                       (`python -m learntools.gans.evaluation.loss_comparison`; lesson 07)
 - train_classifier.py: the script that trains the digit classifier behind metrics.py
                        (`python -m learntools.gans.evaluation.train_classifier`; instructors only)
 """
