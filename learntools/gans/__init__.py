@@ -4,7 +4,8 @@ The map (module or folder, what it holds, which lesson teaches it). The checks m
 library; the library never imports the checks (docs/architecture.md).
 
 The course's checks (one module per lesson; a notebook runs `from learntools.gans.exN import *`):
-- ex1.py ... ex10.py: the questions of lessons 01 to 10 (exN.py checks lesson NN)
+- ex1.py, ex2.py, ex3.py, ex4.py, ex5.py, ex7.py, ex8.py, ex9.py, ex10.py: the questions of lessons 01 to 10
+  (exN.py checks lesson NN)
 - ex11.py:     lesson 11's lab: diagnosing nine precomputed runs, fixing a step with two bugs
 - checking/: what the lessons' checks share: reading traced models (03, 04), unwritten functions, stand-in
              networks and mistake tables (05-10), one tolerance rule (its __init__ is the map)
