@@ -26,6 +26,7 @@ from learntools.core import (
     is_placeholder,
     ____,
 )
+from learntools.gans import latent
 from learntools.gans.checking.functions import require_written
 from learntools.gans.checking.numbers import reject_complex
 
@@ -40,13 +41,6 @@ mode_collapse_question = ThoughtProblem(
 
 
 # ================================================================================ q2: slerp
-
-
-def reference_slerp(z0, z1, t):
-    """Spherical interpolation: along the great circle between z0 and z1, norms interpolated on the way."""
-    unit0, unit1 = z0 / z0.norm(), z1 / z1.norm()
-    omega = torch.arccos(torch.clamp(torch.dot(unit0, unit1), -1.0, 1.0))  # the angle between them
-    return (torch.sin((1 - t) * omega) * z0 + torch.sin(t * omega) * z1) / torch.sin(omega)
 
 
 def _slerp_candidates(z0, z1, t):
@@ -132,7 +126,7 @@ class _SlerpProblem(FunctionProblem):
 
 slerp_question = _SlerpProblem(
     var="slerp",
-    reference=reference_slerp,
+    reference=latent.slerp,
     arg_names=["z0", "z1", "t"],
     cases=SLERP_CASES,
     random_cases=_random_slerp_case,
@@ -155,14 +149,6 @@ slerp_question = _SlerpProblem(
 TRUNCATION_DRAWS = (20000, 4)  # (n, z_dim) for each threshold the check tries
 TRUNCATION_THRESHOLDS = (1.0, 0.5, 2.0)
 TRUNCATION_SEED = 61
-
-
-def truncated_normal_std(threshold):
-    """The standard deviation of a standard normal truncated to [-threshold, threshold]."""
-    a = float(threshold)
-    mass = math.erf(a / math.sqrt(2))                          # P(|z| <= a)
-    density = math.exp(-a * a / 2) / math.sqrt(2 * math.pi)    # φ(a)
-    return math.sqrt(1 - 2 * a * density / mass)
 
 
 def _draw(answer, n, z_dim, threshold, seed, what):
@@ -212,7 +198,7 @@ def _check_truncated_noise(answer):
             raise Incorrect(f"with threshold={threshold}, {at_edge:.0%} of your numbers sit exactly at ±{threshold}: "
                             "clamping piles every number beyond the threshold onto its edge. Draw those numbers "
                             "again instead, so the shape of the bell inside stays as it was.")
-        std, want = float(z.std()), truncated_normal_std(threshold)
+        std, want = float(z.std()), latent.truncated_normal_std(threshold)
         mean = float(z.mean())
         if abs(mean) > 0.02 + 0.05 * threshold:
             raise Incorrect(f"with threshold={threshold}, your numbers average {mean:.3f}; noise is centred on 0.")
@@ -233,7 +219,7 @@ def _check_truncated_noise(answer):
     if not torch.equal(first, second):
         raise Incorrect(f"{what} gave different noise for the same `generator` seed: draw every number with "
                         "`torch.randn(..., generator=generator)`, the redraws too, so that a seeded run repeats.")
-    std = truncated_normal_std(1.0)
+    std = latent.truncated_normal_std(1.0)
     return (f"truncated at ±1, each noise number keeps only the middle 68% of the bell: its spread falls from 1 "
             f"to {std:.2f}, so G sees only the most typical z's.")
 
@@ -259,4 +245,4 @@ __all__ = bind_exercises(
         truncation_question,
     ],
 )
-__all__ += ["____", "reference_slerp", "truncated_normal_std"]
+__all__ += ["____"]
