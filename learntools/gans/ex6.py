@@ -146,7 +146,7 @@ slerp_question = _SlerpProblem(
 
 # ================================================================================ q3: truncated noise
 
-TRUNCATION_DRAWS = (20000, 4)  # (n, z_dim) for each threshold the check tries
+TRUNCATION_DRAWS = (8000, 4)  # (n, z_dim) for each threshold the check tries
 TRUNCATION_THRESHOLDS = (1.0, 0.5, 2.0)
 TRUNCATION_SEED = 61
 
@@ -185,6 +185,11 @@ def _check_truncated_noise(answer):
             if threshold < 1 and float(z.abs().max()) <= 1 + 1e-6 and outside > 0.3:
                 raise Incorrect(f"with threshold={threshold}, {outside:.0%} of your numbers lie beyond ±{threshold}, "
                                 "though none beyond ±1: the threshold is ignored (or fixed at 1).")
+            if abs(float(z.std()) - threshold) < 0.03 * threshold:
+                raise Incorrect(f"with threshold={threshold}, your numbers spread like threshold × a standard normal "
+                                f"(std {float(z.std()):.2f}), and {outside:.0%} of them lie beyond ±{threshold}: "
+                                "scaling z (or not truncating at all) is not truncation. Redraw the numbers beyond "
+                                "±threshold until none is left.")
             expected_once = 1 - math.erf(threshold / math.sqrt(2))  # P(|z| > threshold) for one draw
             if abs(outside - expected_once ** 2) < 0.25 * expected_once ** 2 + 0.002:
                 raise Incorrect(f"with threshold={threshold}, {outside:.1%} of your numbers still lie beyond "
