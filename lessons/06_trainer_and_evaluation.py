@@ -315,16 +315,17 @@ for name, found in collapse_results.items():
 # In a classroom-mode run (test mode trains these generators for only a few steps, too few to see it) the
 # three runs end alike:
 #
-# - **They collapse.** Every z gives nearly the same image: the spread between images falls to a small fraction
-#   of the trained GAN's. Against a judge that never changes (or changes 100 times slower than G), G's best move
-#   is to put every sample on the one image that judge likes best, and nothing stops it. The slow-D run is a
-#   real collapse: both networks train, and G still outruns D.
+# - **They collapse.** Every z gives nearly the same pattern: the spread between images falls well below the
+#   trained GAN's (the more steps these runs get, the further; they stop after a few seconds). Against a judge
+#   that never changes (or changes 100 times slower than G), G's best move is to put every sample on the one
+#   image that judge likes best, and nothing stops it. The slow-D run is a real collapse: both networks train,
+#   and G still outruns D.
 # - **What they draw is not a digit.** D only ever learned to separate real digits from the fakes G drew at the
 #   time; far from both, its verdict means nothing, and gradient steps find an input it scores as real, as they
 #   find adversarial examples for any classifier. The stripes and speckles are that input: G exploiting its
-#   judge, not a digit of any kind. The verdict columns show each G fooling the D it trained against; D in eval
-#   mode is a different function (BatchNorm's running averages instead of the batch's statistics), so the
-#   pattern that fools it can leave the training-mode D unconvinced, and the other way round.
+#   judge, not a digit of any kind. The verdict columns show how D judges each pattern in both of its modes. D in
+#   eval mode is a different function (BatchNorm's running averages instead of the batch's statistics), so the
+#   two frozen runs, each against one mode of the same D, settle on different patterns.
 # - **Read the classifier's columns with care.** Where a collapsed row shows a digit "covered", the classifier
 #   called the pattern that digit with confidence. Look at the picture: it is not one. The classifier learned
 #   digits (and a little random noise); on an image unlike anything it has seen, its probabilities can be
@@ -622,7 +623,8 @@ for ax, channel in zip(axes[1:], [order[0], order[1], order[-1]]):
 plt.show()
 
 # %% [markdown]
-# Second, a stronger test: cut the 7×7 maps of two samples in half and glue the top of one to the bottom of the
+# Some channels already trace a digit's main strokes or its ring at 7×7; those with negative correlations mark
+# where the ink is not. Second, a stronger test: cut the 7×7 maps of two samples in half and glue the top of one to the bottom of the
 # other. If the maps hold the layout, the glued maps should draw the top of the first digit over the bottom of
 # the second.
 
