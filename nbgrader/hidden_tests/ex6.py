@@ -48,7 +48,7 @@ def hidden_q3(truncated_noise):
                 f"truncated_noise({n}, {z_dim}, {threshold}) should return a float tensor of shape ({n}, {z_dim})")
             z = z.double()
             assert float(z.abs().max()) <= threshold + 1e-6, f"some numbers lie beyond ±{threshold}"
-            assert float((z.abs() > threshold - 1e-6).mean()) < 0.01, (
+            assert float((z.abs() > threshold - 1e-6).double().mean()) < 0.01, (
                 f"many numbers sit exactly at ±{threshold}: redraw them instead of clamping")
             mass = math.erf(threshold / math.sqrt(2))
             want = math.sqrt(1 - 2 * threshold * math.exp(-threshold ** 2 / 2) / math.sqrt(2 * math.pi) / mass)
