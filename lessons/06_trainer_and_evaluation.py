@@ -254,7 +254,7 @@ def verdicts(D, images):
     return found
 
 
-alone_steps, alone_seconds = (5, 10) if test_mode() else (200, 12)
+alone_steps, alone_seconds = (3, 10) if test_mode() else (200, 8)
 z_fixed = noise(1000, "cpu", torch.Generator().manual_seed(1)).to(trainer.device)  # (1000, 32), as for `generated`
 collapse_results = {}
 
