@@ -59,7 +59,7 @@ print("Setup complete: checks for lesson 01 are loaded.", "(Test mode: short tra
 # tell you its probability (or a bound on it), so you can score a model by the likelihood it gives held-out
 # data. A GAN is an *implicit* model: its generator turns random numbers into samples, and that is all. It
 # can draw from p(x) as often as you like, but it cannot tell you how probable any particular x is. That is
-# why lesson 05 judges a GAN by proxies computed from its samples, such as how a classifier sees them.
+# why lesson 06 judges a GAN by proxies computed from its samples, such as how a classifier sees them.
 #
 # A GAN is a generative model, but, as you'll see, it trains its generator with the help of a
 # discriminative one.
@@ -271,7 +271,7 @@ q4.check()
 # Time for a real one. The data is a ring of 8 small Gaussian clusters in the plane (the "modes" of
 # the distribution); the noise is 2 random numbers per point; G and D are small multi-layer perceptrons.
 #
-# The trainer asks for five ingredients, the same five you will give it for digits in lesson 05:
+# The trainer asks for five ingredients, the same five you will give it for digits in lesson 06:
 #
 # 1. the **models**, G and D;
 # 2. the **inputs**: real data (in batches) and a noise function;
@@ -279,7 +279,8 @@ q4.check()
 #    fake -> 0; G: its fakes -> 1) but measures the distance to a target by its square instead of by
 #    BCE, and D outputs its verdict directly instead of a logit. On this toy problem it is the more
 #    dependable choice: in our runs it covered all 8 modes for 7 of 8 random seeds, the BCE pair
-#    (`"nonsaturating"`) for 4 of 8. Lesson 05 trains digits with the BCE pair.
+#    (`"nonsaturating"`) for 4 of 8. Lessons 05 and 06 train digits with the BCE pair; lesson 07 compares the
+#    losses on digits.
 # 4. the **optimizers**: Adam, one for each network;
 # 5. the **training sequence**: how many D updates and G updates make one step.
 #

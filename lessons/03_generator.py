@@ -447,8 +447,8 @@ plt.show()
 # %% [markdown]
 # Each stage doubles the resolution and halves the channels: the network trades "how many features" for "where".
 # Untrained, the maps are random patterns and the image is a faint texture: nothing in the architecture says yet
-# what each stage should hold. Training (lesson 05) decides that, as it turns the same kind of stack into one
-# that draws digits.
+# what each stage should hold. Training (lessons 05 and 06) decides that, as it turns the same kind of stack into
+# one that draws digits; lesson 06 (section 5) shows what a trained generator's 7×7 maps hold.
 #
 # ## Summary
 #

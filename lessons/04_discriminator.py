@@ -394,4 +394,4 @@ plt.show()
 # - No sigmoid at the end: `BCEWithLogitsLoss` applies it inside the loss, exactly, and keeps the gradient alive when
 #   D is badly wrong. Use `torch.sigmoid(logits)` only to read probabilities.
 #
-# Next: **05 · A simple GAN, trained**, where the generator of lesson 03 and this discriminator learn together.
+# Next: **05 · Training a GAN: the losses and one step**, where the generator of lesson 03 and this discriminator learn together.

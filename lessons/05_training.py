@@ -11,23 +11,20 @@
 # ---
 
 # %% [markdown]
-# # 05 · A simple GAN, trained
+# # 05 · Training a GAN: the losses and one step
 #
 # You have a generator that turns noise into 28×28 images (lesson 03) and a discriminator that turns an
 # image into one score, a logit (lesson 04). Now they play against each other. In this lesson you write
-# the game's rules and one round of it yourself, then hand the same recipe to the course's trainer and
-# watch digits appear:
+# the game's rules and one round of it yourself, then train a small GAN with your own code:
 #
 # 1. the losses: the discriminator's, and two versions of the generator's (minimax and non-saturating);
 # 2. what the losses are before any training (a number worth knowing by heart);
 # 3. why the original minimax generator loss stalls, in one plot;
 # 4. the discriminator step, and why the fake batch is **detached** there;
 # 5. the generator step;
-# 6. one whole training step, and a short training run with your own code;
-# 7. the library trainer and its five ingredients (models, data and noise, losses, optimizers, training
-#    sequence), with samples drawn live;
-# 8. measuring quality with a digit classifier, beside real digits' figures;
-# 9. mode collapse: seen, and measured.
+# 6. one whole training step, and a short training run of your GAN with your own code.
+#
+# Lesson 06 hands the same recipe to the course's trainer, and measures what comes out.
 #
 # Each exercise has a check. Run `q1.check()` after answering; `q1.hint()`, `q1.hint(2)` and
 # `q1.solution()` help when you are stuck.
@@ -37,7 +34,6 @@
 from learntools.core import binder; binder.bind(globals())
 from learntools.gans.ex5 import *
 
-import copy
 import math
 import time
 
@@ -49,10 +45,8 @@ from tqdm.auto import tqdm
 from learntools.core import test_mode
 from learntools.gans.data import Batches, load_mnist
 from learntools.gans.display import plot_losses, show_images
-from learntools.gans.evaluation import metrics
 from learntools.gans.losses import minimax_g, nonsaturating_d, nonsaturating_g
 from learntools.gans.models import DCGANDiscriminator, DCGANGenerator
-from learntools.gans.training import AdamSettings, GANTrainer, TrainingSequence, gaussian_noise
 
 images, labels = load_mnist("train")  # 4,000 real digits: (4000, 1, 28, 28) in [-1, 1], labels (4000,)
 device = "cuda" if torch.cuda.is_available() else "cpu"  # the trainer picks its device the same way
@@ -347,7 +341,7 @@ q7.check()
 # %% [markdown]
 # That is a whole GAN training algorithm. Run it: the cell below trains a small DCGAN (16 channels wide,
 # 32 noise numbers, Adam without momentum, and a discriminator that learns 4 times slower than the generator)
-# with **your** `train_step` for about 20 seconds, then shows what it draws. Section 7's recipe is a close
+# with **your** `train_step` for about 20 seconds, then shows what it draws. Lesson 06's recipe is a close
 # cousin, with extra convolutions, equal learning rates and samples from an average of G's weights. (The cell
 # waits politely until your functions are written.)
 
@@ -382,208 +376,11 @@ if ready(train_step):
 # your steps, and measures whether the samples got closer to real digits. The measure is a *Fréchet distance*:
 # a digit classifier turns each image into 128 numbers, and the distance compares the average and the spread of
 # those numbers over the generated images with those over real digits (0 for identical statistics, lower is
-# better; section 8 has the details). There is nothing new to write: it passes when your `train_step` trains.
+# better; lesson 06 has the details). There is nothing new to write: it passes when your `train_step` trains.
 # It takes about ten seconds.
 
 # %%
 q8.check()
-
-# %% [markdown]
-# ## 7. The library trainer: five ingredients
-#
-# The original workshop trained its GAN with TF-GAN, where you specify five things and the library runs the
-# loop: the generator and discriminator **models**, the **real data and the noise**, the **loss
-# functions**, the **optimizer** settings and the **training sequence**. `learntools.gans.training.GANTrainer`
-# takes exactly those five, and its `step()` is your `train_step` (read `GANTrainer.discriminator_step`: it
-# detaches too). Around it the trainer adds what a real run needs: the device, seeding, checkpoints, time
-# budgets, a progress bar, and a live view of the samples.
-#
-# The settings below are the course's `dcgan` recipe (`learntools.gans.recipes`), tuned for digits within
-# a minute on a laptop CPU (`bench/time_to_quality.py` measures it). The DCGAN paper's own settings
-# (64 channels, 100 noise numbers, both learning rates 2e-4, Adam's beta1 0.5: the recipe `dcgan-baseline`)
-# need a GPU to shine. On a CPU a 16-channel network does far less arithmetic per step, so it takes many
-# more steps in the minute; `refine=True` gives each network one or two extra 3×3 convolutions that keep
-# the image size, which buy back much of the quality the narrow width gives away. The same noise vectors
-# are drawn every few seconds, so you watch the *same* 64 samples turn from grey fog into digits.
-
-# %%
-torch.manual_seed(0)
-
-# 1. The models: a DCGAN generator and discriminator (lessons 03 and 04), 16 channels wide, with the
-#    extra 3x3 convolutions (D: one at 7x7, so it judges how neighbouring strokes fit; G: at 7x7 and 28x28).
-generator = DCGANGenerator(z_dim=32, width=16, refine=True)
-discriminator = DCGANDiscriminator(width=16, refine=True)
-
-# 2. The inputs: real data in batches of 64, and noise z ~ N(0, I) with 32 numbers.
-real_data = Batches(images, batch_size=64, seed=0)
-noise = gaussian_noise(32)
-
-# 3. The losses: D's binary cross-entropy and G's non-saturating loss (your Exercises 1 and 2).
-loss = "nonsaturating"
-
-# 4. The optimizers: Adam for each network at 10x the paper's learning rate. beta1 = 0 turns off Adam's
-#    momentum, which lags behind an opponent that keeps moving.
-optimizers = AdamSettings(lr_g=2e-3, lr_d=2e-3, betas=(0.0, 0.9))
-
-# 5. The training sequence: one D update, then one G update, per step.
-sequence = TrainingSequence(d_steps=1, g_steps=1)
-
-# One trick on top: the samples come from a moving average of G's weights over the last ~100 steps
-# (ema_decay=0.99), which smooths out the jitter of a generator chasing a moving discriminator.
-trainer = GANTrainer(generator, discriminator, real_data, noise, loss=loss, optimizers=optimizers,
-                     sequence=sequence, seed=0, ema_decay=0.99)
-print(trainer)
-
-# %% [markdown]
-# Train. The progress bar counts steps; the picture (loss curves, and the fixed noise's samples) redraws
-# every few seconds. Training stops after the number of steps or the number of seconds, whichever comes
-# first; you can stop it early with the stop button (■) and everything trained so far is kept.
-
-# %%
-train_steps, train_seconds = (10, 30) if test_mode() else (5000, 60)
-trainer.fit(steps=train_steps, seconds=train_seconds, live=4)
-print(f"{trainer.steps_done} steps in {trainer.train_seconds:.0f} s of training "
-      f"({trainer.steps_done * 64 / len(images):.1f} passes over the 4,000 digits).")
-
-# %%
-fig, (ax_losses, ax_samples) = plt.subplots(1, 2, figsize=(12, 4.2), layout="constrained",
-                                            gridspec_kw={"width_ratios": [1, 1.3]})
-plot_losses(trainer.history, smooth=20, ax=ax_losses, title="losses (moving average of 20 steps)")
-ax_losses.axhline(2 * math.log(2), color="tab:blue", linestyle=":", linewidth=1, label="2 ln 2 (D at the start)")
-ax_losses.axhline(math.log(2), color="tab:orange", linestyle=":", linewidth=1, label="ln 2 (G at the start)")
-ax_losses.legend(fontsize=8)
-show_images(trainer.sample(64), nrow=8, ax=ax_samples, title=f"64 samples after {trainer.steps_done} steps")
-plt.show()
-
-# %% [markdown]
-# The dotted lines are 2 ln 2 and ln 2, where the losses started. A GAN's losses don't fall towards 0 as a
-# classifier's do: each network's loss is the other's success. What you want to see is both staying in a
-# band (D's loss neither collapsing to 0, which would mean D has won, nor climbing far above 2 ln 2).
-#
-# ## 8. Measuring quality
-#
-# Looking at samples is the first test, but not a measurement. A GAN can't tell you how probable the held-out
-# digits are (it is an *implicit* model, lesson 01), so GAN evaluation judges its samples instead. Papers use
-# the Inception Score and the Fréchet Inception Distance (FID), which judge images with a large ImageNet
-# network. For 28×28 digits the course ships a small digit classifier (98.9% accurate on held-out digits) and
-# uses it the same way
-# (`learntools.gans.evaluation.metrics`):
-#
-# - **classifier score**, exp(E KL(p(y|x) ‖ p(y))), from 1 to 10: high when each image is a confident digit
-#   *and* the digits are varied;
-# - **Fréchet distance**: fit a Gaussian to the classifier's 128 features of the generated images and
-#   another to those of the real training digits; the distance between the two (0 for identical
-#   statistics, lower is better);
-# - **class coverage**: how many of the ten digits the generator produces with confidence.
-#
-# Numbers mean little alone, so `evaluate_images` always puts the same figures for 1,000 held-out real
-# digits beside them.
-
-# %%
-generated = trainer.sample(1000, seed=1)  # (1000, 1, 28, 28), from noise seeded with 1
-report = metrics.evaluate_images(generated)
-print(metrics.format_report(report))
-
-# %% [markdown]
-# Read the real column as a yardstick, not a ceiling. Its Fréchet distance is what digits the GAN never saw
-# score against the training digits. But the training digits are the very images the GAN learned from: a
-# generator that simply copied them would score like real data, or 0 if it copied all 4,000, without having
-# learned to draw anything new. Measuring against the held-out digits instead takes that advantage away. The
-# yardstick then is training digits measured the same way, 1,000 at a time, which is exactly what a copying
-# generator would draw. Their spread shows how noisy a distance from 1,000 images is: read smaller differences
-# as ties.
-
-# %%
-to_held_out = {"generated (1,000)": metrics.frechet_distance(generated, "test")}
-for start in range(0, 4000, 1000):
-    to_held_out[f"training digits {start + 1}-{start + 1000}"] = metrics.frechet_distance(images[start:start + 1000], "test")
-for name, distance in to_held_out.items():
-    print(f"Fréchet distance to the 1,000 held-out digits, {name:28s}{distance:6.2f}")
-
-# %% [markdown]
-# ## 9. Mode collapse
-#
-# The generator's loss rewards being believed, not being varied. If the generator could find one image
-# the discriminator loves, it could draw only that. Normally the discriminator soon learns that this
-# particular look means "fake", and the generator has to move on. But stop the discriminator from learning,
-# and the generator *collapses*: many different z, the same few outputs.
-#
-# Here is a deliberately bad training sequence: take the GAN you just trained, **freeze the
-# discriminator**, and let the generator train alone against it for 300 steps.
-
-# %%
-collapsed_G = copy.deepcopy(trainer.generator).train()
-frozen_D = copy.deepcopy(trainer.discriminator).eval().requires_grad_(False)  # a fixed judge: D never changes
-collapse_opt = torch.optim.Adam(collapsed_G.parameters(), lr=2e-3, betas=(0.0, 0.9))  # G's usual settings
-
-collapse_steps, collapse_seconds = (5, 10) if test_mode() else (300, 15)
-started, collapse_done = time.perf_counter(), 0
-for _ in tqdm(range(collapse_steps), desc="G alone against a frozen D"):
-    z = noise(64, trainer.device)                                 # (64, 32)
-    collapse_loss = nonsaturating_g(frozen_D(collapsed_G(z)))     # the usual G loss
-    collapse_opt.zero_grad()
-    collapse_loss.backward()
-    collapse_opt.step()
-    collapse_done += 1
-    if time.perf_counter() - started > collapse_seconds:
-        break
-
-collapsed_G.eval()
-with torch.no_grad():
-    z = noise(1000, "cpu", torch.Generator().manual_seed(1)).to(trainer.device)  # (1000, 32)
-    collapsed = collapsed_G(z).cpu()                                             # (1000, 1, 28, 28)
-collapsed_report = metrics.evaluate_images(collapsed)
-
-fig, (ax_good, ax_bad) = plt.subplots(1, 2, figsize=(12, 4.2), layout="constrained")
-show_images(generated[:64], ax=ax_good, title="trained GAN")
-show_images(collapsed[:64], ax=ax_bad, title=f"after {collapse_done} G steps against a frozen D")
-plt.show()
-
-# %% [markdown]
-# Class coverage turns what you see into a number: the share of samples the classifier confidently calls
-# each digit. Real digits have 10% of each.
-
-# %%
-shares = {
-    "real (held out)": report["real"]["class_fractions"],
-    "trained GAN": report["generated"]["class_fractions"],
-    "collapsed G": collapsed_report["generated"]["class_fractions"],
-}
-fig, ax = plt.subplots(figsize=(10, 3.5), layout="constrained")
-width = 0.27
-for position, (name, fractions) in enumerate(shares.items()):
-    ax.bar([digit + (position - 1) * width for digit in range(10)], [100 * f for f in fractions], width, label=name)
-ax.set_xticks(range(10))
-ax.set_xlabel("digit (as the classifier sees it)")
-ax.set_ylabel("% of 1,000 samples, confident")
-ax.set_title("Which digits each set contains")
-ax.set_ylim(0, 1.3 * max(100 * f for fractions in shares.values() for f in fractions))  # room for the legend
-ax.legend(ncol=3, loc="upper center")
-plt.show()
-
-for name, figures in [("real (held out)", report["real"]), ("trained GAN", report["generated"]),
-                      ("collapsed G", collapsed_report["generated"])]:
-    print(f"{name:>16}: {figures['classes_covered']:2d}/10 digits covered, classifier score "
-          f"{figures['classifier_score']:.2f}, Fréchet distance {figures['frechet_distance']:.1f}")
-
-# %% [markdown]
-# Many different z now give nearly the same picture, often not even a digit but a pattern that this
-# particular D happens to score as real. The figures say the same: the collapsed generator covers fewer
-# digits, its classifier score drops (its outputs are not varied) and its Fréchet distance grows (its
-# features sit on a few points). A collapse can also be subtler, a GAN drawing good 1s, 7s and 9s and
-# nothing else; every single sample would look fine. That is why GAN evaluation looks at sets of samples,
-# never at one.
-#
-# **Exercise 9 (thought question).** Why does the generator collapse when D is frozen, and what in normal
-# training pushes back against it? Write a few sentences, then compare with the discussion.
-
-# %% [markdown] tags=["answer:q9"]
-# Against a fixed discriminator, the generator's best move is to put every sample on the image D finds most
-# real: the G loss rewards being believed, not being varied. With D frozen, nothing stops that. In normal
-# training D keeps learning: when many fakes look alike, D learns that this look means fake and G is pushed
-# elsewhere, which is why GANs can hop from mode to mode instead of settling. Fixes give D a way to see
-# variety (minibatch statistics), keep the game balanced (Wasserstein or hinge losses), or ask G for each
-# class (conditional GANs).
 
 # %% [markdown]
 # ## Summary
@@ -594,9 +391,8 @@ for name, figures in [("real (held out)", report["real"]), ("trained GAN", repor
 #   has the same goal but no gradient when D rejects the fakes.
 # - The D step detaches the fakes, so G's gradients stay None; the G step does not detach, and only G's
 #   optimizer steps.
-# - A training step is a D step, then a G step. TF-GAN's five ingredients (models, data and noise, losses,
-#   optimizers, training sequence) are all a trainer needs.
-# - Judge a generator by sets of samples, beside real data: classifier score, Fréchet distance, class
-#   coverage. Few classes covered means mode collapse.
+# - A training step is a D step, then a G step, with G and D in training mode and the real batch left as
+#   it is. Return the losses as plain numbers for the log.
 #
-# Next: **08 · A conditional GAN**, where you ask for a digit and get that digit.
+# Next: **06 · The trainer, and judging a GAN**, where the course's trainer runs the same steps with a few
+# tricks on top, and you measure what a generator draws: quality, mode collapse, and the latent space.

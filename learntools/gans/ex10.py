@@ -768,7 +768,7 @@ provenance_thought = ThoughtProblem(
 
 bias_thought = ThoughtProblem(
     points=2,
-    hints=["Think of lesson 05's mode collapse: which modes does a GAN drop first? And how would you measure it?"],
+    hints=["Think of lesson 06's mode collapse: which modes does a GAN drop first? And how would you measure it?"],
 )
 
 

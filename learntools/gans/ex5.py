@@ -1,4 +1,5 @@
-"""Lesson 05 checks: the GAN losses, the detach, one training step, and a short training run.
+"""Lesson 05 checks: the GAN losses, the detach, one training step, and a short training run
+(05_training.py; lesson 06 continues with the trainer and evaluation, ex6.py).
 
 The step checks run the learner's functions on tiny stand-in networks (a generator of 4x4 images
 from 3 noise numbers, a one-layer discriminator) that remember every batch they are shown, with
@@ -23,7 +24,6 @@ from learntools.core import (
     MultipartProblem,
     NotAttempted,
     Problem,
-    ThoughtProblem,
     ValueProblem,
     bind_exercises,
     LearnerCodeError,
@@ -65,6 +65,14 @@ def ready(*functions):
 
 
 # ================================================================================ small helpers
+
+
+def _says_when_right(problem, message):
+    """``problem``, whose check says ``message`` when the answer is right (its own test only names
+    mistakes). Returns the problem."""
+    check = problem.check_answer
+    problem.check_answer = lambda answer: check(answer) or message
+    return problem
 
 
 def _loss_number(value, what):
@@ -228,7 +236,7 @@ D_LOSS_CASES = [
     _logit_case([-20.0, 5.0], [20.0, -5.0]),  # a confident, wrong discriminator
 ]
 
-d_loss_question = FunctionProblem(
+d_loss_question = _says_when_right(FunctionProblem(
     var="discriminator_loss",
     reference=reference.nonsaturating_d,
     arg_names=["real_logits", "fake_logits"],
@@ -245,7 +253,8 @@ d_loss_question = FunctionProblem(
         "F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits)) + "
         "F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))",
     ],
-)
+), "D's loss is -mean log D(x) over the real batch plus -mean log(1 - D(G(z))) over the fakes, computed from "
+   "logits, so it stays finite even for a D that is sure (logits of ±20).")
 
 
 # ================================================================================ q2: the G loss
@@ -296,7 +305,7 @@ def _random_fake_logits(rng):
     return _fake_case(rng.normal(-1.0, 2.0, size=n).astype(np.float32).tolist())
 
 
-g_loss_question = FunctionProblem(
+g_loss_question = _says_when_right(FunctionProblem(
     var="generator_loss",
     reference=reference.nonsaturating_g,
     arg_names=["fake_logits"],
@@ -311,12 +320,13 @@ g_loss_question = FunctionProblem(
         "with target 1. That is the non-saturating loss, -mean log D(G(z)).",
         "F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))",
     ],
-)
+), "G's non-saturating loss is the fake logits' BCE with target 1: its gradient is largest exactly when D "
+   "rejects the fakes, which is when G most needs one.")
 
 
 # ================================================================================ q3: untrained losses
 
-untrained_d_part = ValueProblem(
+untrained_d_part = _says_when_right(ValueProblem(
     var="d_loss_at_zero",
     expected=2 * LN2,
     rtol=1e-3,
@@ -336,9 +346,10 @@ untrained_d_part = ValueProblem(
         "-log(1 - D(G(z))). You can also call your `discriminator_loss` on zeros.",
         "-log 0.5 - log(1 - 0.5) = 2 ln 2 ≈ 1.386, e.g. `discriminator_loss(torch.zeros(8, 1), torch.zeros(8, 1))`.",
     ],
-)
+), "2 ln 2 ≈ 1.386, ln 2 for each part. A D loss that starts far from it, or never leaves it, points at the "
+   "code rather than the training.")
 
-untrained_g_part = ValueProblem(
+untrained_g_part = _says_when_right(ValueProblem(
     var="g_loss_at_zero",
     expected=LN2,
     rtol=1e-3,
@@ -355,7 +366,8 @@ untrained_g_part = ValueProblem(
         "The non-saturating generator loss is -log D(G(z)), and at logit 0, D(G(z)) = 0.5.",
         "-log 0.5 = ln 2 ≈ 0.693, e.g. `generator_loss(torch.zeros(8, 1))`.",
     ],
-)
+), "ln 2 ≈ 0.693, where G's loss starts. From there it moves with D's: a GAN's losses show the balance of "
+   "the game, not the quality of the samples.")
 
 untrained_question = MultipartProblem(a=untrained_d_part, b=untrained_g_part)
 
@@ -630,7 +642,8 @@ def _run_d_step(answer):
     value = _loss_number(result, what)
     _d_loss_message(value, expected, real_logits, fake_logits, what)
     _check_d_update(D, D_before, expected, what, opt_d)
-    return None
+    return ("your D step judges the real batch and a detached fake batch of the same size, clears D's old "
+            "gradients and takes one step: G's .grad stayed None.")
 
 
 d_step_question = Problem(
@@ -677,7 +690,8 @@ def _run_g_step(answer):
     _g_loss_message(value, expected, fake_logits, what)
     _check_g_update(G, G_before, expected, what, opt_g)
     _check_noise_device(answer, what)
-    return None
+    return ("your G step sends the loss through D into G, updates G only (D's weights stayed), and makes its "
+            "noise on G's device.")
 
 
 class _NoiseDeviceProbe(nn.Module):
@@ -831,7 +845,8 @@ def _run_train_step(answer):
     _check_d_update(D, D_before, d_expected, what, opt_d)
     _g_loss_message(g_value, g_expected, g_fake_logits, f"{what} (its g_loss)")
     _check_g_update(G, G_before, g_expected, what, opt_g)
-    return None
+    return ("D first, then G, both in training mode, and the losses back as plain numbers: the loop at the "
+            "heart of every GAN trainer, lesson 06's included.")
 
 
 train_step_question = Problem(
@@ -974,14 +989,6 @@ training_run_question = Problem(
 )
 
 
-# ================================================================================ q9: mode collapse (thought)
-
-mode_collapse_question = ThoughtProblem(
-    points=1,
-    hints=["What is the best possible answer of G to a discriminator that never changes?"],
-)
-
-
 __all__ = bind_exercises(
     globals(),
     [
@@ -993,7 +1000,6 @@ __all__ = bind_exercises(
         g_step_question,
         train_step_question,
         training_run_question,
-        mode_collapse_question,
     ],
 )
 __all__ += ["____", "ready", "unwritten", "short_training_run"]

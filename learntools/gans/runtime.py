@@ -5,7 +5,7 @@
     training_device("cpu")        # a device you name wins (a ValueError names a bad one)
     in_notebook()                 # True inside a Jupyter kernel: the live views redraw there only
 
-GANTrainer (lesson 05), fit_l1 (lesson 09) and the digit classifier (lessons 05 to 10) all ask here,
+GANTrainer (lesson 06), fit_l1 (lesson 09) and the digit classifier (lessons 05 to 10) all ask here,
 so a notebook, the command line and a test pick the same hardware the same way.
 """
 

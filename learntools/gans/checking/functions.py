@@ -1,6 +1,6 @@
 """Reading the functions a learner writes: is it a function at all, and is every blank filled in?
 
-Shared by the checks of lessons 05, 08 and 10. Nothing here calls the learner's code; it reads the
+Shared by the checks of lessons 05, 06, 08 and 10. Nothing here calls the learner's code; it reads the
 names the code refers to.
 """
 

@@ -1,4 +1,4 @@
-"""Adapters between a data source and a trainer (lessons 05 to 10).
+"""Adapters between a data source and a trainer (lessons 06 to 10).
 
 `EndlessBatches` is how GANTrainer reads any data: an endless, resumable stream of batches on the
 training device, the first item of each batch (the images). A conditional, paired or cycle trainer

@@ -1,7 +1,7 @@
 """Measuring generators (the map: module, what it holds, which lesson teaches it).
 
 - metrics.py:          the digit classifier and the quality figures built on it: classifier score,
-                       Frechet distance, class coverage, `evaluate_images` (lessons 05, 08, 09)
+                       Frechet distance, class coverage, `evaluate_images` (lessons 06, 08, 09)
 - conditional.py:      does a conditional G draw the digit it was asked for? `class_accuracy` (lesson 08)
 - translation.py:      `translate`, L1, PSNR, `translation_scores`, CycleGAN's `cycle_scores` (lessons 09, 10)
 - loss_comparison.py:  five GAN losses on digits over seeds, and its shipped results loss_comparison.json

@@ -1,12 +1,12 @@
 """Training loops (the map: module, what it holds, which lesson teaches it).
 
 - trainer.py:     `GANTrainer`: the D step and the G step first, then the hooks the variants
-                  replace, fit, sample, checkpoints (lessons 01, 05)
+                  replace, fit, sample, checkpoints (lessons 01, 06)
 - ingredients.py: the ingredients it is built from: `gaussian_noise`, `AdamSettings`,
-                  `TrainingSequence`, the loss by name (lessons 01, 05)
-- checkpoints.py: checkpoint files, every random state, exact resume (lesson 05)
-- distributed.py: torchrun: process group, DistributedDataParallel, stopping together (lesson 05's extra)
-- live.py:        callbacks (`every`) and the live notebook view (lesson 05)
+                  `TrainingSequence`, the loss by name (lessons 01, 06)
+- checkpoints.py: checkpoint files, every random state, exact resume (lesson 06)
+- distributed.py: torchrun: process group, DistributedDataParallel, stopping together (lesson 06's extra)
+- live.py:        callbacks (`every`) and the live notebook view (lesson 06)
 - conditional.py: `ConditionalGANTrainer`, labels in both steps (lesson 08)
 - pix2pix.py:     `Pix2PixTrainer` (adversarial + L1) and `fit_l1`, the L1-only baseline (lesson 09)
 - cyclegan.py:    `CycleGANTrainer` and the `ImagePool` (lesson 10)

@@ -1,4 +1,4 @@
-"""Checkpoints that resume training bit for bit, and load safely (lesson 05).
+"""Checkpoints that resume training bit for bit, and load safely (lesson 06).
 
 A checkpoint holds the weights, the optimizers and scalers, the fixed noise, the history, the
 config, and every random state: torch's, NumPy's, Python's, the trainer's own noise stream and

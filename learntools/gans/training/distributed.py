@@ -1,4 +1,4 @@
-"""Training in several processes under `torchrun`, with DistributedDataParallel (lesson 05's extra).
+"""Training in several processes under `torchrun`, with DistributedDataParallel (lesson 06's extra).
 
 GANTrainer asks here who it is (`rank_and_size`), wraps G and D (`wrap`), gathers each process's
 random state into a checkpoint (`gather_from_all_ranks`), and makes every process stop at the same

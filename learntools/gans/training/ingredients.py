@@ -1,4 +1,4 @@
-"""The ingredients GANTrainer is built from, after TF-GAN's five (lessons 01 and 05).
+"""The ingredients GANTrainer is built from, after TF-GAN's five (lessons 01 and 06).
 
 TF-GAN asks you for exactly five things, and so does `GANTrainer`:
 

@@ -1,4 +1,4 @@
-"""Watching training: callbacks that run every k steps, and the live notebook view (lesson 05).
+"""Watching training: callbacks that run every k steps, and the live notebook view (lesson 06).
 
     trainer.fit(seconds=60, live=True)                       # redraws losses and samples in place
     trainer.fit(steps=500, callbacks=[every(100, report)])   # report(trainer, record) every 100 steps

@@ -1,4 +1,4 @@
-"""GANTrainer: the D step and the G step first, then everything a real run needs (lessons 01 and 05).
+"""GANTrainer: the D step and the G step first, then everything a real run needs (lessons 01 and 06; lesson 05 writes its step by hand).
 
 One training step is `d_steps` discriminator updates followed by `g_steps` generator updates:
 
