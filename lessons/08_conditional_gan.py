@@ -13,7 +13,7 @@
 # %% [markdown]
 # # 08 · A conditional GAN: ask for a digit, get that digit
 #
-# The GAN of lesson 05 draws digits, but *which* digit comes out is up to the noise: you cannot ask for
+# The GANs of lessons 05 and 06 draw digits, but *which* digit comes out is up to the noise: you cannot ask for
 # a 7. A **conditional GAN** (Mirza & Osindero, 2014) fixes that with one small change: both networks
 # are told the label.
 #
@@ -231,7 +231,7 @@ q6.check()
 # %% [markdown]
 # ## 4. Training
 #
-# `ConditionalGANTrainer` is lesson 05's `GANTrainer` with these two losses in its steps: its steps are
+# `ConditionalGANTrainer` is lesson 06's `GANTrainer` with these two losses in its steps: its steps are
 # `GANTrainer`'s own, and `learntools/gans/training/conditional.py` only says how the labels reach G and D
 # (read its `generate` and `judge`, then `GANTrainer.discriminator_step`: together they are your q5 and q6).
 # The five ingredients are the same; the data now yields **(images, labels)** batches:
@@ -244,9 +244,9 @@ q6.check()
 # | optimizers | Adam, learning rate 1e-3 for both, betas (0.5, 0.999) |
 # | training sequence | one D step, then one G step |
 #
-# The models are narrower than lesson 05's (width 32) and the learning rate higher, so that the digits
-# appear within a minute or two on a laptop's CPU. The live view redraws the losses and samples for fixed
-# noise and labels every few seconds.
+# The models are narrower than the DCGAN paper's (width 32 against 64) and the learning rate higher (1e-3
+# against 2e-4), so that the digits appear within a minute or two on a laptop's CPU. The live view redraws
+# the losses and samples for fixed noise and labels every few seconds.
 
 # %%
 torch.manual_seed(0)
