@@ -278,7 +278,7 @@ plt.show()
 #
 # ## 2. Super-resolution, the SRGAN way
 #
-# In lesson 09, pix2pix's U-Net restored 7×7 digits: its input was the bicubic upsample, at full size. SRGAN
+# In lesson 09, pix2pix's U-Net restored shrunken digits: its input was the bicubic upsample, at full size. SRGAN
 # (Ledig et al., 2017) was designed for large photos, and does three things differently:
 #
 # 1. **Work at low resolution, upsample at the end.** Residual blocks run on the small 7×7 image (16 times fewer
@@ -360,7 +360,7 @@ plt.show()
 
 # %% [markdown]
 # Now two small SRGAN generators (`SRResNet` in `learntools/gans/models/superres.py`: four residual blocks at 7×7, two
-# sub-pixel doublings) on lesson 09's pairs. The first is trained on L1 alone (SRGAN's "SRResNet", the
+# sub-pixel doublings) on pairs like lesson 09's, with digits shrunk to 7×7 instead of 4×4. The first is trained on L1 alone (SRGAN's "SRResNet", the
 # PSNR-oriented baseline); the second with SRGAN's loss: pix2pix's PatchGAN adversarial term + L1 + the feature
 # (perceptual) loss, with `SRGANTrainer`, pix2pix's trainer with that loss.
 
@@ -438,8 +438,9 @@ plt.show()
 # SRResNet wins on PSNR (32.05 dB against SRGAN's 29.40; bicubic 28.43), while people rate SRGAN's images far
 # more natural. PSNR rewards the safe average; a GAN commits to one plausible texture.
 #
-# Don't read SRGAN's three changes as progress over lesson 09 on these digits: lesson 09's U-Net, trained on
-# L1 alone on the same pairs, reached a higher PSNR than this SRResNet (compare the two tables). Working at 7×7
+# Don't read SRGAN's three changes as progress over lesson 09's U-Net on these digits: a U-Net trained on L1
+# alone on these same 7×7 pairs gets a higher PSNR than this SRResNet (train one with lesson 09's code and
+# `lowres_to_highres_digits(split, factor=4)` to see it). Working at 7×7
 # saves computing, which matters for large photos. But our SRResNet shrinks its input back to 7×7 and has to
 # redraw every pixel of the digit through its pixel shuffles, while the U-Net's skip connections carry the
 # full-size input picture across to its last layers, so it mostly learns a correction; the U-Net is also a much
