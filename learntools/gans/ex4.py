@@ -423,7 +423,7 @@ def _check_preprocess(answer):
         if got.dtype != torch.float32:
             raise Incorrect(f"{what} returned {got.dtype} values; the networks' weights are float32 and refuse "
                             "other dtypes: use pixels.float() (not .double()) before dividing.")
-    return ("correct: 0 → −1, 255 → +1, float32, (N, 1, 28, 28): real images in the range of the generator's tanh, "
+    return ("0 → −1, 255 → +1, float32, (N, 1, 28, 28): real images in the range of the generator's tanh, "
             "so D can't tell real from fake by the range of the pixel values alone.")
 
 
@@ -498,6 +498,7 @@ loss_logits_part = ValueProblem(
         "nn.BCEWithLogitsLoss() makes a loss function; call it with (logit, label): the raw logit first, the label second.",
         "loss_logits = nn.BCEWithLogitsLoss()(logit, label)",
     ],
+    success="BCEWithLogitsLoss computes −log sigmoid(−200) = 200 exactly: a confident mistake costs a lot, and its gradient stays strong.",
 )
 
 loss_double_part = ValueProblem(
@@ -517,6 +518,7 @@ loss_double_part = ValueProblem(
         "nn.BCEWithLogitsLoss()(probability, label).",
         "loss_double_sigmoid = nn.BCEWithLogitsLoss()(torch.sigmoid(logit), label)",
     ],
+    success="a sigmoid before BCEWithLogitsLoss turned the logit −200 into 0, read as \"no idea\" (ln 2): the worst verdict looks harmless.",
 )
 
 loss_bce_part = ValueProblem(
@@ -534,6 +536,7 @@ loss_bce_part = ValueProblem(
         "In float32, torch.sigmoid(torch.tensor(-200.0)) is exactly 0 and log(0) = −inf; PyTorch's BCELoss clamps the "
         "log at −100.",
     ],
+    success="sigmoid(−200) rounds to 0 and BCELoss clamps its log at −100: the loss stops at 100 and the gradient vanishes.",
 )
 
 losses_question = MultipartProblem(a=loss_logits_part, b=loss_double_part, c=loss_bce_part)

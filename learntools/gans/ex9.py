@@ -91,6 +91,7 @@ decoder_channels_question = ValueProblem(
         "channels at 2×2. That output is joined with the encoder's 2×2 map (256 channels) before the next block.",
         "Each later layer reads twice the channels of the encoder level it matches: 2×256, 2×128, 2×64, 2×32.",
     ],
+    success="each decoder layer after the first reads its own features plus the encoder's map of the same size: twice the channels.",
 )
 
 
@@ -142,6 +143,7 @@ join_skip_question = FunctionProblem(
         "torch.cat takes a list of tensors and the dimension to join along.",
         "return torch.cat([x, skip], dim=1)",
     ],
+    success="torch.cat along dim 1: the decoder keeps both sets of channels and learns how to mix them.",
 )
 
 
@@ -165,6 +167,7 @@ patch_grid_question = ValueProblem(
         "then two with k=4, s=1, p=1.",
         "28 → 14 → 7 → 6 → 5.",
     ],
+    success="28 → 14 → 7 → 6 → 5: a 5×5 grid of verdicts, one per overlapping patch.",
 )
 
 
@@ -244,6 +247,7 @@ receptive_field_question = FunctionProblem(
         "adds (kernel − 1) × jump to the field, then multiplies the jump by its stride.",
         "field, jump = 1, 1; for kernel, stride in layers: field += (kernel - 1) * jump; jump *= stride",
     ],
+    success="field += (k − 1)·jump, jump ×= stride: the same two lines give pix2pix's 70×70 PatchGAN.",
 )
 
 
@@ -317,6 +321,7 @@ pix2pix_loss_question = FunctionProblem(
         "target, times l1_weight.",
         "return F.softplus(-fake_logits).mean() + l1_weight * (fake - target).abs().mean()",
     ],
+    success="non-saturating adversarial term on every patch + λ·mean |G(x) − y|, λ = 100 by default.",
 )
 
 
@@ -501,7 +506,7 @@ def _check_d_loss(answer, seed=0, c_in=1, c_out=1):
 def _d_loss_test(answer):
     _check_d_loss(answer, seed=0)
     _check_d_loss(answer, seed=1, c_in=1, c_out=3)  # grayscale in, colour out: a pair has 4 channels
-    return ("correct: D judges (input, image) pairs stacked along the channels, real = (input, target) and fake = "
+    return ("D judges (input, image) pairs stacked along the channels, real = (input, target) and fake = "
             "(input, G(input).detach()), so a sharp digit that is not *this* input's translation still gets caught.")
 
 
@@ -588,6 +593,7 @@ psnr_question = FunctionProblem(
         "the range of possible values, 2 for images in [−1, 1]. Then average over the images.",
         "mse = ((output - target) ** 2).flatten(1).mean(dim=1); return (10 * torch.log10(4 / mse)).mean()",
     ],
+    success="10·log10(2² / MSE) per image, then the mean: every halving of the squared error adds 3 dB.",
 )
 
 
