@@ -253,6 +253,8 @@ def verdicts():
 
 
 before = verdicts()
+all_before = torch.cat(before)
+print(f"before training, D's logits run from {all_before.min():.3f} to {all_before.max():.3f}")
 steps = 10 if test_mode() else 40  # the short test mode (WORKSHOP_TEST_MODE=1) trains less
 loss_fn = nn.BCEWithLogitsLoss()
 optimizer = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
@@ -286,7 +288,7 @@ print(f"mean probability 'real', i.e. sigmoid(logit): real digits {torch.sigmoid
       f"fakes {torch.sigmoid(after[1]).mean():.2f}")
 
 # %% [markdown]
-# Before training, every logit is within a few hundredths of 0, so sigmoid(logit) ≈ 0.5 for every image: "no idea"
+# Before training, every logit is close to 0 (the first printed line gives the range), so sigmoid(logit) ≈ 0.5 for every image: "no idea"
 # (which side of 0 each group falls on is an accident of the random weights). A few dozen steps later D separates
 # them easily, because an untrained generator's textures look nothing like digits.
 # This is why a GAN trains both networks *together* (lesson 05): every time D improves, G gets a fresh gradient

@@ -429,9 +429,12 @@ for side in ax.spines.values():
 plt.show()
 
 # %% [markdown]
-# Bicubic upsampling cannot invent what the 7×7 image lost: compare how often the judge reads its digits
-# correctly with how often it reads the networks' outputs. Between the two networks, read the table rather than
-# a rule: after runs this short their figures are close, so don't read much into which one is ahead.
+# Compare the two right-hand columns on the bicubic row first: whether a blurry digit "reads as the right digit"
+# depends on the reader. A small 7×7 digit still carries its identity, and the judge, which never learned to
+# refuse blur, reads most of the upsampled ones; the course's classifier was trained to answer "no idea" on
+# smooth blobs (`learntools/gans/weights/README.md`), and refuses many. So this column measures legibility to one reader, not sharpness:
+# the L1 and PSNR columns and the pictures show what each network adds to its input. Between the two networks,
+# read the table rather than a rule: after runs this short, don't read much into which one is ahead.
 # The training cell printed how many steps each one got: an SRGAN step is slower (it also runs the
 # discriminator and the classifier), so within its time budget SRGAN may stop before its 300 steps. With long
 # training the usual picture appears, which the SRGAN paper reported on photos (Set5, 4×): the PSNR-oriented
