@@ -75,3 +75,12 @@ def test_10_the_judge_reads_real_digits_and_more_blur_than_the_loss_classifier()
     bicubic = re.search(r"^bicubic upsampling\s+[\d.]+\s+[\d.]+\s+([\d.]+)%\s+([\d.]+)%$", text, flags=re.M)
     judge, loss_classifier = float(bicubic.group(1)), float(bicubic.group(2))
     assert judge > 50 and loss_classifier < judge
+
+
+def test_09_the_unet_beats_the_encoder_decoder():
+    """Summary: "A U-Net ... detail goes across instead of through the bottleneck, and held-out L1/PSNR improve"."""
+    rows = dict(re.findall(r"^(encoder-decoder \(L1\)|U-Net \(L1\))\s+\d+ steps in \d+ s: held-out (L1 [\d.]+, PSNR [\d.]+)",
+                           printed("09"), flags=re.M))
+    l1 = {name: float(text.split()[1].rstrip(",")) for name, text in rows.items()}
+    psnr = {name: float(text.split()[3]) for name, text in rows.items()}
+    assert l1["U-Net (L1)"] < l1["encoder-decoder (L1)"] and psnr["U-Net (L1)"] > psnr["encoder-decoder (L1)"]
