@@ -41,7 +41,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from learntools.core import test_mode
-from learntools.gans.data import Batches, load_mnist
+from learntools.gans.data import Batches, load_mnist, load_mnist_pixels
 from learntools.gans.display import show_images
 from learntools.gans.models import DCGANDiscriminator, DCGANGenerator, count_parameters, init_dcgan_weights
 
@@ -177,6 +177,42 @@ for name, model in [("discriminator", DCGANDiscriminator(width=64)), ("generator
 # The final Linear layer reads all 128·7·7 numbers but outputs only one, so it stays small. G's largest block is
 # its first, `project`: every one of the 100 noise numbers has its own 7×7 pattern in each of 128 channels.
 #
+# ### The real digits D will judge
+#
+# D is about to see real digits for the first time. On disk (and in most datasets) an image is 8-bit pixels: whole
+# numbers from 0 (background) to 255 (full ink), stored as `uint8`, with no channel axis. `load_mnist_pixels` gives
+# them to you that way:
+
+# %%
+pixels, _ = load_mnist_pixels("train")  # the 4,000 training digits as stored: uint8 (4000, 28, 28), 0..255
+print("pixels:", tuple(pixels.shape), pixels.dtype, f"from {pixels.min()} to {pixels.max()}")
+
+# %% [markdown]
+# G ends with tanh, so every fake lies in [−1, 1]. The real digits must lie in the same range, or D can tell real
+# from fake by the pixel values alone (real ink at 255 against fake ink at most 1) and never has to learn what a
+# digit looks like; G gets no useful gradient.
+#
+# **Exercise 3.** Write `preprocess(pixels)`: uint8 pixels (N, 28, 28) → float32 images (N, 1, 28, 28) in
+# [−1, 1], with 0 → −1 and 255 → +1 on a straight line. Don't change `pixels` itself.
+
+# %%
+def preprocess(pixels):
+    """uint8 pixels (N, 28, 28) in 0..255 -> float32 images (N, 1, 28, 28) in [-1, 1]."""
+    ### BEGIN STARTER
+    return ____
+    ### END STARTER
+    ### BEGIN SOLUTION
+    images = pixels.float() / 127.5 - 1   # 0 -> -1, 255 -> +1, float32
+    return images.unsqueeze(1)            # (N, 28, 28) -> (N, 1, 28, 28): one channel
+    ### END SOLUTION
+
+# %%
+q3.check()
+
+# %% [markdown]
+# From here on the course loads digits with `load_mnist`, which does exactly this (its images equal
+# `preprocess(load_mnist_pixels(...)[0])`).
+#
 # ### D's verdicts, before and after a little training
 #
 # Let's see the discriminator at work. We take your `Discriminator` (once it passes q2; the library's until then),
@@ -217,6 +253,8 @@ def verdicts():
 
 
 before = verdicts()
+all_before = torch.cat(before)
+print(f"before training, D's logits run from {all_before.min():.3f} to {all_before.max():.3f}")
 steps = 10 if test_mode() else 40  # the short test mode (WORKSHOP_TEST_MODE=1) trains less
 loss_fn = nn.BCEWithLogitsLoss()
 optimizer = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
@@ -250,7 +288,7 @@ print(f"mean probability 'real', i.e. sigmoid(logit): real digits {torch.sigmoid
       f"fakes {torch.sigmoid(after[1]).mean():.2f}")
 
 # %% [markdown]
-# Before training, every logit is within a few hundredths of 0, so sigmoid(logit) ≈ 0.5 for every image: "no idea"
+# Before training, every logit is close to 0 (the first printed line gives the range), so sigmoid(logit) ≈ 0.5 for every image: "no idea"
 # (which side of 0 each group falls on is an accident of the random weights). A few dozen steps later D separates
 # them easily, because an untrained generator's textures look nothing like digits.
 # This is why a GAN trains both networks *together* (lesson 05): every time D improves, G gets a fresh gradient
@@ -289,11 +327,11 @@ for hook in hooks:
 print("share of hidden units with a negative input, per LeakyReLU layer:", ", ".join(f"{n:.0%}" for n in negative))
 
 # %% [markdown]
-# **Exercise 3 (thought question).** Why does the DCGAN discriminator use LeakyReLU rather than ReLU? Think about
+# **Exercise 4 (thought question).** Why does the DCGAN discriminator use LeakyReLU rather than ReLU? Think about
 # where the generator's training signal comes from, and what the numbers above mean for it. Write a few sentences,
 # then compare with the discussion.
 
-# %% [markdown] tags=["answer:q3"]
+# %% [markdown] tags=["answer:q4"]
 # The generator learns only from the gradient of D's score with respect to the fake image, passed back through all of
 # D's layers. With ReLU, every unit whose input is negative (about half of them, as measured above) passes no gradient,
 # so the signal reaching G is sparse, and units that stay negative stop learning altogether. LeakyReLU's slope of 0.2
@@ -311,7 +349,7 @@ print("share of hidden units with a negative input, per LeakyReLU layer:", ", ".
 #
 # Take a discriminator that is as wrong as it can be: a real image gets the logit −200 ("certainly fake").
 #
-# **Exercise 4.** Compute three losses for this logit and the label 1:
+# **Exercise 5.** Compute three losses for this logit and the label 1:
 # - (a) `loss_logits`: `nn.BCEWithLogitsLoss` on the raw logit (the right way);
 # - (b) `loss_double_sigmoid`: `nn.BCEWithLogitsLoss` on `torch.sigmoid(logit)`, what happens when a model that
 #   ends with a sigmoid is trained with `BCEWithLogitsLoss`;
@@ -333,13 +371,13 @@ loss_bce = nn.BCELoss()(torch.sigmoid(logit), label)                       # 100
 ### END SOLUTION
 
 # %%
-q4.a.check()
+q5.a.check()
 
 # %%
-q4.b.check()
+q5.b.check()
 
 # %%
-q4.c.check()
+q5.c.check()
 
 # %% [markdown]
 # Loss values are only half the story: training follows the **gradient** of the loss with respect to the logit.
@@ -371,11 +409,11 @@ for ax in axes:
 plt.show()
 
 # %% [markdown]
-# **Exercise 5 (thought question).** Why does the discriminator end without a sigmoid when it is trained with
+# **Exercise 6 (thought question).** Why does the discriminator end without a sigmoid when it is trained with
 # `BCEWithLogitsLoss`? Use your three numbers and the two plots: what does each version tell a discriminator that is
 # badly wrong? And why is the "sigmoid + BCELoss" version worse than it looks on paper?
 
-# %% [markdown] tags=["answer:q5"]
+# %% [markdown] tags=["answer:q6"]
 # `BCEWithLogitsLoss` already applies the sigmoid, exactly and stably, inside the loss. A sigmoid in the model would be
 # applied twice: the loss would treat a probability in (0, 1) as a logit, so a real image's loss could only range
 # between 0.31 and 0.69 (ln 2 for the logit −200) and its gradient would stay small: D could neither be confidently right

@@ -24,9 +24,11 @@
 #    patch, a grid of them;
 # 3. the loss **adversarial + λ·L1**, λ = 100: L1 gets the picture right, the adversarial term makes it sharp.
 #
-# Our task: **super-resolution** of digits. Every real MNIST digit is shrunk to 7×7 and blown back up to
-# 28×28 with bicubic interpolation; the model has to restore the sharp 28×28 digit. The input is therefore
-# also the **trivial baseline**: a model is only worth its training if it beats the bicubic upsample.
+# Our task: **super-resolution** of digits, made hard on purpose. Every real MNIST digit is shrunk to 4×4 (each
+# pixel the average of a 7×7 block) and blown back up to 28×28 with bicubic interpolation; the model has to
+# restore the sharp 28×28 digit. Sixteen numbers don't pin a digit down: many sharp digits fit the same blurry
+# input, and that ambiguity is where the adversarial term will show. The input is also the **trivial
+# baseline**: a model is only worth its training if it beats the bicubic upsample.
 #
 # Each exercise has a check. Run `q1.check()` after answering; `q1.hint()`, `q1.hint(2)` and
 # `q1.solution()` help when you are stuck.
@@ -51,7 +53,15 @@ from learntools.gans.training import AdamSettings, Pix2PixTrainer, fit_l1
 device = "cuda" if torch.cuda.is_available() else "cpu"
 
 TASK = "superres"  # or "edges": Sobel edges of a digit -> the digit (everything below works for both)
-make_pairs = lowres_to_highres_digits if TASK == "superres" else edges_to_digits
+
+
+def make_pairs(split, **options):
+    """The lesson's pairs: 4×4 digits upsampled to 28×28 -> the digit (or edges -> the digit)."""
+    if TASK == "superres":
+        return lowres_to_highres_digits(split, factor=7, **options)
+    return edges_to_digits(split, **options)
+
+
 train_pairs = make_pairs("train")   # 4,000 pairs: inputs (4000, 1, 28, 28), targets (4000, 1, 28, 28), in [-1, 1]
 held_out = make_pairs("test")       # 1,000 pairs of digits never used for training
 print(f"Setup complete: {len(train_pairs)} training pairs, {len(held_out)} held-out pairs, running on {device}"
@@ -66,7 +76,7 @@ print(f"Setup complete: {len(train_pairs)} training pairs, {len(held_out)} held-
 # %%
 fig, ax = plt.subplots(figsize=(9, 2.6), layout="constrained")
 show_images(torch.cat([held_out.inputs[:10], held_out.targets[:10]]), nrow=10, ax=ax,
-            title="top: input (7×7, bicubic upsampled to 28×28) · bottom: target")
+            title="top: input (4×4, bicubic upsampled to 28×28) · bottom: target")
 plt.show()
 
 # %% [markdown]
@@ -76,7 +86,7 @@ plt.show()
 # - **PSNR**, the peak signal-to-noise ratio, in decibels: 10·log10(peak² / MSE) per image, averaged, with
 #   peak = 2, the range of the pixel values (higher is better; halving the squared error adds 3 dB).
 #
-# You will write PSNR yourself in exercise 6; for now the library's `translation_scores` computes both.
+# You will write PSNR yourself in exercise 7; for now the library's `translation_scores` computes both.
 # With `None` as the model it scores the input itself:
 
 # %%
@@ -141,24 +151,35 @@ q2.check()
 # %% [markdown]
 # The library's `UNetGenerator` is exactly this (its `forward` is a dozen lines: read it in
 # `learntools/gans/models/pix2pix.py`), and `EncoderDecoderGenerator` is the same network with `skips=False`.
-# Let's train both the same way, on **L1 alone** for now (no discriminator), and compare them on the
-# held-out pairs:
+# Let's train both the same way, on a **pixel loss alone** for now (no discriminator), and compare them on the
+# held-out pairs. Every model of this lesson gets the same budget, `steps` training steps of 32 pairs (with a
+# time cap, so that a busy machine still finishes; the tables show how many steps each model got and how long
+# they took). A third model is the U-Net trained on the squared error, **L2**, instead of L1: section 6 needs it.
+# To fit a CPU lesson, the networks we train are narrower than the one above (`width=16`: 16, 32, 64, 128 and 256
+# channels on the way down, so the bottleneck still holds 256 numbers); exercise 1's arithmetic works the same way.
 
 # %%
-l1_steps = 20 if test_mode() else 300
-models = {}
-for name, Model in [("encoder-decoder (L1)", EncoderDecoderGenerator), ("U-Net (L1)", UNetGenerator)]:
+steps = 10 if test_mode() else 150    # the same number of steps for every model of the lesson
+cap = 10 if test_mode() else 60       # seconds: only a safety net for very slow machines
+models, budget = {}, {}
+for name, Model, loss in [("encoder-decoder (L1)", EncoderDecoderGenerator, "l1"), ("U-Net (L1)", UNetGenerator, "l1"),
+                          ("U-Net (L2)", UNetGenerator, "l2")]:
     torch.manual_seed(0)
-    models[name] = Model(in_channels=1, out_channels=1, width=32, depth=5)
-    fit_l1(models[name], train_pairs.batches(batch_size=32, seed=0), steps=l1_steps, seconds=25, lr=1e-3,
-           progress=True)
+    models[name] = Model(in_channels=1, out_channels=1, width=16, depth=5)
+    history = fit_l1(models[name], train_pairs.batches(batch_size=32, seed=0), steps=steps, seconds=cap, lr=1e-3,
+                     loss=loss, progress=True)
+    budget[name] = (len(history), history[-1]["time"])
     scores[name] = translation_scores(models[name], held_out)
-    print(f"{name:22s} held-out L1 {scores[name]['l1']:.3f}, PSNR {scores[name]['psnr']:.2f} dB")
+    print(f"{name:22s} {len(history)} steps in {history[-1]['time']:.0f} s: "
+          f"held-out L1 {scores[name]['l1']:.3f}, PSNR {scores[name]['psnr']:.2f} dB")
+better = "U-Net (L1)" if scores["U-Net (L1)"]["l1"] < scores["encoder-decoder (L1)"]["l1"] else "encoder-decoder (L1)"
+print(f"With the same loss (L1) and budget, the lower held-out L1 is the {better}'s.")
 
 # %% [markdown]
-# The U-Net wins clearly with the same training budget: its decoder gets the input's detail through the
-# skips and only has to learn the *correction*, while the encoder-decoder has to redraw every digit from the
-# 256 numbers of its bottleneck.
+# Why should the U-Net come out ahead of the encoder-decoder (the last line says whether it did here)? Its
+# decoder gets the input's detail through the skips and only has to learn the *correction*, while the
+# encoder-decoder has to redraw every digit from the 256 numbers of its bottleneck. With very short training the
+# two can be close; the gap grows as they train.
 #
 # ## 3. The PatchGAN discriminator
 #
@@ -259,29 +280,63 @@ def pix2pix_generator_loss(fake_logits, fake, target, l1_weight=100.0):
 q5.check()
 
 # %% [markdown]
+# Now the discriminator's side. The library's `PatchDiscriminator(inputs, images)` stacks the pair itself;
+# its `net` is the stack of convolutions that reads the stacked pair, one tensor of shape (N, C_in + C_out, H, W).
+#
+# **Exercise 6.** Write `pix2pix_discriminator_loss(D, inputs, targets, fakes)`, where `D` takes one stacked
+# pair tensor and returns a grid of logits. Build the two pairs yourself, each joined along the channels with the
+# input first: (input, target) is real, (input, fake) is fake. Return lesson 05's discriminator loss (binary
+# cross-entropy with logits, label 1 for real and 0 for fake, each averaged over every patch, the two added),
+# and keep the generator out of it.
+
+# %%
+def pix2pix_discriminator_loss(D, inputs, targets, fakes):
+    """D's loss on (input, target) pairs (real) and (input, fake) pairs (fake); D reads (N, C_in + C_out, H, W)."""
+    ### BEGIN STARTER
+    return ____
+    ### END STARTER
+    ### BEGIN SOLUTION
+    real_pairs = torch.cat([inputs, targets], dim=1)          # (N, C_in + C_out, H, W): a real translation
+    fake_pairs = torch.cat([inputs, fakes.detach()], dim=1)   # detached: the D step trains D only
+    real_logits, fake_logits = D(real_pairs), D(fake_pairs)   # (N, 1, h, w) each: one verdict per patch
+    return (F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
+            + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
+    ### END SOLUTION
+
+# %%
+q6.check()
+
+# %% [markdown]
+# Why give D the input at all? A D that sees only the output asks "is this a real digit?", and any sharp digit
+# passes, even a 7 drawn for a blurry 1: only the L1 term would then tie the output to its input. Seeing the pair,
+# D asks "is this a real translation *of this input*?"
+
+# %% [markdown]
 # ## 5. Training pix2pix on the CPU
 #
 # `Pix2PixTrainer` is the GANTrainer of lessons 05 and 08 with these losses (read its `judge` and
 # `generator_loss` in `learntools/gans/training/pix2pix.py`: the steps themselves are GANTrainer's). The generator is a U-Net like the one above, the
-# discriminator the PatchGAN, with Adam (learning rate 5e-4, betas (0.5, 0.999)) for both. The live view
+# discriminator the PatchGAN. G's optimizer is exactly that of the pixel-loss U-Nets (Adam, learning rate 1e-3,
+# betas (0.5, 0.999)), and it gets the same number of steps, so the adversarial term is the only difference;
+# D learns at 5e-4. The live view
 # shows the translations of a few held-out inputs as training goes on.
 
 # %%
 torch.manual_seed(0)
-G = UNetGenerator(in_channels=1, out_channels=1, width=32, depth=5)
+G = UNetGenerator(in_channels=1, out_channels=1, width=16, depth=5)
 D = PatchDiscriminator(in_channels=2, width=32, n_down=2)
 trainer = Pix2PixTrainer(
     G,
     D,
     data=train_pairs.batches(batch_size=32, seed=0),
     l1_weight=100.0,
-    optimizers=AdamSettings(lr_g=5e-4, lr_d=5e-4, betas=(0.5, 0.999)),
+    optimizers=AdamSettings(lr_g=1e-3, lr_d=5e-4, betas=(0.5, 0.999)),  # G: the pixel-loss models' settings
     sample_inputs=held_out.inputs[:64],
     seed=0,
 )
-steps = 20 if test_mode() else 500
-trainer.fit(steps=steps, seconds=90, live=5);
+trainer.fit(steps=steps, seconds=2 * cap, live=5);   # the same steps as the pixel-loss models (a step does more work)
 models["pix2pix (U-Net + PatchGAN)"] = G
+budget["pix2pix (U-Net + PatchGAN)"] = (trainer.steps_done, trainer.train_seconds)
 scores["pix2pix (U-Net + PatchGAN)"] = translation_scores(G, held_out)
 print(f"{trainer.steps_done} steps in {trainer.train_seconds:.0f} s on {trainer.device}.")
 
@@ -293,17 +348,20 @@ plt.show()
 # %% [markdown]
 # ## 6. Input, output, target
 #
-# The held-out inputs, what the L1-only U-Net and pix2pix make of them, and the real digits:
+# The held-out inputs, what the three U-Nets make of them (trained on L2, on L1, and pix2pix's adversarial + L1),
+# and the real digits:
 
 # %%
 examples = slice(0, 10)
-fig, ax = plt.subplots(figsize=(10, 4.6), layout="constrained")
-rows = [held_out.inputs[examples], translate(models["U-Net (L1)"], held_out.inputs[examples]),
-        translate(G, held_out.inputs[examples]), held_out.targets[examples]]
+row_names = ["input", "U-Net, L2", "U-Net, L1", "pix2pix", "target"]
+fig, ax = plt.subplots(figsize=(10, 5.6), layout="constrained")
+rows = [held_out.inputs[examples], translate(models["U-Net (L2)"], held_out.inputs[examples]),
+        translate(models["U-Net (L1)"], held_out.inputs[examples]), translate(G, held_out.inputs[examples]),
+        held_out.targets[examples]]
 show_images(torch.cat(rows), nrow=10, ax=ax)
 ax.set_axis_on()
 ax.set_xticks([])
-ax.set_yticks([ax.get_ylim()[0] * (k + 0.5) / 4 for k in range(4)], ["input", "U-Net, L1", "pix2pix", "target"])
+ax.set_yticks([ax.get_ylim()[0] * (k + 0.5) / len(rows) for k in range(len(rows))], row_names)
 ax.tick_params(left=False)
 for side in ax.spines.values():
     side.set_visible(False)
@@ -314,7 +372,7 @@ plt.show()
 #
 # ## 7. Measuring the result
 #
-# **Exercise 6.** Write `psnr(output, target)` for batches of images in [−1, 1]: per image,
+# **Exercise 7.** Write `psnr(output, target)` for batches of images in [−1, 1]: per image,
 # 10·log10(peak² / MSE) with peak = 2 (the range of the values) and the MSE over that image's pixels; then
 # the mean over the images.
 
@@ -330,15 +388,20 @@ def psnr(output, target):
     ### END SOLUTION
 
 # %%
-q6.check()
+q7.check()
 
 # %% [markdown]
 # All the figures on the 1,000 held-out pairs (the library's `translation_scores` uses the same PSNR as your
-# q6). A third column asks the course's digit classifier to read each output: how often does it see the
-# digit that was shrunk?
+# q7). L1 and PSNR compare each output with *its* target, pixel by pixel. Two more columns ask whether the
+# outputs look like real digits at all:
+#
+# - the **Fréchet distance** (lesson 06) between the outputs and the real held-out digits, in the feature space
+#   of the course's digit classifier: it compares the two *sets* of images, not pairs (lower is better; two sets
+#   of real digits score about 2);
+# - how often that classifier reads each output as the digit that was shrunk.
 
 # %%
-from learntools.gans.evaluation import classifier_probabilities
+from learntools.gans.evaluation import classifier_probabilities, frechet_distance
 
 _, held_out_labels = make_pairs("test", return_labels=True)
 
@@ -348,18 +411,26 @@ def read_correctly(images):
     return (classifier_probabilities(images.clamp(-1, 1)).argmax(dim=1) == held_out_labels).float().mean().item()
 
 
-outputs = {name: translate(model, held_out.inputs) for name, model in models.items()}
-print(f"{'':28s}{'L1':>8s}{'PSNR (dB)':>12s}{'read as the right digit':>26s}")
+outputs = {name: translate(model, held_out.inputs).clamp(-1, 1) for name, model in models.items()}
+realism = {name: frechet_distance(outputs.get(name, held_out.inputs), held_out.targets) for name in scores}
+print(f"{'':28s}{'steps':>6s}{'seconds':>8s}{'L1':>7s}{'PSNR (dB)':>10s}{'Fréchet':>9s}{'read right':>11s}")
 for name, figures in scores.items():
-    images = outputs.get(name, held_out.inputs)
-    print(f"{name:28s}{figures['l1']:8.3f}{figures['psnr']:12.2f}{read_correctly(images):26.1%}")
-print(f"{'real digits (targets)':28s}{0:8.3f}{'-':>12s}{read_correctly(held_out.targets):26.1%}")
+    done, seconds = (f"{budget[name][0]:6d}", f"{budget[name][1]:8.0f}") if name in budget else ("", "")
+    print(f"{name:28s}{done:>6s}{seconds:>8s}{figures['l1']:7.3f}{figures['psnr']:10.2f}{realism[name]:9.1f}"
+          f"{read_correctly(outputs.get(name, held_out.inputs)):11.1%}")
+print(f"{'real digits (other split)':28s}{'':6s}{'':8s}{'-':>7s}{'-':>10s}{frechet_distance('train', held_out.targets):9.1f}"
+      f"{read_correctly(held_out.targets):11.1%}  (the targets themselves for 'read right')")
+trained = [name for name in scores if name in models]
+print(f"Among the trained models: lowest L1 {min(trained, key=lambda n: scores[n]['l1'])}; "
+      f"highest PSNR {max(trained, key=lambda n: scores[n]['psnr'])}; "
+      f"lowest Fréchet distance {min(trained, key=lambda n: realism[n])}.")
 
 # %% [markdown]
-# Every model beats the input by a wide margin, and the U-Net beats the encoder-decoder. The two U-Nets
-# are close to each other: both are pulled towards the target pixel by pixel, and that is exactly what L1 and
-# PSNR measure. Neither measure asks whether an output is *one* plausible digit, which is what the adversarial
-# term adds. Look at the pictures above for the difference the per-pixel numbers miss.
+# Read the table column by column. Each pixel loss is a bet on one column: L2 minimises the squared error, and
+# PSNR is nothing but the squared error in decibels; L1 minimises the L1 column. So at an equal budget the L2 U-Net
+# should be at or near the top on PSNR, the L1 U-Net on L1 (with runs this short, check the printed winners).
+# Neither pixel loss asks whether an output is *one* plausible digit. The adversarial term does, and its gain, if
+# any, shows in the two right-hand columns and in the pictures above, not in the pixel columns.
 #
 # Which single answer does a per-pixel loss prefer, when many sharp digits fit the same blurry input? Under the
 # squared error (and so under PSNR) it is their per-pixel **mean**: grey wherever they disagree, and that is where
@@ -368,18 +439,24 @@ print(f"{'real digits (targets)':28s}{0:8.3f}{'-':>12s}{read_correctly(held_out.
 # taken pixel by pixel, so it can thin or break the strokes the candidates disagree on, and it need not be any
 # one digit that fits.
 #
-# **Exercise 7 (thought question).** Why does the adversarial term do little for L1 and PSNR (it can even
-# make them slightly worse than the L1-only U-Net), while making the output look sharper? What does λ trade?
+# **Exercise 8 (thought question).** Look at your table and the pictures. Which model is best on PSNR, which on
+# L1, and which has the lowest Fréchet distance? Explain why a per-pixel loss and the Fréchet distance can rank the
+# same outputs differently, and what λ (the weight of L1 in pix2pix's loss) trades.
 
-# %% [markdown] tags=["answer:q7"]
-# A blurry input fits many sharp digits, and a per-pixel loss picks one value for each pixel. The squared error
-# (behind PSNR) is lowest for the per-pixel mean of the plausible digits, which is grey where they disagree;
-# L1 is lowest for the per-pixel median, which for near-binary digits is crisp but can thin or break strokes
-# and need not be one coherent digit. Both numbers reward staying close to the target pixel by pixel. The
-# adversarial term rewards outputs the PatchGAN can't tell from real ones: one coherent, committed digit, whose
-# strokes may sit a pixel off the target and so cost more per-pixel error. λ trades faithfulness (large λ:
-# close to the target pixel by pixel) against realism (small λ: free to commit to one plausible digit, and to
-# hallucinate detail).
+# %% [markdown] tags=["answer:q8"]
+# Read the winners from the printed line under the table: the answer depends on the run. What to expect, and why:
+# a 4×4 input fits many sharp digits, and a per-pixel loss picks one value for each pixel. The squared error (and
+# so PSNR, which is the squared error in decibels) is lowest for the per-pixel **mean** of the plausible digits,
+# grey wherever they disagree: the L2 U-Net is the one trained for that column, and its row in the picture is the
+# greyest. L1 is lowest for the per-pixel **median**, crisper for near-binary digits but a pixel-by-pixel vote that
+# can thin or break strokes. Both reward staying close to *this* target pixel by pixel. The Fréchet distance
+# instead compares the *set* of outputs with the set of real digits: grey, averaged strokes are unlike any real
+# digit and score badly even when each one is close to its target on average. The adversarial term rewards outputs
+# the PatchGAN can't tell from real pairs: committed strokes, which cost per-pixel error whenever they commit to
+# the wrong place. So a model can be worse per pixel and better on the Fréchet distance, or (after too little
+# training for D to teach G much) show no gain at all. λ trades faithfulness (large λ: close to the target pixel
+# by pixel, towards the L1 row) against realism (small λ: free to commit to one plausible digit, and to
+# hallucinate detail that isn't in the input).
 
 # %% [markdown]
 # ## 8. Beyond digits: photos, and the command line
@@ -412,7 +489,10 @@ plt.show()
 #   goes across instead of through the bottleneck, and held-out L1/PSNR improve.
 # - A **PatchGAN** sees (input, output) together and returns a grid of verdicts, one per overlapping patch;
 #   its **receptive field** is computed layer by layer, field += (k − 1)·jump, jump ×= stride (70×70 in pix2pix).
-# - The generator's loss is **adversarial + λ·L1** with λ = 100: faithful and sharp.
+# - The generator's loss is **adversarial + λ·L1** with λ = 100. The D it plays against is **conditioned on the
+#   input**: it judges (input, output) pairs, so a sharp digit that isn't *this* input's translation is caught.
+# - Per-pixel scores (L1, PSNR) reward the mean or median of the plausible answers; a realism score (the Fréchet
+#   distance of the outputs) asks whether they look like real digits. Report both, at the same training budget.
 # - Measure on held-out pairs, against the **trivial baseline** (the input itself, the bicubic upsample).
 #
 # Next: **10 · What next**: unpaired translation (CycleGAN), bigger networks, and the ethics of generated media.

@@ -442,3 +442,12 @@ def test_checker_error_is_reported_as_a_course_bug_not_a_traceback():
     outcome = problem.evaluate(5)
     assert outcome.status == CHECKER_ERROR
     assert_clear(outcome.message, "ZeroDivisionError", "bug in the course")
+
+
+def test_success_line_is_shown_when_the_check_returns_no_message():
+    from learntools.core import CORRECT, ValueProblem
+
+    problem = ValueProblem("x", expected=3.0, hints=["a", "b"], success="3 is the answer: worth remembering why.")
+    outcome = problem.evaluate(3.0)
+    assert outcome.status == CORRECT and outcome.message == "3 is the answer: worth remembering why."
+    assert ValueProblem("x", expected=3.0, hints=["a", "b"]).evaluate(3.0).message == ""

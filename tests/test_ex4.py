@@ -34,7 +34,7 @@ def problem(name):
 def solved_namespace():
     """The notebook's names as the solution notebook defines them, from the declared solutions."""
     namespace = {"torch": torch, "nn": nn, "logit": ex4.LOGIT.clone(), "label": ex4.LABEL.clone()}
-    for name in ("q1", "q2", "q4.a", "q4.b", "q4.c"):
+    for name in ("q1", "q2", "q3", "q5.a", "q5.b", "q5.c"):
         run_solution(problem(name), namespace)
     return namespace
 
@@ -250,22 +250,41 @@ WRONG = {
         (NanDiscriminator, "NaN"),
         (RaisingDiscriminator, "raised RuntimeError: forward is broken"),
     ],
-    "q4.a": [(100.0, "caps at 100"), (math.log(2), "coin flip"), (0.0, "label 1"), (-200.0, "never negative"),
+    "q5.a": [(100.0, "caps at 100"), (math.log(2), "coin flip"), (0.0, "label 1"), (-200.0, "never negative"),
              (torch.tensor(150.0), "not what PyTorch gives"),
              (nn.BCEWithLogitsLoss()(torch.tensor([1.0]), torch.tensor([-200.0])), "the arguments are swapped")],
-    "q4.b": [(200.0, "raw logit"), (100.0, "treats it as a logit"), (0.5, "sigmoid(0)"), (torch.tensor([1.0, 2.0]), "holds 2 values"),
+    "q5.b": [(200.0, "raw logit"), (100.0, "treats it as a logit"), (0.5, "sigmoid(0)"), (torch.tensor([1.0, 2.0]), "holds 2 values"),
              (nn.BCEWithLogitsLoss()(torch.tensor([1.0]), torch.sigmoid(torch.tensor([-200.0]))), "the arguments are swapped")],
-    "q4.c": [(200.0, "nn.BCEWithLogitsLoss gives"), (math.inf, "clamps its log"), (math.log(2), "double-sigmoid"),
+    "q5.c": [(200.0, "nn.BCEWithLogitsLoss gives"), (math.inf, "clamps its log"), (math.log(2), "double-sigmoid"),
              (0.0, "label 0")],
 }
 
 RIGHT_TOO = {
     "q1": [block_with_bias, block_inplace, FunctionalBlock],
     "q2": [DCGANDiscriminator, ConvScoreDiscriminator],
-    "q4.a": [torch.tensor([200.0]), 200, np.float32(200.0)],
-    "q4.c": [torch.tensor(100.0)],
+    "q5.a": [torch.tensor([200.0]), 200, np.float32(200.0)],
+    "q5.c": [torch.tensor(100.0)],
 }
 
+WRONG["q3"] = [
+    (lambda pixels: (pixels.float() / 255).unsqueeze(1), "lie in [0, 1]"),
+    (lambda pixels: (pixels.float() / 255 * 2).unsqueeze(1), "forgot to subtract 1"),
+    (lambda pixels: (pixels.float() / 255 / 255 * 2 - 1).unsqueeze(1), "divided by 255 twice"),
+    (lambda pixels: (pixels.double() / 127.5 - 1).unsqueeze(1), "float64"),
+    (lambda pixels: pixels.float() / 127.5 - 1, "add the channel axis"),
+    (lambda pixels: (pixels * 2 / 255 - 1).unsqueeze(1), "overflowed"),
+    (lambda pixels: ((pixels.float() - pixels.float().amin((1, 2), keepdim=True))
+                     / (pixels.float().amax((1, 2), keepdim=True) - pixels.float().amin((1, 2), keepdim=True)) * 2 - 1
+                     ).unsqueeze(1), "each image by its own minimum and maximum"),
+    (lambda pixels: ((pixels.float() - pixels.min()) / (pixels.max() - pixels.min()) * 2 - 1).unsqueeze(1),
+     "batch's own minimum and maximum"),
+    (lambda pixels: (pixels.float() / 128 - 1).unsqueeze(1), "0.992"),
+    (lambda pixels: ((pixels.float() / 255 - 0.1307) / 0.3081).unsqueeze(1), "mean/std normalisation"),
+    (lambda pixels: pixels.unsqueeze(1), "integers"),
+    (lambda pixels: (1 - pixels.float() / 127.5).unsqueeze(1), "upside down"),
+]
+RIGHT_TOO["q3"] = [lambda pixels: (pixels / 255 - 0.5).unsqueeze(1) / 0.5,
+                   lambda pixels: pixels[:, None].to(torch.float32).mul(2 / 255).sub(1)]
 CHECKED = list(WRONG)
 
 
@@ -277,7 +296,7 @@ globals().update(lesson_checks_contract(ex4, WRONG, RIGHT_TOO, solution_answer=s
 
 
 def test_thought_questions_have_a_discussion_hints_and_points():
-    for name in ("q3", "q5"):
+    for name in ("q4", "q6"):
         assert problem(name).discussion and problem(name).hints and problem(name).points >= 1
 
 
@@ -343,6 +362,6 @@ def test_the_loss_numbers_are_what_pytorch_computes():
     assert x.grad.item() == 0.0
 
 
-@pytest.mark.parametrize("name, word", [("q3", "LeakyReLU"), ("q5", "BCEWithLogitsLoss")], ids=["q3", "q5"])
+@pytest.mark.parametrize("name, word", [("q4", "LeakyReLU"), ("q6", "BCEWithLogitsLoss")], ids=["q4", "q6"])
 def test_thought_questions_reveal_their_discussion(name, word, capsys):
     assert_discussion_revealed(problem(name), word, capsys)

@@ -35,6 +35,60 @@ def solution_answer(name):
 # --------------------------------------------------------------------------- wrong answers
 
 
+def _d_terms(D, real_pairs, fake_pairs, real_label=1.0, fake_label=0.0):
+    real, fake = D(real_pairs), D(fake_pairs)
+    return (F.binary_cross_entropy_with_logits(real, torch.full_like(real, real_label))
+            + F.binary_cross_entropy_with_logits(fake, torch.full_like(fake, fake_label)))
+
+
+def d_loss_with_library_bce_terms(D, inputs, targets, fakes):
+    from learntools.gans.losses import nonsaturating_d
+    return nonsaturating_d(D(torch.cat([inputs, targets], 1)).flatten(), D(torch.cat([inputs, fakes.detach()], 1)).flatten())
+
+
+def d_loss_only_output(D, inputs, targets, fakes):
+    return _d_terms(D, targets, fakes.detach())  # an unconditional D: never sees the input
+
+
+def d_loss_cat_dim0(D, inputs, targets, fakes):
+    return _d_terms(D, torch.cat([inputs, targets]), torch.cat([inputs, fakes.detach()]))
+
+
+def d_loss_cat_height(D, inputs, targets, fakes):
+    return _d_terms(D, torch.cat([inputs, targets], dim=2), torch.cat([inputs, fakes.detach()], dim=2))
+
+
+def d_loss_labels_swapped(D, inputs, targets, fakes):
+    return _d_terms(D, torch.cat([inputs, targets], 1), torch.cat([inputs, fakes.detach()], 1), 0.0, 1.0)
+
+
+def d_loss_not_detached(D, inputs, targets, fakes):
+    return _d_terms(D, torch.cat([inputs, targets], 1), torch.cat([inputs, fakes], 1))
+
+
+def d_loss_fake_with_target(D, inputs, targets, fakes):
+    return _d_terms(D, torch.cat([inputs, targets], 1), torch.cat([targets, fakes.detach()], 1))
+
+
+def d_loss_input_last(D, inputs, targets, fakes):
+    return _d_terms(D, torch.cat([targets, inputs], 1), torch.cat([fakes.detach(), inputs], 1))
+
+
+def d_loss_item(D, inputs, targets, fakes):
+    return _d_terms(D, torch.cat([inputs, targets], 1), torch.cat([inputs, fakes.detach()], 1)).item()
+
+
+def d_loss_halved(D, inputs, targets, fakes):
+    return _d_terms(D, torch.cat([inputs, targets], 1), torch.cat([inputs, fakes.detach()], 1)) / 2
+
+
+def d_loss_real_only(D, inputs, targets, fakes):
+    real = D(torch.cat([inputs, targets], 1))
+    D(torch.cat([inputs, fakes.detach()], 1))
+    return F.binary_cross_entropy_with_logits(real, torch.ones_like(real))
+
+
+
 def rf_no_jump(layers):
     return 1 + sum(k - 1 for k, _ in layers)
 
@@ -165,6 +219,18 @@ WRONG = {
         (rf_without_one, "one short"),
         (rf_kernel_times_jump, "not kernel × jump"),
     ],
+    "q6": [
+        (d_loss_only_output, "D sees only the output"),
+        (d_loss_cat_dim0, "along dim 0"),
+        (d_loss_cat_height, "along the height"),
+        (d_loss_labels_swapped, "labels are swapped"),
+        (d_loss_not_detached, "must be detached"),
+        (d_loss_fake_with_target, "paired the fake with the target"),
+        (d_loss_input_last, "put the input first"),
+        (d_loss_item, "return the loss tensor"),
+        (d_loss_halved, "halved"),
+        (d_loss_real_only, "only the real pairs"),
+    ],
     "q5": [
         (loss_l2, "L2"),
         (loss_no_weight, "missing its weight"),
@@ -175,7 +241,7 @@ WRONG = {
         (loss_l1_only, "only the L1 term"),
         (loss_default_weight_one, "called without l1_weight, your loss weighs the L1 term by 1: make the default 100"),
     ],
-    "q6": [
+    "q7": [
         (psnr_peak_one, "6 dB too low"),
         (psnr_batch_mse, "one MSE over the whole batch"),
         (psnr_twenty, "20·log10"),
@@ -197,7 +263,8 @@ def test_other_right_answers_pass():
     assert evaluate(ex9.q3, tuple(D(torch.zeros(1, 1, 28, 28), torch.zeros(1, 1, 28, 28)).shape[-2:])).status == CORRECT
     assert evaluate(ex9.q4, reference.receptive_field).status == CORRECT
     assert evaluate(ex9.q5, loss_bce_probabilities).status == CORRECT
-    assert evaluate(ex9.q6, lambda output, target: evaluation.psnr(output, target)).status == CORRECT
+    assert evaluate(ex9.q7, lambda output, target: evaluation.psnr(output, target)).status == CORRECT
+    assert evaluate(ex9.q6, d_loss_with_library_bce_terms).status == CORRECT
     assert evaluate(ex9.q1, (256, 512, 256, 128, 64)).status == CORRECT
 
 
@@ -206,7 +273,7 @@ globals().update(lesson_checks_contract(ex9, WRONG, solution_answer=solution_ans
 
 
 def test_thought_question_has_a_discussion_and_points():
-    assert ex9.q7.discussion and ex9.q7.points > 0
+    assert ex9.q8.discussion and ex9.q8.points > 0
 
 
 def test_half_filled_answers_are_not_attempted():
@@ -214,7 +281,7 @@ def test_half_filled_answers_are_not_attempted():
     assert evaluate(ex9.q3, (____, ____)).status == NOT_ATTEMPTED
 
 
-@pytest.mark.parametrize("name", ["q2", "q4", "q5", "q6"])
+@pytest.mark.parametrize("name", ["q2", "q4", "q5", "q6", "q7"])
 def test_function_starter_is_not_attempted(name):
     outcome = evaluate(getattr(ex9, name), starter_with_blank)
     assert outcome.status == NOT_ATTEMPTED and "____" in outcome.message
@@ -242,4 +309,4 @@ def test_the_lessons_numbers_match_the_library():
     assert reference.receptive_field(reference.patch_layers(3)) == 70
 
 def test_thought_question_reveals_discussion(capsys):
-    assert_discussion_revealed(ex9.q7, "L1", capsys)
+    assert_discussion_revealed(ex9.q8, "L1", capsys)

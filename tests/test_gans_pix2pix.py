@@ -190,6 +190,20 @@ def test_fit_l1_lowers_the_held_out_error():
         fit_l1(G, train.batches(16))
 
 
+def test_fit_l1_with_loss_l2_minimises_the_squared_error():
+    pairs = toy_pairs(n=64)
+    torch.manual_seed(0)
+    G = UNetGenerator(width=8, depth=5)
+    history = fit_l1(G, pairs.batches(16), steps=30, lr=2e-3, device="cpu", loss="l2")
+    assert len(history) == 30 and "l2" in history[0] and history[-1]["l2"] < history[0]["l2"]
+    inputs, targets = next(iter(pairs.batches(16)))
+    with torch.no_grad():
+        squared = (G(inputs) - targets).pow(2).mean().item()
+    assert squared < history[0]["l2"]
+    with pytest.raises(ValueError, match="l1"):
+        fit_l1(G, pairs.batches(16), steps=1, loss="mse")
+
+
 # --------------------------------------------------------------------------- scores
 
 

@@ -106,12 +106,14 @@ class Problem:
 
     test: callable(answer) raising Incorrect / NotAttempted with a sentence, or returning a success
           message (or None). On a plain Problem it is the whole check; each kind says when it runs.
+    success: the line shown on a pass when ``test`` returns no message of its own (say what is worth keeping).
     """
 
     kind = "question"
 
-    def __init__(self, var=None, hints=(), solution="", points=1, timeout=10.0, title="", test=None):
+    def __init__(self, var=None, hints=(), solution="", points=1, timeout=10.0, title="", test=None, success=""):
         self.var = var
+        self.success = success  # the line a pass shows when the check itself returns no message
         self.hints = list(hints)
         self.solution_code = solution
         self.solution_book = None  # set by bind_exercises: the module's solutions file
@@ -190,7 +192,7 @@ class Problem:
                 )
             finally:
                 _TIMEOUT.reset(token)
-        return Outcome(CORRECT, message or "")
+        return Outcome(CORRECT, message or self.success or "")
 
     def _check_files(self):
         """The files the check's own code was written in: its class and the functions it was given."""

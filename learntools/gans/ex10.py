@@ -270,6 +270,7 @@ cycle_question = Problem(
     test=_GeneratorLossTest("cycle_consistency_loss", reference_cycle.cycle_consistency_loss, CYCLE_WEIGHT, _cycle_mistakes,
                             weight_name="the paper's λ = 10", advice=CYCLE_HINTS[0]),
     hints=CYCLE_HINTS,
+    success="A → B → A and B → A → B must come back: L1 round-trip errors, weighted, trained through both generators.",
 )
 
 IDENTITY_HINTS = [
@@ -284,6 +285,7 @@ identity_question = Problem(
     test=_GeneratorLossTest("identity_loss", reference_cycle.identity_loss, IDENTITY_WEIGHT, _identity_mistakes,
                             weight_name="0.5 × λ = 5", advice=IDENTITY_HINTS[0]),
     hints=IDENTITY_HINTS,
+    success="a generator fed an image already in its target domain should leave it alone: that keeps colours and layout.",
 )
 
 
@@ -523,6 +525,7 @@ pool_question = Problem(
         "if torch.rand((), generator=self.generator) < 0.5: index = int(torch.randint(len(self.images), (), "
         "generator=self.generator)); returned.append(self.images[index]); self.images[index] = image.clone()",
     ],
+    success="D sees a mix of fresh and stored fakes, detached copies drawn with the pool's own generator: less oscillation.",
 )
 
 
@@ -588,6 +591,7 @@ pixel_shuffle_question = FunctionProblem(
         "n, crr, h, w = x.shape; c = crr // (r * r); "
         "return x.reshape(n, c, r, r, h, w).permute(0, 1, 4, 2, 5, 3).reshape(n, c, h * r, w * r)",
     ],
+    success="reshape, permute, reshape: r² channels become an r×r block of pixels, exactly as F.pixel_shuffle does.",
 )
 
 
@@ -646,6 +650,7 @@ fade_question = FunctionProblem(
         "(1 - alpha) times the upsampled old image plus alpha times the new one.",
         "upsampled = F.interpolate(old, scale_factor=2, mode=\"nearest\"); return (1 - alpha) * upsampled + alpha * new",
     ],
+    success="(1 − α)·upsample(old) + α·new: a new layer joins the network gradually instead of all at once.",
 )
 
 
@@ -722,6 +727,7 @@ adain_question = FunctionProblem(
         "normalised = (x - mean) / (var + eps).sqrt(); return scale[:, :, None, None] * normalised + "
         "bias[:, :, None, None]",
     ],
+    success="normalise each channel of each image, then scale and shift it with the style's numbers: the style sets the statistics.",
 )
 
 
@@ -745,6 +751,7 @@ batch_question = ValueProblem(
         "has seen every process's batch.",
         "4 processes × 64 images.",
     ],
+    success="4 processes × 64 = 256 images per step: the gradients are averaged across processes before each update.",
 )
 
 

@@ -60,6 +60,7 @@ top_left_question = ValueProblem(
         "The window is [[200, 200], [0, 0]] and the kernel is [[1.5, 1.5], [-1.5, -1.5]]: "
         "200×1.5 + 200×1.5 + 0×(-1.5) + 0×(-1.5).",
     ],
+    success="1.5·200 + 1.5·200 − 1.5·0 − 1.5·0 = 600: a deep-learning \"convolution\" slides the kernel without flipping it (cross-correlation).",
 )
 
 
@@ -106,6 +107,7 @@ conv_grid_question = ValueProblem(
         "The kernel subtracts the row below from the row above (×1.5 each): bright over dark gives +600, "
         "dark over dark 0, dark over bright -600.",
     ],
+    success="each output is one 2×2 window times the kernel, summed: +600 where bright sits above dark, −600 where dark sits above bright, 0 on flat rows.",
 )
 
 
@@ -125,6 +127,7 @@ true_convolution_question = ValueProblem(
         "[[-1.5, -1.5], [1.5, 1.5]]. Then do exactly what you did in q1.",
         "200×(-1.5) + 200×(-1.5) + 0×1.5 + 0×1.5.",
     ],
+    success="flipping the kernel flips the sign here, −600: PyTorch's Conv2d is cross-correlation, and learned kernels don't care which.",
 )
 
 
@@ -147,6 +150,7 @@ single_pixel_question = ValueProblem(
         "value, onto the output.",
         "200 × [[1.5, 1.5], [-1.5, -1.5]].",
     ],
+    success="a transposed convolution stamps the kernel, scaled by the pixel, onto the output: 200 × kernel.",
 )
 
 
@@ -172,6 +176,7 @@ transposed_grid_question = ValueProblem(
         "0-1, columns 1-2; the zeros stamp zeros. Where stamps overlap, add.",
         "Row 0: [300, 300 + 150, 150]; row 1: [-300, -300 - 150, -150]; row 2 only gets zeros.",
     ],
+    success="where two stamps overlap, their values add: every input pixel scatters a scaled copy of the kernel.",
 )
 
 
@@ -217,6 +222,7 @@ conv_size_part = FunctionProblem(
         "as long as it stays inside.",
         "(n + 2 * padding - kernel) // stride + 1",
     ],
+    success="⌊(n + 2p − k)/s⌋ + 1: the number of places the kernel fits in the padded input.",
 )
 
 
@@ -254,6 +260,7 @@ transposed_size_part = FunctionProblem(
         "a kernel-sized stamp. Padding then trims the border, and output_padding adds rows at the end.",
         "(n - 1) * stride - 2 * padding + kernel + output_padding",
     ],
+    success="(n − 1)·s − 2p + k: the transposed convolution runs the convolution's size formula backwards.",
 )
 
 sizes_question = MultipartProblem(a=conv_size_part, b=transposed_size_part)
@@ -346,6 +353,7 @@ conv2d_question = FunctionProblem(
         "(i·stride, j·stride) and sum window × kernel.",
         "window = padded[i*stride : i*stride + k, j*stride : j*stride + k]; output[i, j] = (window * kernel).sum()",
     ],
+    success="your loops match F.conv2d: pad, slide the window stride pixels at a time, multiply and sum.",
 )
 
 
@@ -418,6 +426,7 @@ conv_transpose2d_question = FunctionProblem(
         "full[i*stride : i*stride + k, j*stride : j*stride + k] += image[i, j] * kernel; "
         "then return full[padding : H_full - padding, padding : W_full - padding].",
     ],
+    success="your loops match F.conv_transpose2d: each input pixel scatters pixel × kernel, stride pixels apart, then the padding is cropped.",
 )
 
 
@@ -462,6 +471,7 @@ matrix_question = FunctionProblem(
         "row (column = r·n + c). Output cell (i, j) reads input pixel (i + a, j + b) with weight kernel[a, b].",
         "W[i*m + j, (i + a)*n + (j + b)] = kernel[a, b] for every i, j < m and a, b < k.",
     ],
+    success="a convolution is a matrix W times the flattened image: each row of W is the kernel placed at one window.",
 )
 
 
@@ -490,6 +500,7 @@ w_transpose_question = ValueProblem(
         "Flatten `y_small`, multiply by `W.T`, and reshape to 3×3.",
         "transposed_from_matrix = (W.T @ y_small.flatten()).reshape(3, 3)",
     ],
+    success="Wᵀ times the flattened input is the transposed convolution: that is where the name comes from (it is not an inverse).",
 )
 
 
@@ -515,6 +526,7 @@ overlap_question = ValueProblem(
         "`torch.nn.functional.conv_transpose1d` on tensors of shape (1, 1, length).",
         "F.conv_transpose1d(torch.ones(1, 1, 5), torch.ones(1, 1, 3), stride=2)[0, 0]",
     ],
+    success="kernel 3 with stride 2: the stamps overlap unevenly, 1 and 2 alternating, and uneven coverage is one source of checkerboards.",
 )
 
 

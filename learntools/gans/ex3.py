@@ -147,6 +147,7 @@ sizes_part = ValueProblem(
         "once per layer, feeding each layer's output size into the next.",
         "Layer 1: (1 − 1)·1 − 0 + 7 = 7. Layer 2: (7 − 1)·2 − 2 + 4 = 14. Layer 3 does the same to 14.",
     ],
+    success="1 → 7 → 14 → 28: (n − 1)·s − 2p + k, layer by layer, is how you design a generator's shapes.",
 )
 
 padding_part = ValueProblem(
@@ -164,6 +165,7 @@ padding_part = ValueProblem(
         "and set it equal to 2n.",
         "(n − 1)·2 − 2p + 4 = 2n + 2 − 2p, which equals 2n when 2p = 2.",
     ],
+    success="padding 1: (n − 1)·2 − 2 + 4 = 2n, so kernel 4, stride 2 doubles any size.",
 )
 
 layers_part = ValueProblem(
@@ -180,6 +182,7 @@ layers_part = ValueProblem(
         "Each kernel-4, stride-2, padding-1 transposed convolution doubles the height and the width.",
         "Count the doublings: 4 → 8 → 16 → 32 → 64.",
     ],
+    success="4 → 8 → 16 → 32 → 64: four doublings, one per stride-2 layer.",
 )
 
 shapes_question = MultipartProblem(a=sizes_part, b=padding_part, c=layers_part)

@@ -1,4 +1,5 @@
-"""Lesson 04 checks: the DCGAN discriminator, a classifier that outputs one raw logit per image."""
+"""Lesson 04 checks: the DCGAN discriminator, a classifier that outputs one raw logit per image, and the real
+digits it judges, scaled to [-1, 1]."""
 
 import math
 
@@ -10,6 +11,7 @@ from learntools.core import (
     Incorrect,
     ModuleProblem,
     MultipartProblem,
+    Problem,
     ThoughtProblem,
     ValueProblem,
     bind_exercises,
@@ -318,6 +320,125 @@ discriminator_question = ModuleProblem(
 
 # ------------------------------------------------------------------ q3: why LeakyReLU (thought)
 
+# ================================================================================ q3: real pixels to [-1, 1]
+
+
+def _pixel_batches():
+    """Two uint8 batches (N, 28, 28): one with the full 0..255 range, and a faint one (max 200), images of different ranges."""
+    generator = torch.Generator().manual_seed(404)
+    full = torch.randint(0, 256, (4, 28, 28), generator=generator, dtype=torch.int64)
+    full[0, :, :14] = 0                 # a background region
+    full[1, 0, 0], full[2, 0, 0] = 255, 0
+    full[3] = full[3] // 2              # one faint image (max 127) inside a full-range batch
+    faint = torch.stack([torch.randint(low, high, (28, 28), generator=generator, dtype=torch.int64)
+                         for low, high in ((10, 181), (0, 121), (30, 201))])  # (3, 28, 28): no pixel reaches 255
+    return [full.to(torch.uint8), faint.to(torch.uint8)]
+
+
+def _scaled(pixels):
+    return pixels.double() / 127.5 - 1  # (N, 28, 28) float64: the right values
+
+
+def _name_scaling_mistake(got, pixels):
+    """Raise Incorrect naming how `got` (float64 (N, 28, 28)) was computed from `pixels`, when it matches a known slip."""
+    x = pixels.double()
+    per_image_low = x.amin(dim=(1, 2), keepdim=True)
+    per_image_high = x.amax(dim=(1, 2), keepdim=True)
+    rows = [
+        (x / 255, "your values lie in [0, 1] (pixel / 255): the background is 0, not −1. Stretch to [−1, 1], "
+                  "the range of the generator's tanh: pixel / 127.5 − 1."),
+        (x / 255 * 2, "your values lie in [0, 2]: you doubled pixel / 255 but forgot to subtract 1 (pixel / 127.5 − 1)."),
+        (x / 255 / 255 * 2 - 1, "you divided by 255 twice: every value ends up near −1. Divide the raw pixels once: pixel / 127.5 − 1."),
+        (x / 255 / 255, "you divided by 255 twice: every value ends up near 0. Divide the raw pixels once: pixel / 127.5 − 1."),
+        ((x - per_image_low) / (per_image_high - per_image_low).clamp_min(1e-12) * 2 - 1,
+         "you scaled each image by its own minimum and maximum: a faint digit then looks as bold as any other, and "
+         "the scale changes from image to image. Use the fixed pixel range 0..255: pixel / 127.5 − 1."),
+        ((x - x.min()) / (x.max() - x.min()) * 2 - 1,
+         "you scaled by the batch's own minimum and maximum: a batch without a full-ink pixel gets stretched. Use "
+         "the fixed pixel range 0..255: pixel / 127.5 − 1."),
+        (x / 128 - 1, "255 / 128 − 1 = 0.992: full ink should reach exactly +1. Divide by 127.5 (half of 255)."),
+        (x / 127.5, "your values lie in [0, 2]: subtract 1 after dividing by 127.5."),
+        (1 - x / 127.5, "your scale is upside down: the background (0) became +1 and the ink −1. Use pixel / 127.5 − 1."),
+        ((x / 255 - 0.1307) / 0.3081,
+         "that is the mean/std normalisation of classifier tutorials ((pixel / 255 − 0.1307) / 0.3081): values run "
+         "from about −0.42 to 2.8, which a tanh output can never reach. A GAN needs [−1, 1]: pixel / 127.5 − 1."),
+        ((pixels * 2).double() / 255 - 1,
+         "pixels * 2 overflowed: uint8 arithmetic wraps around at 256 (so 200 * 2 gives 144). Convert to float "
+         "first: pixels.float() / 127.5 - 1."),
+        ((pixels * 2).double() / 255,
+         "pixels * 2 overflowed: uint8 arithmetic wraps around at 256 (so 200 * 2 gives 144). Convert to float "
+         "first: pixels.float() / 127.5 - 1."),
+        (torch.div(x, 127.5, rounding_mode="floor") - 1,
+         "you used integer (floor) division, so every value is −1, 0 or 1: divide as floats, pixels.float() / 127.5 − 1."),
+    ]
+    right = _scaled(pixels)
+    for candidate, message in rows:
+        if got.shape == candidate.shape and torch.allclose(got, candidate, atol=2e-3) \
+                and not torch.allclose(candidate, right, atol=1e-5):  # on this batch the slip gives wrong values
+            raise Incorrect(message)
+
+
+def _check_preprocess(answer):
+    from learntools.core import NotAttempted, call_learner, current_timeout, is_placeholder
+    from learntools.gans.checking.functions import require_written
+
+    var, what = "preprocess", "your function `preprocess`"
+    require_written(answer, var)
+    for pixels in _pixel_batches():
+        original = pixels.clone()
+        got = call_learner(answer, pixels, what=what, timeout=current_timeout())
+        if is_placeholder(got):
+            raise NotAttempted(f"{what} still returns `____`: replace it with your code.")
+        if not torch.equal(pixels, original):
+            raise Incorrect(f"{what} changed the pixel tensor it was given (an in-place operation such as "
+                            "`pixels.div_`); return a new tensor and leave the data as it is.")
+        if not isinstance(got, torch.Tensor):
+            raise Incorrect(f"{what} returned {describe(got)}; return a torch tensor, (N, 1, 28, 28) float32.")
+        n = len(pixels)
+        if got.is_complex() or got.dtype == torch.bool:
+            raise Incorrect(f"{what} returned a tensor of dtype {got.dtype}; return float32 values in [−1, 1].")
+        values = got.detach().double().cpu()
+        if tuple(got.shape) == (n, 28, 28):
+            _name_scaling_mistake(values, pixels)
+            raise Incorrect(f"{what} returned shape {tuple(got.shape)}: add the channel axis, (N, 1, 28, 28), "
+                            "e.g. with .unsqueeze(1). Convolutions expect (batch, channels, height, width).")
+        if tuple(got.shape) == (n, 784):
+            raise Incorrect(f"{what} returned shape {tuple(got.shape)}, flattened rows: reshape to (N, 1, 28, 28).")
+        if tuple(got.shape) == (n, 28, 28, 1):
+            raise Incorrect(f"{what} returned shape {tuple(got.shape)}, channels last: PyTorch puts the channel "
+                            "axis second, (N, 1, 28, 28); use .unsqueeze(1) on the (N, 28, 28) pixels.")
+        if tuple(got.shape) != (n, 1, 28, 28):
+            raise Incorrect(f"{what} returned shape {tuple(got.shape)} for {n} images of 28×28; it should be "
+                            f"({n}, 1, 28, 28).")
+        if not torch.isfinite(values).all():
+            raise Incorrect(f"{what} returned NaN or infinite values; pixel / 127.5 − 1 is finite for every pixel.")
+        if not got.is_floating_point():
+            raise Incorrect(f"{what} returned integers (dtype {got.dtype}); the networks need float32: "
+                            "pixels.float() / 127.5 − 1.")
+        _name_scaling_mistake(values[:, 0], pixels)
+        if not torch.allclose(values[:, 0], _scaled(pixels), atol=1e-5):
+            low, high = values.min().item(), values.max().item()
+            raise Incorrect(f"{what} gives values from {low:.3g} to {high:.3g}, but pixel 0 should become −1, 255 "
+                            "become +1, and everything in between on a straight line: pixel / 127.5 − 1.")
+        if got.dtype != torch.float32:
+            raise Incorrect(f"{what} returned {got.dtype} values; the networks' weights are float32 and refuse "
+                            "other dtypes: use pixels.float() (not .double()) before dividing.")
+    return ("0 → −1, 255 → +1, float32, (N, 1, 28, 28): real images in the range of the generator's tanh, "
+            "so D can't tell real from fake by the range of the pixel values alone.")
+
+
+preprocess_question = Problem(
+    var="preprocess",
+    test=_check_preprocess,
+    hints=[
+        "Three things: a float dtype (float32), the channel axis (N, 28, 28) → (N, 1, 28, 28), and a straight "
+        "line that sends 0 to −1 and 255 to +1. Scale by the fixed range of 8-bit pixels, not by each image's own "
+        "minimum and maximum.",
+        "return pixels.float().unsqueeze(1) / 127.5 - 1",
+    ],
+)
+
+
 leaky_question = ThoughtProblem(
     points=1,
     hints=["Where does the generator's training signal come from, and what does ReLU do to a gradient where its "
@@ -377,6 +498,7 @@ loss_logits_part = ValueProblem(
         "nn.BCEWithLogitsLoss() makes a loss function; call it with (logit, label): the raw logit first, the label second.",
         "loss_logits = nn.BCEWithLogitsLoss()(logit, label)",
     ],
+    success="BCEWithLogitsLoss computes −log sigmoid(−200) = 200 exactly: a confident mistake costs a lot, and its gradient stays strong.",
 )
 
 loss_double_part = ValueProblem(
@@ -396,6 +518,7 @@ loss_double_part = ValueProblem(
         "nn.BCEWithLogitsLoss()(probability, label).",
         "loss_double_sigmoid = nn.BCEWithLogitsLoss()(torch.sigmoid(logit), label)",
     ],
+    success="a sigmoid before BCEWithLogitsLoss turned the logit −200 into 0, read as \"no idea\" (ln 2): the worst verdict looks harmless.",
 )
 
 loss_bce_part = ValueProblem(
@@ -413,6 +536,7 @@ loss_bce_part = ValueProblem(
         "In float32, torch.sigmoid(torch.tensor(-200.0)) is exactly 0 and log(0) = −inf; PyTorch's BCELoss clamps the "
         "log at −100.",
     ],
+    success="sigmoid(−200) rounds to 0 and BCELoss clamps its log at −100: the loss stops at 100 and the gradient vanishes.",
 )
 
 losses_question = MultipartProblem(a=loss_logits_part, b=loss_double_part, c=loss_bce_part)
@@ -429,6 +553,6 @@ no_sigmoid_question = ThoughtProblem(
 
 __all__ = bind_exercises(
     globals(),
-    [block_question, discriminator_question, leaky_question, losses_question, no_sigmoid_question],
+    [block_question, discriminator_question, preprocess_question, leaky_question, losses_question, no_sigmoid_question],
 )
 __all__ += ["____"]

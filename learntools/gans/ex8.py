@@ -127,6 +127,7 @@ one_hot_question = FunctionProblem(
         "torch.nn.functional.one_hot(labels, num_classes).float(): give num_classes, or a batch without "
         "a 9 gives vectors that are too short.",
     ],
+    success="class numbers (N,) become float rows (N, 10) with a single 1: a form a network can read.",
 )
 
 
@@ -190,6 +191,7 @@ generator_input_question = ValueProblem(
         "Joining tensors side by side is torch.cat along dim=1.",
         "torch.cat([z, one_hot(labels)], dim=1) gives shape (N, z_dim + 10).",
     ],
+    success="noise and one-hot label side by side, (N, z_dim + 10): the generator now knows which digit to draw.",
 )
 
 
@@ -264,6 +266,7 @@ discriminator_input_question = ValueProblem(
         "planes = one_hot(labels)[:, :, None, None].expand(-1, -1, images.shape[2], images.shape[3]); "
         "return torch.cat([images, planes], dim=1)",
     ],
+    success="the image plus ten constant label planes, (N, 11, H, W): every pixel of D's first layer sees the label.",
 )
 
 
@@ -283,6 +286,7 @@ in_channels_question = ValueProblem(
         "Count the channels of discriminator_input's output: the grayscale image, then one plane per digit.",
         "1 + 10.",
     ],
+    success="1 image channel + 10 label planes = 11: the first convolution must be built for what it is fed.",
 )
 
 
@@ -412,6 +416,7 @@ d_loss_question = ValueProblem(
         "and let D score both batches with those labels. Then the usual discriminator loss.",
         "fake = G(z, labels).detach(); return nonsaturating_d(D(real, labels), D(fake, labels))",
     ],
+    success="D judges each image *as the digit it claims to be*: real digits with their labels → 1, fakes with the labels they were asked for → 0.",
 )
 
 
@@ -460,6 +465,7 @@ g_loss_question = ValueProblem(
         "non-saturating generator loss. No detach here: G learns through D's verdict.",
         "return nonsaturating_g(D(G(z, labels), labels))",
     ],
+    success="G is rewarded when D accepts its fake *as the digit it was asked for*: that is what teaches G the label.",
 )
 
 
@@ -518,6 +524,7 @@ accuracy_question = FunctionProblem(
         "them the classifier read as k (predicted == k).",
         "torch.stack([(predicted[asked == k] == k).float().mean() for k in range(10)])",
     ],
+    success="per-class accuracy shows which digits G can't draw yet, which a single average hides.",
 )
 
 

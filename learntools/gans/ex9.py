@@ -1,6 +1,7 @@
 """Lesson 09 checks: image-to-image translation (U-Net skips, PatchGAN grid and receptive field, the
-pix2pix loss, PSNR)."""
+pix2pix losses of G and of the input-conditioned D, PSNR)."""
 
+import copy
 import math
 
 import numpy as np
@@ -10,6 +11,7 @@ import torch.nn.functional as F
 from learntools.core import (
     FunctionProblem,
     Incorrect,
+    Problem,
     ThoughtProblem,
     ValueProblem,
     bind_exercises,
@@ -89,6 +91,7 @@ decoder_channels_question = ValueProblem(
         "channels at 2×2. That output is joined with the encoder's 2×2 map (256 channels) before the next block.",
         "Each later layer reads twice the channels of the encoder level it matches: 2×256, 2×128, 2×64, 2×32.",
     ],
+    success="each decoder layer after the first reads its own features plus the encoder's map of the same size: twice the channels.",
 )
 
 
@@ -140,6 +143,7 @@ join_skip_question = FunctionProblem(
         "torch.cat takes a list of tensors and the dimension to join along.",
         "return torch.cat([x, skip], dim=1)",
     ],
+    success="torch.cat along dim 1: the decoder keeps both sets of channels and learns how to mix them.",
 )
 
 
@@ -163,6 +167,7 @@ patch_grid_question = ValueProblem(
         "then two with k=4, s=1, p=1.",
         "28 → 14 → 7 → 6 → 5.",
     ],
+    success="28 → 14 → 7 → 6 → 5: a 5×5 grid of verdicts, one per overlapping patch.",
 )
 
 
@@ -242,6 +247,7 @@ receptive_field_question = FunctionProblem(
         "adds (kernel − 1) × jump to the field, then multiplies the jump by its stride.",
         "field, jump = 1, 1; for kernel, stride in layers: field += (kernel - 1) * jump; jump *= stride",
     ],
+    success="field += (k − 1)·jump, jump ×= stride: the same two lines give pix2pix's 70×70 PatchGAN.",
 )
 
 
@@ -315,6 +321,207 @@ pix2pix_loss_question = FunctionProblem(
         "target, times l1_weight.",
         "return F.softplus(-fake_logits).mean() + l1_weight * (fake - target).abs().mean()",
     ],
+    success="non-saturating adversarial term on every patch + λ·mean |G(x) − y|, λ = 100 by default.",
+)
+
+
+# ================================================================================ q6: the conditioned D loss
+
+
+class _RecordingPatchD(torch.nn.Module):
+    """A stand-in PatchGAN for pairs (N, channels, H, W): one fixed 2x2 convolution to a grid of logits.
+
+    It remembers every tensor it is shown (before checking it), so the check can say what D saw.
+    """
+
+    def __init__(self, channels, seed):
+        super().__init__()
+        generator = torch.Generator().manual_seed(seed)
+        self.channels = channels
+        self.conv = torch.nn.Conv2d(channels, 1, kernel_size=2)
+        with torch.no_grad():
+            self.conv.weight.copy_(torch.randn(self.conv.weight.shape, generator=generator) * 1.5)
+            self.conv.bias.fill_(0.3)
+        self.calls = []
+
+    def forward(self, pairs):
+        if not isinstance(pairs, torch.Tensor):
+            raise TypeError(f"D takes one tensor, the stacked pair, not {describe(pairs)}")
+        self.calls.append(pairs)
+        if pairs.ndim != 4 or pairs.shape[1] != self.channels:
+            raise ValueError(f"this D expects pairs of shape (N, {self.channels}, H, W), got {tuple(pairs.shape)}")
+        return self.conv(pairs.float())  # (N, 1, H - 1, W - 1)
+
+
+def _pair_bench(seed=0, n=3, c_in=1, c_out=1, size=5):
+    """Inputs, targets, a D for pairs, and fakes made by a tiny "generator" weight (so a missing detach shows)."""
+    generator = torch.Generator().manual_seed(seed + 100)
+    inputs = torch.rand(n, c_in, size, size, generator=generator) * 2 - 1
+    targets = torch.rand(n, c_out, size, size, generator=generator) * 2 - 1
+    weight = torch.tensor(0.8, requires_grad=True)  # stands in for G's weights
+    fakes = torch.tanh(weight * (torch.rand(n, c_out, size, size, generator=generator) * 3 - 1.5))
+    return _RecordingPatchD(c_in + c_out, seed), inputs, targets, fakes, weight
+
+
+def _bce(logits, target):
+    return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, float(target)))
+
+
+def _reference_d_loss(D, inputs, targets, fakes):
+    real_logits = D(torch.cat([inputs, targets], dim=1))           # (N, 1, h, w): real pairs
+    fake_logits = D(torch.cat([inputs, fakes.detach()], dim=1))    # (N, 1, h, w): fake pairs, detached
+    return _bce(real_logits, 1) + _bce(fake_logits, 0)
+
+
+def _same(a, b):
+    return isinstance(a, torch.Tensor) and a.shape == b.shape and torch.allclose(a.detach().double(), b.double(), atol=1e-6)
+
+
+def _describe_pair(pair, inputs, targets, fakes):
+    """Name what a (N, 2 parts, H, W) tensor stacks: ("inputs", "targets") etc., or None."""
+    c_in = inputs.shape[1]
+    parts = {"the input": inputs, "the target": targets, "the fake": fakes.detach()}
+    for first_name, first in parts.items():
+        for second_name, second in parts.items():
+            if pair.shape[1] == first.shape[1] + second.shape[1] and _same(pair[:, :first.shape[1]], first) \
+                    and _same(pair[:, first.shape[1]:], second):
+                return first_name, second_name
+    return None
+
+
+def _name_shape_mistake(calls, inputs, targets, what):
+    """Raise Incorrect when D was shown a tensor of the wrong shape, naming how it was built."""
+    n, c_in, h, w = inputs.shape
+    c_out = targets.shape[1]
+    for pair in calls:
+        shape = tuple(pair.shape)
+        if pair.ndim != 4:
+            raise Incorrect(f"{what} showed D a tensor of shape {shape}; D takes a batch of stacked pairs "
+                            f"(N, C_in + C_out, H, W) = ({n}, {c_in + c_out}, {h}, {w}).")
+        if shape == (n, c_out, h, w) or shape == (n, c_in, h, w):
+            raise Incorrect(f"{what} showed D a single image per example, shape {shape}: D sees only the output, "
+                            "so it can't tell whether it is a translation *of this input*. Stack the input with it "
+                            "along the channels: torch.cat([inputs, images], dim=1).")
+        if shape == (2 * n, max(c_in, c_out), h, w) or shape[0] == 2 * n:
+            raise Incorrect(f"{what} showed D a tensor of shape {shape}: that concatenated along dim 0, stacking "
+                            "the batches. A pair is joined along the channels, dim=1.")
+        for dim, name in ((2, "height"), (3, "width")):
+            if shape[dim] == 2 * (h if dim == 2 else w) and shape[1] == c_in:
+                raise Incorrect(f"{what} showed D a tensor of shape {shape}: that joined the images along the "
+                                f"{name} (dim={dim}). A pair is joined along the channels, dim=1.")
+
+
+def _name_what_d_saw(calls, inputs, targets, fakes, what):
+    """Raise Incorrect naming how D was fed, when its inputs were not the two stacked pairs."""
+    _name_shape_mistake(calls, inputs, targets, what)
+    named = [_describe_pair(pair, inputs, targets, fakes) for pair in calls if pair.ndim == 4]
+    for parts in named:
+        if parts in (("the target", "the input"), ("the fake", "the input")):
+            raise Incorrect(f"{what} stacked {parts[0]} before the input; put the input first, "
+                            "torch.cat([inputs, images], dim=1), the order the PatchDiscriminator uses.")
+        if parts in (("the target", "the fake"), ("the fake", "the target")):
+            raise Incorrect(f"{what} paired the fake with the target instead of with the input. Each pair is "
+                            "(input, image): D asks whether the image is a real translation of *this input*, "
+                            "so both pairs carry the input.")
+    if ("the input", "the target") not in named or ("the input", "the fake") not in named:
+        seen = ", ".join(f"({a}, {b})" for a, b in (p for p in named if p)) or "no pair it recognises"
+        raise Incorrect(f"D should judge two pairs, (input, target) and (input, fake); {what} showed it {seen}.")
+
+
+def _d_loss_number(result, what):
+    if not isinstance(result, torch.Tensor):
+        if isinstance(result, (int, float)) and not isinstance(result, bool):
+            raise Incorrect(f"{what} returned a plain number ({result:.4g}); return the loss tensor, so that "
+                            "loss.backward() can compute D's gradients.")
+        raise Incorrect(f"{what} returned {describe(result)}; it should return the loss, a one-number tensor.")
+    if result.numel() != 1:
+        raise Incorrect(f"{what} returned a tensor of shape {tuple(result.shape)}; the loss is one number: "
+                        "average the binary cross-entropy over every patch.")
+    if result.is_complex():
+        raise Incorrect(f"{what} returned a complex tensor; the loss is a real number.")
+    value = float(result.detach().double().reshape(()))
+    if not math.isfinite(value):
+        raise Incorrect(f"{what} returned {value}; on these pairs the loss is a finite number.")
+    return value
+
+
+def _check_d_loss(answer, seed=0, c_in=1, c_out=1):
+    """Run the learner's D loss on a stand-in D; raise Incorrect naming the first mistake found."""
+    from learntools.core import LearnerCodeError, NotAttempted, call_learner, current_timeout, is_placeholder
+    from learntools.gans.checking.functions import require_written
+
+    var = "pix2pix_discriminator_loss"
+    what = f"your function `{var}`"
+    require_written(answer, var)
+    D, inputs, targets, fakes, weight = _pair_bench(seed, c_in=c_in, c_out=c_out)
+    D_before = copy.deepcopy(D)
+    originals = [t.detach().clone() for t in (inputs, targets, fakes)]
+    try:
+        with torch.enable_grad():
+            result = call_learner(answer, D, inputs, targets, fakes, what=what, timeout=current_timeout())
+    except LearnerCodeError:
+        _name_shape_mistake(D.calls, inputs, targets, what)  # a shape mistake D refused: name it
+        raise
+    if is_placeholder(result):
+        raise NotAttempted(f"{what} still returns `____`: replace it with your code.")
+    if not all(torch.equal(t.detach(), o) for t, o in zip((inputs, targets, fakes), originals)):
+        raise Incorrect(f"{what} changed its input tensors in place; leave the batch as it is.")
+    _name_what_d_saw(D.calls, inputs, targets, fakes, what)
+    value = _d_loss_number(result, what)
+
+    # The detach: nothing of D's loss may flow back into the generator (here, `weight`).
+    if result.requires_grad and torch.autograd.grad(result, weight, retain_graph=True, allow_unused=True)[0] is not None:
+        raise Incorrect(f"{what} lets D's loss flow back into the generator: the fakes in the D step must be "
+                        "detached, torch.cat([inputs, fakes.detach()], dim=1), so that the D step trains D only.")
+    if not result.requires_grad:
+        raise Incorrect(f"{what} returned a loss without gradients (detached, or computed under no_grad): "
+                        "D's optimizer needs loss.backward() to reach D's weights.")
+
+    with torch.no_grad():
+        real_logits = D_before(torch.cat([inputs, targets], dim=1)).double()
+        fake_logits = D_before(torch.cat([inputs, fakes], dim=1)).double()
+    expected = float(_bce(real_logits, 1) + _bce(fake_logits, 0))
+    candidates = [
+        (_bce(real_logits, 0) + _bce(fake_logits, 1),
+         "the labels are swapped: (input, target) pairs are the real ones (label 1), (input, fake) pairs the fakes (label 0)."),
+        ((_bce(real_logits, 1) + _bce(fake_logits, 0)) / 2,
+         "you halved the loss (the pix2pix paper does, to slow D down); here write lesson 05's sum of the two terms."),
+        (_bce(real_logits, 1), "only the real pairs' term is there: add the fake pairs' term, label 0."),
+        (_bce(fake_logits, 0), "only the fake pairs' term is there: add the real pairs' term, label 1."),
+        (_bce(fake_logits, 1) + _bce(real_logits, 1),
+         "both pairs get label 1: the (input, fake) pairs are fakes, label 0."),
+        (-(real_logits.mean() - fake_logits.mean()),
+         "that is a Wasserstein critic's loss (mean logits); pix2pix's D uses binary cross-entropy on every patch."),
+        (F.softplus(-real_logits).sum() + F.softplus(fake_logits).sum(),
+         "you summed the cross-entropy over the patches; average it (the mean), so the loss doesn't grow with the grid."),
+    ]
+    name_number_mistake(value, expected, candidates, rtol=1e-4, atol=1e-5)
+    if not math.isclose(value, expected, rel_tol=1e-4, abs_tol=1e-5):
+        raise Incorrect(f"{what} gave {value:.5g} on these pairs, but {expected:.5g} was expected: binary "
+                        "cross-entropy with logits, label 1 for D(input, target) and 0 for D(input, fake), each "
+                        "averaged over the patches, then added.")
+    return None
+
+
+def _d_loss_test(answer):
+    _check_d_loss(answer, seed=0)
+    _check_d_loss(answer, seed=1, c_in=1, c_out=3)  # grayscale in, colour out: a pair has 4 channels
+    return ("D judges (input, image) pairs stacked along the channels, real = (input, target) and fake = "
+            "(input, G(input).detach()), so a sharp digit that is not *this* input's translation still gets caught.")
+
+
+d_loss_question = Problem(
+    var="pix2pix_discriminator_loss",
+    test=_d_loss_test,
+    points=2,
+    hints=[
+        "Make two pairs, each stacked along the channels with the input first: (inputs, targets), which is real, "
+        "and (inputs, fakes), which is fake and detached. Show each to D and use binary cross-entropy with "
+        "logits against all-ones and all-zeros grids, as in lesson 05.",
+        "real = D(torch.cat([inputs, targets], dim=1)); fake = D(torch.cat([inputs, fakes.detach()], dim=1)); "
+        "return F.binary_cross_entropy_with_logits(real, torch.ones_like(real)) + "
+        "F.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake))",
+    ],
 )
 
 
@@ -386,6 +593,7 @@ psnr_question = FunctionProblem(
         "the range of possible values, 2 for images in [−1, 1]. Then average over the images.",
         "mse = ((output - target) ** 2).flatten(1).mean(dim=1); return (10 * torch.log10(4 / mse)).mean()",
     ],
+    success="10·log10(2² / MSE) per image, then the mean: every halving of the squared error adds 3 dB.",
 )
 
 
@@ -406,6 +614,7 @@ __all__ = bind_exercises(
         patch_grid_question,
         receptive_field_question,
         pix2pix_loss_question,
+        d_loss_question,
         psnr_question,
         l1_versus_gan_question,
     ],

@@ -55,3 +55,28 @@ def hidden_q2(Discriminator):
             with torch.no_grad():
                 logits = call_learner(D, torch.rand(n, 1, 28, 28) * 2 - 1, what=what)
             assert tuple(logits.shape) == (n, 1), f"Discriminator(width={width}) should give {(n, 1)} logits"
+
+
+def hidden_q3(preprocess):
+    """preprocess on a batch of one, every pixel value 0..255, a faint batch, a large batch: values, dtype, shape."""
+    import warnings
+    import torch
+    from learntools.core import call_learner
+    what = "your function `preprocess`"
+    generator = torch.Generator().manual_seed(40403)
+    every_value = torch.arange(256 * 4, dtype=torch.int64).remainder(256)[:784].reshape(1, 28, 28)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        # one image holding almost every value; a faint batch (max 90); 64 images; a batch whose images are blank
+        for pixels in [every_value.to(torch.uint8), torch.randint(0, 91, (5, 28, 28), generator=generator).to(torch.uint8),
+                       torch.randint(0, 256, (64, 28, 28), generator=generator).to(torch.uint8),
+                       torch.zeros(2, 28, 28, dtype=torch.uint8)]:
+            original = pixels.clone()
+            got = call_learner(preprocess, pixels, what=what)
+            assert torch.equal(pixels, original), "preprocess should not change the pixels it is given"
+            assert isinstance(got, torch.Tensor) and tuple(got.shape) == (len(pixels), 1, 28, 28), (
+                f"preprocess of {len(pixels)} images should return shape ({len(pixels)}, 1, 28, 28)")
+            assert got.dtype == torch.float32, f"preprocess should return float32, got {got.dtype}"
+            expected = pixels.double().unsqueeze(1) / 127.5 - 1
+            assert torch.allclose(got.double(), expected, atol=1e-5), (
+                "preprocess should map 0 to -1 and 255 to +1 on a straight line, the same for every image and batch")

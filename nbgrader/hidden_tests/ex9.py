@@ -76,13 +76,54 @@ def hidden_q5(pix2pix_generator_loss):
                     f"pix2pix_generator_loss: wrong gradient for the fake (l1 weight {weight} times the mean L1)")
 
 
-def hidden_q6(psnr):
+def hidden_q6(pix2pix_discriminator_loss):
+    """The conditioned D loss with colour targets, a batch of one, a PatchGAN of the library: value, pairs, detach."""
+    import warnings
+    import torch
+    import torch.nn.functional as F
+    from learntools.core import call_learner
+    from learntools.gans.models import PatchDiscriminator
+    what = "your function `pix2pix_discriminator_loss`"
+    generator = torch.Generator().manual_seed(70706)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        # grayscale in, colour out (4-channel pairs); a batch of one; 1-channel pairs on 8x12 images
+        for n, c_in, c_out, height, width in [(2, 1, 3, 16, 16), (1, 1, 1, 8, 12), (4, 3, 3, 16, 8)]:
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(n + c_out)
+                D = PatchDiscriminator(in_channels=c_in + c_out, width=4, n_down=1).net.eval()
+            shown = []
+            D.register_forward_pre_hook(lambda module, args: shown.append(args[0].detach().clone()))
+            inputs = torch.rand(n, c_in, height, width, generator=generator) * 2 - 1
+            targets = torch.rand(n, c_out, height, width, generator=generator) * 2 - 1
+            weight = torch.tensor(1.3, requires_grad=True)
+            fakes = torch.tanh(weight * (torch.rand(n, c_out, height, width, generator=generator) * 2 - 1))
+            got = call_learner(pix2pix_discriminator_loss, D, inputs, targets, fakes, what=what)
+            assert isinstance(got, torch.Tensor) and got.numel() == 1, (
+                "pix2pix_discriminator_loss should return a one-number tensor")
+            pairs = [torch.cat([inputs, targets], dim=1), torch.cat([inputs, fakes.detach()], dim=1)]
+            assert len(shown) == 2 and all(any(torch.equal(s, p) for s in shown) for p in pairs), (
+                "pix2pix_discriminator_loss should show D exactly the pairs (input, target) and (input, fake), "
+                "each stacked along the channels with the input first")
+            assert not (got.requires_grad and torch.autograd.grad(got.reshape(()), weight, retain_graph=True,
+                                                                 allow_unused=True)[0] is not None), (
+                "pix2pix_discriminator_loss: the D loss reaches the generator; detach the fakes")
+            with torch.no_grad():
+                real_logits, fake_logits = D(pairs[0]), D(pairs[1])
+            expected = (F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
+                        + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
+            assert abs(float(got) - float(expected)) <= 1e-4 * (1 + abs(float(expected))), (
+                f"pix2pix_discriminator_loss gave {float(got):.6g}, expected {float(expected):.6g} "
+                "(real pairs label 1, fake pairs label 0)")
+
+
+def hidden_q7(psnr):
     """psnr on colour, non-square images whose channels have very different errors, batches of 1 to 12."""
     import warnings
     import torch
     from learntools.core import call_learner
     what = "your function `psnr`"
-    generator = torch.Generator().manual_seed(70706)
+    generator = torch.Generator().manual_seed(70707)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         # colour images whose channels have very different errors, non-square, a batch of one, a batch of 12

@@ -1,4 +1,4 @@
-"""Lesson 04: mistakes in the discriminator block and the discriminator."""
+"""Lesson 04: mistakes in the discriminator block, the discriminator and the scaling of real pixels."""
 
 import torch
 from torch import nn
@@ -31,7 +31,22 @@ class DiscriminatorWithASigmoid(nn.Module):
         return self.score(self.down2(self.down1(x)))
 
 
+def preprocess_per_image_min_max(pixels):
+    x = pixels.float()
+    low, high = x.amin(dim=(1, 2), keepdim=True), x.amax(dim=(1, 2), keepdim=True)
+    return ((x - low) / (high - low).clamp_min(1) * 2 - 1).unsqueeze(1)  # stretches faint digits
+
+
+def preprocess_zero_one(pixels):
+    return (pixels.float() / 255).unsqueeze(1)  # [0, 1] left
+
+
+def preprocess_float64(pixels):
+    return (pixels.double() / 127.5 - 1).unsqueeze(1)
+
+
 MISTAKES = {
+    "hidden_q3": [preprocess_per_image_min_max, preprocess_zero_one, preprocess_float64],
     "hidden_q1": [discriminator_block_default_slope, discriminator_block_always_batch_norm],
     "hidden_q2": [DiscriminatorWithASigmoid],
 }

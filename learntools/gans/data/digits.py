@@ -29,6 +29,7 @@ import torch
 
 __all__ = [
     "load_mnist",
+    "load_mnist_pixels",
     "load_digits_8x8",
     "toy_distribution",
     "toy_modes",
@@ -323,6 +324,17 @@ def load_mnist(split: str = "train", source: str = "subset", *, cache_dir=None, 
         return images, labels
     images, labels = splits[split]
     return images.clone(), labels.clone()
+
+
+def load_mnist_pixels(split: str = "train", source: str = "subset", **options):
+    """The digits of load_mnist as stored in the MNIST files: (uint8 pixels (N, 28, 28) in 0..255, labels (N,)).
+
+    0 is the background, 255 full ink. Lesson 04 turns these into what G and D work with, float32
+    (N, 1, 28, 28) in [-1, 1]; load_mnist returns exactly that (pixel / 127.5 - 1).
+    """
+    images, labels = load_mnist(split, source, **options)  # (N, 1, 28, 28) in [-1, 1]
+    pixels = ((images[:, 0] + 1) * 127.5).round().to(torch.uint8)  # (N, 28, 28): the stored integers back
+    return pixels, labels
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,8 +8,12 @@
                        (`python -m learntools.gans.evaluation.loss_comparison`; lesson 07)
 - train_classifier.py: the script that trains the digit classifier behind metrics.py
                        (`python -m learntools.gans.evaluation.train_classifier`; instructors only)
+- judge.py:            an independent digit judge, for scoring models trained with the classifier's
+                       features (SRGAN's perceptual loss, lesson 10); `judge_accuracy`
+- train_judge.py:      the script that trains it (`python -m learntools.gans.evaluation.train_judge`)
 """
 
 from learntools.gans.evaluation.conditional import *  # noqa: F401,F403
+from learntools.gans.evaluation.judge import *  # noqa: F401,F403
 from learntools.gans.evaluation.metrics import *  # noqa: F401,F403
 from learntools.gans.evaluation.translation import *  # noqa: F401,F403

@@ -116,13 +116,15 @@ class Pix2PixTrainer(GANTrainer):
 
 
 def fit_l1(generator, data, steps=None, seconds=None, lr: float = 2e-4, betas=(0.5, 0.999), device=None,
-           progress=False) -> list:
-    """Train a generator on L1 alone (no discriminator): minimise mean |G(x) - y| with Adam.
+           progress=False, loss: str = "l1") -> list:
+    """Train a generator on a pixel loss alone (no discriminator) with Adam: by default L1, mean |G(x) - y|.
 
+    loss="l2" minimises the mean squared error instead (lesson 09's blurry baseline: L2's best answer
+    to an ambiguous input is the mean of the plausible targets, L1's their per-pixel median).
     The generator moves to `device` (default: CUDA, MPS or CPU, the best available) and stays there.
 
     data: an iterable of (inputs, targets) batches, repeated as needed. Stops after `steps` steps
-    or `seconds` seconds, whichever comes first. Returns the history [{"step", "l1"}, ...].
+    or `seconds` seconds, whichever comes first. Returns the history [{"step", "l1" (or "l2"), "time"}, ...].
     """
     import time
 
@@ -130,6 +132,9 @@ def fit_l1(generator, data, steps=None, seconds=None, lr: float = 2e-4, betas=(0
         raise ValueError("Give fit_l1 a budget: steps=..., seconds=..., or both (it stops at the first reached).")
     if isinstance(data, PairedImages):
         raise TypeError("data must yield batches: use pairs.batches(batch_size=32), not the PairedImages itself.")
+    if loss not in ("l1", "l2"):
+        raise ValueError(f"loss must be \"l1\" or \"l2\", got {loss!r}.")
+    power = 1 if loss == "l1" else 2
     device = default_device() if device is None else torch.device(device)
     generator.to(device).train()
     optimizer = torch.optim.Adam(generator.parameters(), lr=lr, betas=tuple(betas))
@@ -138,7 +143,7 @@ def fit_l1(generator, data, steps=None, seconds=None, lr: float = 2e-4, betas=(0
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=steps, unit="step", desc="L1 training")
+        bar = tqdm(total=steps, unit="step", desc=f"{loss.upper()} training")
     try:
         while True:
             batch = next(batches, None)
@@ -146,11 +151,11 @@ def fit_l1(generator, data, steps=None, seconds=None, lr: float = 2e-4, betas=(0
                 batches = iter(data)
                 batch = next(batches)
             inputs, targets = batch[0].to(device), batch[1].to(device)  # (N, C_in, H, W), (N, C_out, H, W)
-            l1 = (generator(inputs) - targets).abs().mean()
+            error = (generator(inputs) - targets).abs().pow(power).mean()  # mean |G(x) - y| or (G(x) - y)²
             optimizer.zero_grad(set_to_none=True)
-            l1.backward()
+            error.backward()
             optimizer.step()
-            history.append({"step": len(history) + 1, "l1": l1.item(), "time": time.perf_counter() - started})
+            history.append({"step": len(history) + 1, loss: error.item(), "time": time.perf_counter() - started})
             if bar is not None:
                 bar.update(1)
             if (steps is not None and len(history) >= steps) or (
