@@ -314,7 +314,7 @@ q6.check()
 # %% [markdown]
 # ## 5. Training pix2pix on the CPU
 #
-# `Pix2PixTrainer` is the GANTrainer of lessons 05 and 08 with these losses (read its `judge` and
+# `Pix2PixTrainer` is the GANTrainer of lessons 06 and 08 with these losses (read its `judge` and
 # `generator_loss` in `learntools/gans/training/pix2pix.py`: the steps themselves are GANTrainer's). The generator is a U-Net like the one above, the
 # discriminator the PatchGAN. G's optimizer is exactly that of the pixel-loss U-Nets (Adam, learning rate 1e-3,
 # betas (0.5, 0.999)), and it gets the same number of steps, so the adversarial term is the only difference;

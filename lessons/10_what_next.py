@@ -179,7 +179,7 @@ q3.check()
 # %% [markdown]
 # ### Training
 #
-# `CycleGANTrainer` (in `learntools/gans/training/cyclegan.py`) is the GANTrainer of lesson 05 with these pieces. One
+# `CycleGANTrainer` (in `learntools/gans/training/cyclegan.py`) is the GANTrainer of lesson 06 with these pieces. One
 # step, as in the paper:
 #
 # - **generator step**: one forward of both generators makes the translations, the round trips and the
@@ -640,12 +640,12 @@ q8.check()
 # %% [markdown]
 # **Exercise 11 (thought question): bias in generated data.** A team trains a GAN on a face dataset that is 80%
 # light-skinned and uses its samples to enlarge the training set of a face-recognition system. What is likely to
-# happen, how would you measure it, and what would you change? (Think of mode collapse in lesson 05.)
+# happen, how would you measure it, and what would you change? (Think of mode collapse in lesson 06.)
 
 # %% [markdown] tags=["answer:q11"]
 # A GAN reproduces the imbalance and tends to worsen it: rare modes are the first to be dropped or drawn poorly,
 # so the synthetic set holds even fewer, worse dark-skinned faces, and the recognition system's errors
-# concentrate further on that group. Measure per-group coverage and quality of the samples (like lesson 05's
+# concentrate further on that group. Measure per-group coverage and quality of the samples (like lesson 06's
 # class coverage) and the downstream error rates per group on real held-out data. Rebalance or reweight the
 # training data, condition the generator on the attribute and sample evenly (lesson 08), and document the data.
 

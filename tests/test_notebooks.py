@@ -39,6 +39,7 @@ def test_solution_notebook_ran_and_every_check_passed(source):
     assert feedback, "no check cells ran"
     for cell, text in feedback:
         assert text.startswith("Correct"), f"{cell}: {text}"
+        assert text.strip().rstrip(".") != "Correct", f"{cell}: a pass says one line worth keeping, not a bare 'Correct'"
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)

@@ -162,6 +162,8 @@ def _diagnose_ring(args, got, expected):
 
 ring_question = FunctionProblem(
     var="ring_log_density",
+    success="The ring's density in log space with logsumexp: finite far from every mode, where a log of "
+            "a sum of exponentials would give -inf.",
     reference=_reference_ring_log_density,
     arg_names=["points"],
     cases=[_points_case(rows) for rows in RING_POINTS],
@@ -214,6 +216,8 @@ def _diagnose_d_star(args, got, expected):
 
 d_star_question = FunctionProblem(
     var="optimal_discriminator",
+    success="D* = sigmoid(log p_data - log p_g): ½ where the densities agree, and exact even where both "
+            "densities underflow to 0 and p_data / (p_data + p_g) would be 0 / 0.",
     reference=theory.optimal_discriminator,
     arg_names=["log_p_data", "log_p_g"],
     cases=[_logs_case([0.0, 1.0, -2.0], [0.0, -1.0, 3.0]), _logs_case([-800.0, -5.0], [-900.0, -1000.0]),
@@ -280,6 +284,8 @@ def _diagnose_value(args, got, expected):
 
 value_function_question = FunctionProblem(
     var="game_value",
+    success="V(D, G) estimated by two batch means; at D* it equals 2·JS - log 4, the quantity G then "
+            "minimises.",
     reference=_reference_game_value,
     arg_names=["d_on_real", "d_on_fake"],
     cases=[_probs_case([0.9, 0.8, 0.6], [0.2, 0.3]), _probs_case([0.5, 0.5], [0.5, 0.5]),
@@ -314,6 +320,8 @@ def _value_mistakes(rows):
 
 value_question = ValueProblem(
     var="value_at_optimum",
+    success="V at D* computed from the densities matches 2·JS - log 4: the minimax game measures the "
+            "Jensen-Shannon divergence once D is optimal.",
     expected=VALUE_AT_OPTIMUM,
     rtol=0.0,
     atol=VALUE_ATOL,
@@ -400,10 +408,10 @@ def _random_step(rng):
     return (float(rng.normal()), float(rng.normal()), float(rng.uniform(0.01, 0.5)))
 
 
-def _step_question(var, step, simultaneous, hints):
+def _step_question(var, step, simultaneous, hints, success):
     return FunctionProblem(var=var, reference=_step_reference(step), arg_names=["x", "y", "lr"], cases=STEP_CASES,
                            random_cases=_random_step, n_random=5, compare=_step_compare,
-                           test=_step_mistakes(simultaneous), points=1, hints=hints)
+                           test=_step_mistakes(simultaneous), points=1, hints=hints, success=success)
 
 
 dynamics_question = MultipartProblem(
@@ -411,11 +419,13 @@ dynamics_question = MultipartProblem(
         "x minimises f(x, y) = x·y, so it steps against ∂f/∂x = y; y maximises, so it steps along ∂f/∂y = x. "
         "Both use the old values.",
         "return x - lr * y, y + lr * x",
-    ]),
+    ], "Both players move from the old point: on x·y each step multiplies the distance to the "
+       "equilibrium by √(1 + lr²), so the path spirals out."),
     b=_step_question("alternating_step", theory.alternating_step, False, [
         "First y steps (y + lr·x, like D's step), then x steps against the *new* y (like G's step after D's).",
         "y = y + lr * x; x = x - lr * y; return x, y",
-    ]),
+    ], "y moves, then x answers the new y: on x·y the path stays on an ellipse around the "
+       "equilibrium instead of spiralling out."),
 )
 
 
@@ -473,10 +483,10 @@ def _loss_diagnosis(candidates):
     return test
 
 
-def _loss_question(var, reference_fn, arg_names, cases, random_cases, candidates, hints):
+def _loss_question(var, reference_fn, arg_names, cases, random_cases, candidates, hints, success):
     return FunctionProblem(var=var, reference=reference_fn, arg_names=arg_names, cases=cases,
                            random_cases=random_cases, n_random=5, compare=_loss_compare,
-                           test=_loss_diagnosis(candidates), points=1, hints=hints)
+                           test=_loss_diagnosis(candidates), points=1, hints=hints, success=success)
 
 
 def _mean(x):
@@ -500,7 +510,7 @@ least_squares_question = MultipartProblem(
         "Least squares instead of cross-entropy: push real scores towards 1 and fake scores towards 0, with "
         "squared errors on the raw scores (no sigmoid), each averaged over its batch, the sum halved.",
         "return 0.5 * (((real_scores - 1) ** 2).mean() + (fake_scores ** 2).mean())",
-    ]),
+    ], "½·[mean (D(x) − 1)² + mean D(G(z))²] on raw scores: LSGAN's D loss, no sigmoid, no log."),
     b=_loss_question("least_squares_g", reference.least_squares_g, ["fake_scores"], G_CASES, _random_g_scores, [
         (lambda f: _mean((f - 1) ** 2), "that leaves out the factor ½: 0.5 * mean (D(G(z)) - 1)²"),
         (lambda f: 0.5 * _mean(f ** 2), "that pulls the fakes towards 0, D's target for them; G wants target 1"),
@@ -509,7 +519,8 @@ least_squares_question = MultipartProblem(
     ], [
         "G wants D to score its fakes like real images: target 1, squared error on the raw scores, averaged, halved.",
         "return 0.5 * ((fake_scores - 1) ** 2).mean()",
-    ]),
+    ], "G pulls its fakes' scores towards 1; the square's gradient grows with the distance, so "
+       "the fakes D scores lowest get the strongest push."),
 )
 
 hinge_question = MultipartProblem(
@@ -526,7 +537,7 @@ hinge_question = MultipartProblem(
         "Hinge: D is penalised only while a real score is below 1 or a fake score above -1. Use F.relu for the "
         "max(0, ·), a mean per batch, and add the two parts.",
         "return F.relu(1 - real_scores).mean() + F.relu(1 + fake_scores).mean()",
-    ]),
+    ], "mean relu(1 − D(x)) + mean relu(1 + D(G(z))): scores already past the margin cost D nothing."),
     b=_loss_question("hinge_g", reference.hinge_g, ["fake_scores"], G_CASES, _random_g_scores, [
         (lambda f: _mean(F.relu(1 - f)), "that is a hinge for G; with the hinge loss, G simply raises its scores: "
                                          "-mean D(G(z)) (Lim & Ye 2017, Miyato et al. 2018)"),
@@ -536,7 +547,8 @@ hinge_question = MultipartProblem(
     ], [
         "G's hinge loss is no hinge: it minimises minus the mean score D gives its fakes.",
         "return -fake_scores.mean()",
-    ]),
+    ], "−mean D(G(z)): G raises its fakes' raw scores, with no margin on G's side (the hinge loss "
+       "of SAGAN and BigGAN)."),
 )
 
 wasserstein_question = MultipartProblem(
@@ -551,7 +563,8 @@ wasserstein_question = MultipartProblem(
         "The critic estimates the Wasserstein-1 distance as mean D(x) - mean D(G(z)) and maximises it; as a "
         "loss to minimise, take its negative.",
         "return fake_scores.mean() - real_scores.mean()",
-    ]),
+    ], "mean D(G(z)) − mean D(x): the critic widens the gap between real and fake scores; the gap "
+       "estimates the Wasserstein distance only while D stays 1-Lipschitz."),
     b=_loss_question("wasserstein_g", reference.wasserstein_g, ["fake_scores"], G_CASES, _random_g_scores, [
         (lambda f: _mean(f), "the sign is flipped: G wants the critic's scores of its fakes high: -mean D(G(z))"),
         (lambda f: -float(f.sum()), "that sums over the batch; take the mean"),
@@ -559,7 +572,7 @@ wasserstein_question = MultipartProblem(
     ], [
         "G moves its fakes where the critic scores high.",
         "return -fake_scores.mean()",
-    ]),
+    ], "−mean D(G(z)): G raises the critic's scores of its fakes, with no log and no sigmoid."),
 )
 
 
@@ -783,6 +796,8 @@ def _diagnose_sigma(args, got, expected):
 
 sigma_question = FunctionProblem(
     var="largest_singular_value",
+    success="Power iteration finds the largest singular value with a few matrix-vector products; spectral "
+            "normalisation divides W by it, so the layer stretches no input by more than a factor of 1.",
     reference=_reference_sigma,
     arg_names=["W"],
     cases=SIGMA_CASES,
