@@ -470,7 +470,7 @@ for d in (z_dim, 512):  # 512: StyleGAN's noise
 
 # %%
 with torch.no_grad():
-    n_many = 1000 if test_mode() else 2000
+    n_many = 600 if test_mode() else 2000
     z_many = torch.randn(n_many, z_dim, generator=torch.Generator().manual_seed(4))  # (n_many, 32)
     ink = ((G(z_many.to(device)).cpu() + 1) / 2).mean(dim=(1, 2, 3))             # (n_many,)
 order = ink.argsort()
@@ -538,14 +538,14 @@ def truncated_noise(n, z_dim, threshold, generator=None):
 q3.check()
 
 # %% [markdown]
-# Now the sweep: 1,000 samples at each threshold (500 in test mode; the library's `latent.truncated_normal`,
+# Now the sweep: 1,000 samples at each threshold (300 in test mode; the library's `latent.truncated_normal`,
 # the same as yours), scored against the held-out digits. The Fréchet distance judges quality and diversity
 # together; the share of confident samples judges "does each image look like a digit"; the classes covered, and
 # the most-drawn digit's share of the confident samples, judge diversity.
 
 # %%
 thresholds = [None, 2.0, 1.5, 1.0, 0.75, 0.5, 0.25]  # None: no truncation
-n_sweep = 500 if test_mode() else 1000
+n_sweep = 300 if test_mode() else 1000
 sweep = []
 for threshold in thresholds:
     rng = torch.Generator().manual_seed(1)
