@@ -277,10 +277,11 @@ q4.check()
 # 2. the **inputs**: real data (in batches) and a noise function;
 # 3. the **losses**: here `"least-squares"`. It uses the targets of exercise 2 (D: real -> 1,
 #    fake -> 0; G: its fakes -> 1) but measures the distance to a target by its square instead of by
-#    BCE, and D outputs its verdict directly instead of a logit. On this toy problem it is the more
-#    dependable choice: in our runs it covered all 8 modes for 7 of 8 random seeds, the BCE pair
-#    (`"nonsaturating"`) for 4 of 8. Lessons 05 and 06 train digits with the BCE pair; lesson 07 compares the
-#    losses on digits.
+#    BCE, and D outputs its verdict directly instead of a logit. Neither loss covers all 8 modes every
+#    time on this toy problem; `bench/toy_gan_seeds.py` measures it over seeds 0 to 7 at step 1,500:
+#    least-squares ended with all 8 modes covered for 5 of the 8 seeds (4 to 8 modes), the BCE pair
+#    (`"nonsaturating"`) for 3 of 8 (6 to 8 modes). Lessons 05 and 06 train digits with the BCE pair;
+#    lesson 07 compares the losses on digits.
 # 4. the **optimizers**: Adam, one for each network;
 # 5. the **training sequence**: how many D updates and G updates make one step.
 #
@@ -371,10 +372,10 @@ q5.b.check()
 #
 # A reliable way to make the toy GAN collapse is to let the generator move much faster than the
 # discriminator: **5 generator updates for every discriminator update**, everything else as above.
-# We measured it: with 5 G steps per D step, in all 8 seeds we tried, the generator covered at most 1
-# mode at every check (every 100 steps, up to step 600); with 1 G step per D step, the same seeds covered
-# 7 or 8 modes by step 1,500. Let's train the collapsing setting for a while and put it beside the
-# run of section 7.
+# `bench/toy_gan_seeds.py` measures it: with 5 G steps per D step, for all 8 seeds (0 to 7), the generator
+# covered at most 1 mode at every check (every 100 steps, up to step 600); with 1 G step per D step, the same
+# seeds covered 4 to 8 modes at step 1,500 (all 8 for 5 of them). Let's train the collapsing setting for a
+# while and put it beside the run of section 7.
 
 # %%
 torch.manual_seed(0)  # the same starting weights as the run above

@@ -441,15 +441,16 @@ plt.show()
 # SRResNet wins on PSNR (32.05 dB against SRGAN's 29.40; bicubic 28.43), while people rate SRGAN's images far
 # more natural. PSNR rewards the safe average; a GAN commits to one plausible texture.
 #
-# Don't read SRGAN's three changes as progress over lesson 09's U-Net on these digits: a U-Net trained on L1
-# alone on these same 7×7 pairs gets a higher PSNR than this SRResNet (train one with lesson 09's code and
-# `lowres_to_highres_digits(split, factor=4)` to see it). Working at 7×7
+# Don't read SRGAN's three changes as progress over lesson 09's U-Net on these digits: this course has not
+# compared the two, and the comparison is yours to make. Train a U-Net on L1 alone with lesson 09's code and
+# `lowres_to_highres_digits(split, factor=4)`, for the same number of steps, and compare its PSNR with this
+# SRResNet's on the same test pairs. Working at 7×7
 # saves computing, which matters for large photos. But our SRResNet shrinks its input back to 7×7 and has to
 # redraw every pixel of the digit through its pixel shuffles, while the U-Net's skip connections carry the
 # full-size input picture across to its last layers, so it mostly learns a correction; the U-Net is also a much
-# larger network.
-# Adding the bicubic input to SRResNet's output, so that it too learns only a correction, closes most of the
-# gap: try it.
+# larger network. Both differences favour the U-Net: look for whether it comes out ahead on PSNR, and by how much.
+# Then add the bicubic input to SRResNet's output, so that it too learns only a correction, and see how much of
+# any gap that closes.
 #
 # ## 3. Bigger networks
 #
