@@ -18,7 +18,7 @@ lab: $(STAMP)
 test: $(STAMP)
 	@bash scripts/install-chromium.sh
 	@bash scripts/install-hub-deps.sh
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 # Regenerate learner, solution and nbgrader notebooks from lessons/*.py (and execute the solutions).
 build: $(STAMP)
