@@ -337,7 +337,9 @@ def test_the_shipped_runs_have_the_scripts_format():
 
 def test_the_script_reproduces_the_first_steps_of_the_shipped_runs(tmp_path):
     """A short rerun (5 steps) of three runs, saved by the script's own main(), matches the beginning of the
-    shipped curves: the runs are seeded, and a step does not depend on how many steps follow."""
+    shipped curves: the runs are seeded, and a step does not depend on how many steps follow. The tolerance
+    (5 %) allows for another CPU's kernels: an AMD EPYC reproduces an Intel-made file to within 1 % after
+    5 steps; another seed is off by 18 % or more."""
     bugs = ["no_detach", "sigmoid_before_bce", "lr_100x"]
     out = tmp_path / "short.npz"
     debug_runs.main(["--steps", "5", "--out", str(out), "--bugs", *bugs])
@@ -345,7 +347,7 @@ def test_the_script_reproduces_the_first_steps_of_the_shipped_runs(tmp_path):
     assert short["curves"].shape == (3, len(debug_runs.CURVES), 5) and short["samples"].dtype == np.uint8
     for k, bug in enumerate(bugs):
         index = list(debug_runs.BUGS).index(bug)
-        np.testing.assert_allclose(short["curves"][k], shipped["curves"][index, :, :5], rtol=2e-3, atol=1e-5,
+        np.testing.assert_allclose(short["curves"][k], shipped["curves"][index, :, :5], rtol=5e-2, atol=1e-4,
                                    err_msg=bug)
 
 

