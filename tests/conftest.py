@@ -27,7 +27,7 @@ def wheel(tmp_path_factory):
 # one worker, so its module fixtures (a graded course, a built wheel) are built once. (xdist's own
 # `--dist loadgroup` cannot do this with pytest 9: it renames node ids through an attribute pytest no
 # longer reads, so the scheduler below groups by file name itself.)
-TRAINING_NOTEBOOKS = ("test_nbgrader_validate", "test_notebooks", "test_hub")
+TRAINING_NOTEBOOKS = ("test_nbgrader_validate", "test_hub")
 SAME_WORKER = {"test_setup_cell": "test_wheel"}  # both install the wheel the `wheel` fixture builds
 
 
@@ -46,6 +46,7 @@ def pytest_collection_modifyitems(config, items):
     items[:] = chain + [item for item in items if _unit_of_work(str(item.path)) != "training-notebooks"]
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: absent under `-p no:xdist`
 def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScopeScheduling
 
