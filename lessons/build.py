@@ -12,7 +12,9 @@ One source gives three notebooks:
     solutions/NN_name.ipynb                    filled in, executed, with outputs
     nbgrader/source/NN_name/NN_name.ipynb      nbgrader source: solution regions with nbgrader's
                                                markers, autograded test cells with points and the
-                                               lesson's hidden tests
+                                               lesson's hidden tests; nbgrader's release of it equals
+                                               the learner version (each solution cell carries its
+                                               starter code, which the release shows)
     learntools/gans/solutions/exN.json         what each qN.solution() shows (package data)
 
 Source conventions (inside code cells):
@@ -130,6 +132,17 @@ def _nbgrader_meta(grade_id, solution=False, grade=False, points=0, locked=False
     if grade:
         meta["points"] = points
     return {"nbgrader": meta}
+
+
+# nbgrader's release shows a solution cell as the learner notebook has it (its starter code, with ____),
+# not as nbgrader's `raise NotImplementedError()`: nbgrader/gan_workshop_nbgrader.py (ReleaseStarters)
+# reads this key while generating the release, and removes it.
+RELEASED_AS = "gan_workshop_release"
+
+
+def _released_as(learner_source, metadata):
+    """Cell metadata that tells the nbgrader release to show ``learner_source`` in place of the solution."""
+    return {**metadata, RELEASED_AS: learner_source}
 
 
 def _problem(exercises, name):
@@ -291,9 +304,8 @@ def build_versions(source_path):
                 problem = _problem(exercises, name)
                 learner.append(_cell("markdown", LEARNER_ANSWER_TEXT, cell_id))
                 solution.append(_cell("markdown", body, cell_id))
-                grader.append(
-                    _cell("markdown", body, cell_id, _nbgrader_meta(f"{name}-answer", solution=True, grade=True, points=problem.points))
-                )
+                grader.append(_cell("markdown", body, cell_id, _released_as(
+                    LEARNER_ANSWER_TEXT, _nbgrader_meta(f"{name}-answer", solution=True, grade=True, points=problem.points))))
                 learner.append(_cell("code", f"#{name}.solution()", cell_id + "h"))
                 grader.append(_cell("code", f"#{name}.solution()", cell_id + "h"))
             else:
@@ -329,12 +341,13 @@ def build_versions(source_path):
             continue
 
         kinds = {kind for kind, _ in regions}
-        learner.append(_cell("code", render(regions, keep=("STARTER",)), cell_id))
+        starter = render(regions, keep=("STARTER",))
+        learner.append(_cell("code", starter, cell_id))
         solution.append(_cell("code", render(regions, keep=("SOLUTION",)), cell_id))
         if "SOLUTION" in kinds:
             grader.append(
                 _cell("code", render(regions, keep=("SOLUTION",), keep_markers=("SOLUTION",)), cell_id,
-                      _nbgrader_meta(f"{stem}-{cell_id}", solution=True))
+                      _released_as(starter, _nbgrader_meta(f"{stem}-{cell_id}", solution=True)))
             )
         else:
             grader.append(_cell("code", render(regions, keep=()), cell_id))

@@ -19,6 +19,13 @@ ResilientExecute     (autograde, executing step; replaces nbgrader's Execute)
     rest are graded as usual. A cell that hangs and *does* stop on the interrupt is handled as
     nbgrader does: it shows a timeout error and the notebook goes on.
 
+ReleaseStarters      (generate_assignment; replaces nbgrader's ClearSolutions)
+    nbgrader's release replaces each solution by `raise NotImplementedError()`. The course's release
+    shows what the learner notebook shows instead: the starter code with its ____ blanks, the
+    scaffolding a learner fills in. The build puts that starter in each solution cell's metadata
+    (lessons/build.py, RELEASED_AS); this reads it and removes it. Cells without it are cleared as
+    nbgrader does. So a released notebook and the learner notebook are the same cells.
+
 HideHiddenTests      (generate_feedback, before nbgrader's own preprocessors)
     nbgrader puts hidden tests back into graded notebooks and its feedback shows them, with any
     traceback they raise. Here the feedback shows the visible part of a test cell only; a failure in
@@ -35,7 +42,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from nbgrader.preprocessors import ClearSolutions, Execute, NbGraderPreprocessor
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Dict, Integer, Unicode
 
@@ -343,6 +350,21 @@ class ResilientExecute(Execute):
 
 
 # ------------------------------------------------------------------------------ HideHiddenTests
+
+
+RELEASED_AS = "gan_workshop_release"  # the cell metadata key lessons/build.py writes
+
+
+class ReleaseStarters(ClearSolutions):
+    """ClearSolutions, except that a solution cell whose metadata carries the learner's starter code
+    becomes that starter code (the learner notebook's cell) instead of nbgrader's stub."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        starter = cell.metadata.pop(RELEASED_AS, None)
+        cell, resources = super().preprocess_cell(cell, resources, cell_index)
+        if starter is not None and utils.is_solution(cell):
+            cell.source = starter
+        return cell, resources
 
 
 class HideHiddenTests(Preprocessor):

@@ -24,11 +24,12 @@ _BIN = os.path.dirname(sys.executable)
 if os.path.exists(os.path.join(_BIN, "alembic")) and shutil.which("alembic") != os.path.join(_BIN, "alembic"):
     os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
 
-from gan_workshop_nbgrader import HideHiddenTests, RepairSubmission, ResilientExecute  # noqa: E402
+from gan_workshop_nbgrader import HideHiddenTests, ReleaseStarters, RepairSubmission, ResilientExecute  # noqa: E402
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.converters import GenerateAssignment  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
-    AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds, GetGrades, IgnorePattern, LimitOutput,
-    OverwriteCells, OverwriteKernelspec, SaveAutoGrades,
+    AssignLatePenalties, CheckCellMetadata, ClearOutput, ClearSolutions, DeduplicateIds, GetGrades, IgnorePattern,
+    LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades,
 )
 
 c.CourseDirectory.course_id = "gan-workshop"
@@ -66,6 +67,11 @@ c.Autograde.autograde_preprocessors = [
 # Feedback: no hidden-test source, no hidden-test output, no tracebacks from test cells.
 c.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor]
 
-# What replaces `### BEGIN SOLUTION ... ### END SOLUTION` in the student version.
+# The student version: each solution cell shows the learner notebook's starter code (ReleaseStarters);
+# a solution cell without one (an instructor's own) gets nbgrader's stubs below.
+c.GenerateAssignment.preprocessors = [
+    ReleaseStarters if step is ClearSolutions else step
+    for step in GenerateAssignment.class_traits()["preprocessors"].default()
+]
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"

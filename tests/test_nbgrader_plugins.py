@@ -54,6 +54,32 @@ def test_config_puts_the_course_plugins_in_the_pipeline(monkeypatch):
     assert sanitize.index("RepairSubmission") < sanitize.index("DeduplicateIds") < sanitize.index("OverwriteCells")
     assert [p.__name__ for p in config.Autograde.autograde_preprocessors][0] == "ResilientExecute"
     assert [p.__name__ for p in config.GenerateFeedback.preprocessors][:2] == ["HideHiddenTests", "GetGrades"]
+    generate = [p.__name__ for p in config.GenerateAssignment.preprocessors]
+    assert "ReleaseStarters" in generate and "ClearSolutions" not in generate
+    assert generate.index("ReleaseStarters") < generate.index("ComputeChecksums")  # checksums of what students get
+
+
+# ---------------------------------------------------------------------------- ReleaseStarters
+
+
+def _release_cell(cell):
+    kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook = nbformat.v4.new_notebook(cells=[cell], metadata={"kernelspec": kernelspec})
+    released, _ = plugins.ReleaseStarters(code_stub={"python": "raise NotImplementedError()"}).preprocess(notebook, {})
+    return released.cells[0]
+
+
+def test_a_solution_cell_is_released_as_its_starter_code_and_keeps_no_trace_of_it():
+    meta = {"nbgrader": {"solution": True, "grade": False, "locked": False, "grade_id": "a", "schema_version": 3},
+            "gan_workshop_release": "top_left = ____"}
+    cell = _release_cell(nbformat.v4.new_code_cell("### BEGIN SOLUTION\ntop_left = x[0, 0]\n### END SOLUTION", metadata=meta))
+    assert cell.source == "top_left = ____" and "gan_workshop_release" not in cell.metadata
+
+
+def test_a_solution_cell_without_starter_code_gets_nbgraders_stub():
+    meta = {"nbgrader": {"solution": True, "grade": False, "locked": False, "grade_id": "a", "schema_version": 3}}
+    cell = _release_cell(nbformat.v4.new_code_cell("### BEGIN SOLUTION\ny = 2\n### END SOLUTION", metadata=meta))
+    assert cell.source == "raise NotImplementedError()"
 
 
 # ---------------------------------------------------------------------------- HideHiddenTests

@@ -1,8 +1,11 @@
 """nbgrader accepts the generated source notebooks: validate passes on the source, and every graded
-cell fails on the released (blank) version.
+cell fails on the released (blank) version. The release is the learner notebook, cell for cell, so its
+run here is also the learner notebook's run: top to bottom, offline, every blank "not attempted".
 
 nbgrader's own Validator does the work (tests/nbgrader_validate_many.py): one process validates every
-source, one more every release, and each lesson's test reads its own result.
+source, one more every release, and each lesson's test reads its own result. Both run in the course's
+short test mode (nbgrader sets it), with outbound network connections blocked inside the kernel (the
+offline guarantee, tests/notebook_runner.py).
 """
 
 import json
@@ -16,6 +19,7 @@ import nbformat
 import pytest
 
 from lessons import build
+from notebook_runner import check_feedback, offline_ipython_dir
 
 pytestmark = pytest.mark.slow  # validate runs every lesson top to bottom (in test mode)
 
@@ -38,15 +42,18 @@ def course(tmp_path_factory):
     shutil.copytree(build.ROOT / "nbgrader", root, dirs_exist_ok=True, ignore=shutil.ignore_patterns(
         "release", "submitted", "autograded", "feedback", "exchange", "gradebook.db", "__pycache__"))
     ENV["JUPYTER_CONFIG_DIR"] = str(root / ".jupyter-config")  # the user's own Jupyter configuration stays out
+    ENV["IPYTHONDIR"] = offline_ipython_dir()  # kernels started by nbgrader cannot reach the internet
     result = subprocess.run(NBGRADER + ["generate_assignment", "*", "--force"], cwd=root,
                             capture_output=True, text=True, timeout=600, env=ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     return root
 
 
-def _validate(course, notebooks, invert=False):
+def _validate(course, notebooks, invert=False, save_executed=None):
     """{notebook: nbgrader's findings} ({} when it passes; with invert, when no graded cell passes)."""
     command = VALIDATE_MANY + (["--invert"] if invert else []) + notebooks
+    if save_executed:
+        command += ["--save-executed", str(save_executed)]
     result = subprocess.run(command, cwd=course, capture_output=True, text=True, timeout=1800, env=ENV)
     assert result.returncode == 0, result.stderr[-4000:]
     return json.loads(result.stdout)
@@ -58,8 +65,15 @@ def sources_validated(course):
 
 
 @pytest.fixture(scope="module")
-def releases_validated_inverted(course):
-    return _validate(course, [_notebook("release", source) for source in SOURCES], invert=True)
+def executed_releases(tmp_path_factory):
+    """The folder where the inverted validation leaves each release as nbgrader executed it."""
+    return tmp_path_factory.mktemp("executed-releases")
+
+
+@pytest.fixture(scope="module")
+def releases_validated_inverted(course, executed_releases):
+    notebooks = [_notebook("release", source) for source in SOURCES]
+    return _validate(course, notebooks, invert=True, save_executed=executed_releases)
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
@@ -89,3 +103,31 @@ def test_the_release_holds_no_solutions_and_no_hidden_tests(course, source):
     text = (course / _notebook("release", source)).read_text(encoding="utf-8")
     for marker in ("BEGIN HIDDEN TESTS", "BEGIN SOLUTION", "hidden_q"):
         assert marker not in text, f"the released {source.stem} holds {marker!r}"
+
+
+def _cells(notebook):
+    return [(cell.cell_type, cell.source.strip()) for cell in notebook.cells]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_the_release_is_the_learner_notebook(course, source):
+    """nbgrader's students get the learner notebook: the same cells, starter code and blanks included."""
+    learner_path, _, _ = build.output_paths(source)
+    release = nbformat.read(course / _notebook("release", source), as_version=4)
+    assert _cells(release) == _cells(nbformat.read(learner_path, as_version=4))
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_learner_notebook_runs_and_blanks_are_not_attempted(releases_validated_inverted, executed_releases, source):
+    """The release (the learner notebook, test above) ran top to bottom offline; each check said "not
+    attempted", and the only errors are those checks failing, as nbgrader makes them."""
+    notebook = nbformat.read(executed_releases / f"{source.stem}.ipynb", as_version=4)
+    feedback = check_feedback(notebook)
+    assert feedback, "no check cells ran"
+    for cell, text in feedback:
+        assert text.startswith("Not attempted yet"), f"{cell}: {text}"
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                assert cell.source.strip().endswith(".check()"), f"an error outside a check cell:\n{cell.source}\n{output.ename}: {output.evalue}"
+                assert output.ename == "AssertionError", f"{cell.source}: {output.ename}: {output.evalue}"
