@@ -34,7 +34,10 @@ from learntools.core import (
 )
 from learntools.gans.checking.functions import require_written
 from learntools.gans.checking.numbers import close
-from learntools.gans.checking.stand_ins import RECORDING_Z_DIM, recording_gan
+from learntools.gans.checking.stand_ins import (
+    RECORDING_Z_DIM, STALE_GRADIENT, STEP_LEARNING_RATE, LoggingSGD, fill_stale, has_fresh, matches, real_batch,
+    recording_gan, sgd_target,
+)
 from learntools.gans.experiments import debug_runs
 from learntools.gans.losses import nonsaturating_d, nonsaturating_g
 
@@ -321,10 +324,8 @@ evidence_question = ThoughtProblem(
 
 # ================================================================================ q3: the step with two bugs
 
-STUB_Z_DIM = RECORDING_Z_DIM  # lesson 05's recording stand-ins
-STUB_BATCH = 8
-LEARNING_RATE = 0.1  # plain SGD, so an update is exactly -lr * gradient
-STALE_GRADIENT = 0.25  # what a previous step left in .grad, if nobody clears it
+STUB_Z_DIM = RECORDING_Z_DIM  # lesson 05's recording stand-ins and step bench (checking/stand_ins.py)
+LEARNING_RATE = STEP_LEARNING_RATE
 
 
 def bce(scores, target):
@@ -332,59 +333,9 @@ def bce(scores, target):
     return F.binary_cross_entropy_with_logits(scores, torch.full_like(scores, float(target)))
 
 
-class _LoggingSGD:
-    """Plain SGD (p <- p - lr * p.grad) that writes down, each time it steps, its name and G's gradients then.
-
-    Not a torch.optim.Optimizer: PyTorch's optimizers import a lot on their first step (seconds), and a check
-    must answer quickly; the learner's step only calls zero_grad() and step()."""
-
-    def __init__(self, params, name, log, G):
-        self.param_groups = [{"params": list(params), "lr": LEARNING_RATE}]
-        self._name, self._log, self._G = name, log, G
-
-    def zero_grad(self, set_to_none=True):
-        for p in self.param_groups[0]["params"]:
-            if set_to_none:
-                p.grad = None
-            elif p.grad is not None:
-                p.grad.zero_()
-
-    def step(self, closure=None):
-        self._log.append((self._name, [None if p.grad is None else p.grad.detach().clone() for p in self._G.parameters()]))
-        with torch.no_grad():
-            for p in self.param_groups[0]["params"]:
-                if p.grad is not None:
-                    p.sub_(LEARNING_RATE * p.grad)
-
-
-def _fill_stale(module):
-    for p in module.parameters():
-        p.grad = torch.full_like(p, STALE_GRADIENT)
-
-
-def _real_batch(seed=11):
-    generator = torch.Generator().manual_seed(seed)
-    return torch.rand(STUB_BATCH, 1, 4, 4, generator=generator) * 2 - 1  # (8, 1, 4, 4) in [-1, 1]
-
-
-def _sgd_target(module, loss, stale=False):
-    """Where one SGD step on ``loss`` (a function of ``module``'s parameters) takes them."""
-    gradients = torch.autograd.grad(loss, list(module.parameters()), allow_unused=True, retain_graph=True)
-    return [p.detach() - LEARNING_RATE * ((g if g is not None else torch.zeros_like(p)) + (STALE_GRADIENT if stale else 0))
-            for p, g in zip(module.parameters(), gradients)]
-
-
-def _matches(module, wanted):
-    return all(torch.allclose(p.detach(), q, rtol=1e-4, atol=1e-5) for p, q in zip(module.parameters(), wanted))
-
-
 def _g_gradients_at(log, name):
     """G's gradients when the optimizer called ``name`` stepped (the first time)."""
     return next(grads for who, grads in log if who == name)
-
-
-def _has_fresh(gradients):
-    return any(g is not None and bool(g.abs().sum() > 0) and not bool(torch.all(g == STALE_GRADIENT)) for g in gradients)
 
 
 def _two_numbers(result, what):
@@ -409,12 +360,12 @@ def _run_fixed_step(answer):
     what = "your train_step"
     torch.manual_seed(0)
     G, D = recording_gan()
-    real = _real_batch()
+    real = real_batch()
     log = []
-    opt_g = _LoggingSGD(G.parameters(), "G", log, G)
-    opt_d = _LoggingSGD(D.parameters(), "D", log, G)
-    _fill_stale(G)  # the gradients a previous step left behind
-    _fill_stale(D)
+    opt_g = LoggingSGD(G.parameters(), "G", log, G)
+    opt_d = LoggingSGD(D.parameters(), "D", log, G)
+    fill_stale(G)  # the gradients a previous step left behind
+    fill_stale(D)
     G_before, D_before = copy.deepcopy(G), copy.deepcopy(D)
     modes = []
     for name, net in (("G", G), ("D", D)):
@@ -440,18 +391,18 @@ def _run_fixed_step(answer):
     first_z, first_fake = G.calls[0]
     last_z, _ = G.calls[-1]
     d_expected = nonsaturating_d(D_before(real), D_before(first_fake))
-    d_target = _sgd_target(D_before, d_expected)
+    d_target = sgd_target(D_before, d_expected)
     D_mid = copy.deepcopy(D_before)
     with torch.no_grad():
         for p, value in zip(D_mid.parameters(), d_target):
             p.copy_(value)
     g_expected = nonsaturating_g(D_mid(G_before(last_z)))
-    g_target = _sgd_target(G_before, g_expected)
+    g_target = sgd_target(G_before, g_expected)
 
-    still_attached = _has_fresh(_g_gradients_at(log, "D"))
-    stale_in_g = _matches(G, _sgd_target(G_before, g_expected, stale=True))
+    still_attached = has_fresh(_g_gradients_at(log, "D"))
+    stale_in_g = matches(G, sgd_target(G_before, g_expected, stale=True))
     # Both bugs: G's update holds the stale gradient, the D loss's gradient for G and the G loss's.
-    both = _matches(G, [t - LEARNING_RATE * (STALE_GRADIENT + (g if g is not None else 0)) for t, g in zip(
+    both = matches(G, [t - LEARNING_RATE * (STALE_GRADIENT + (g if g is not None else 0)) for t, g in zip(
         g_target, torch.autograd.grad(nonsaturating_d(D_before(real), D_before(G_before(first_z))),
                                       list(G_before.parameters()), allow_unused=True))])
     if still_attached and both:
@@ -468,7 +419,7 @@ def _run_fixed_step(answer):
         raise Incorrect(f"{what} returned d_loss {d_value:.4f}, but D's loss on that real and fake batch is "
                         f"{float(d_expected):.4f}: keep the D loss as it was, real logits with target 1 plus fake "
                         "logits with target 0.")
-    if not _matches(D, d_target):
+    if not matches(D, d_target):
         raise Incorrect(f"D's update in {what} is not one SGD step on its loss from cleared gradients: keep "
                         "opt_d.zero_grad(), d_loss.backward(), opt_d.step() in that order.")
     if all(torch.equal(p, q) for p, q in zip(G.parameters(), G_before.parameters())):
@@ -479,7 +430,7 @@ def _run_fixed_step(answer):
         raise Incorrect(f"{what} returned g_loss {g_value:.4f}, but G's non-saturating loss on the last fakes, "
                         f"judged by the updated D, is {float(g_expected):.4f}: keep the G loss as it was, BCE with "
                         "logits of D(fake) against target 1.")
-    if not _matches(G, g_target):
+    if not matches(G, g_target):
         raise Incorrect(f"G's update in {what} is not one SGD step on g_loss from cleared gradients: "
                         "opt_g.zero_grad(), then g_loss.backward(), then opt_g.step().")
     return ("Fixed: the D step trains D only (G's gradients stay empty until the G step), and G's update holds "

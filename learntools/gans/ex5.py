@@ -42,7 +42,10 @@ from learntools.gans import losses as reference
 from learntools.gans.checking.functions import require_written, unwritten
 from learntools.gans.checking.mistakes import name_number_mistake
 from learntools.gans.checking.numbers import close, reject_complex
-from learntools.gans.checking.stand_ins import RECORDING_Z_DIM, recording_gan
+from learntools.gans.checking.stand_ins import (
+    RECORDING_Z_DIM, STALE_GRADIENT, STEP_BATCH, STEP_LEARNING_RATE, LoggingSGD, fill_stale, has_fresh, matches, real_batch,
+    recording_gan, sgd_target,
+)
 
 LN2 = math.log(2.0)
 
@@ -109,18 +112,8 @@ def _unchanged(module, before, atol=0.0):
     return all(torch.allclose(p.detach(), q, rtol=0, atol=atol) for p, q in zip(module.parameters(), before))
 
 
-def _matches(module, wanted, atol=1e-5):
-    return all(torch.allclose(p.detach(), q, rtol=1e-4, atol=atol) for p, q in zip(module.parameters(), wanted))
-
-
 def _has_gradients(module):
     return any(p.grad is not None and bool(p.grad.abs().sum() > 0) for p in module.parameters())
-
-
-def _sgd_target(module_before, loss, lr):
-    """Where one plain SGD step on ``loss`` takes the parameters of ``module_before``."""
-    gradients = torch.autograd.grad(loss, list(module_before.parameters()), allow_unused=True, retain_graph=True)
-    return [p.detach() - lr * (g if g is not None else torch.zeros_like(p)) for p, g in zip(module_before.parameters(), gradients)]
 
 
 def _shown_to(calls, batch):
@@ -433,60 +426,9 @@ saturation_question = ValueProblem(
 
 # ================================================================================ stand-in networks
 
-STUB_Z_DIM = RECORDING_Z_DIM  # the stand-ins of learntools.gans.checking.stand_ins
-STUB_BATCH = 8
-LEARNING_RATE = 0.1  # plain SGD, so an update is exactly -lr * gradient
-STALE_GRADIENT = 0.25  # what a previous step left in .grad, if nobody clears it
-
-
-def _real_batch(seed=11):
-    generator = torch.Generator().manual_seed(seed)
-    return torch.rand(STUB_BATCH, 1, 4, 4, generator=generator) * 2 - 1  # (8, 1, 4, 4) in [-1, 1]
-
-
-class _WatchedSGD(torch.optim.SGD):
-    """Plain SGD that notices a zero_grad() that wipes fresh gradients (one called after backward())."""
-
-    def __init__(self, params):
-        super().__init__(params, lr=LEARNING_RATE)
-        self.wiped_fresh_gradients = False
-
-    def zero_grad(self, set_to_none=True):
-        parameters = [p for group in self.param_groups for p in group["params"]]
-        if _has_fresh_gradients_in(parameters):
-            self.wiped_fresh_gradients = True
-        super().zero_grad(set_to_none)
-
-
-class _RecordingSGD(_WatchedSGD):
-    """Plain SGD that writes down when it steps, and whether G had fresh gradients at that moment."""
-
-    def __init__(self, params, name, log, generator):
-        super().__init__(params)
-        self._name, self._log, self._generator = name, log, generator
-
-    def step(self, closure=None):
-        self._log.append((self._name, _has_fresh_gradients(self._generator)))
-        return super().step(closure)
-
-
-def _has_fresh_gradients(module):
-    """True when some parameter's .grad holds something other than nothing, zeros or the stale fill."""
-    return _has_fresh_gradients_in(module.parameters())
-
-
-def _has_fresh_gradients_in(parameters):
-    for p in parameters:
-        if p.grad is None:
-            continue
-        if bool(p.grad.abs().sum() > 0) and not bool(torch.all(p.grad == STALE_GRADIENT)):
-            return True
-    return False
-
-
-def _fill_stale(module):
-    for p in module.parameters():
-        p.grad = torch.full_like(p, STALE_GRADIENT)
+STUB_Z_DIM = RECORDING_Z_DIM  # the stand-ins and step bench of learntools.gans.checking.stand_ins
+STUB_BATCH = STEP_BATCH
+LEARNING_RATE = STEP_LEARNING_RATE
 
 
 def _fake_shown(G, D, what):
@@ -535,7 +477,7 @@ def _g_loss_message(value, want, fake_logits, what):
 def _check_update(name, net, net_before, expected_loss, what, no_gradients, watched=None):
     """``net`` (the network called ``name``, "D" or "G") moved by exactly one SGD step on the expected loss,
     from cleared gradients. ``no_gradients`` is the advice when it neither moved nor got gradients;
-    ``watched`` (a _WatchedSGD) tells whether zero_grad() came after backward()."""
+    ``watched`` (a LoggingSGD) tells whether zero_grad() came after backward()."""
     loss, optimizer = f"{name.lower()}_loss", f"opt_{name.lower()}"
     if _unchanged(net, _parameters(net_before)):
         if watched is not None and watched.wiped_fresh_gradients:
@@ -545,11 +487,11 @@ def _check_update(name, net, net_before, expected_loss, what, no_gradients, watc
         if not _has_gradients(net):
             raise Incorrect(f"{name}'s weights did not change and {name} has no gradients after {what}: {no_gradients}")
         raise Incorrect(f"{name}'s weights did not change in {what}: after {loss}.backward(), call {optimizer}.step().")
-    wanted = _sgd_target(net_before, expected_loss, LEARNING_RATE)
-    if _matches(net, wanted):
+    wanted = sgd_target(net_before, expected_loss)
+    if matches(net, wanted):
         return
     stale = [w - LEARNING_RATE * STALE_GRADIENT for w in wanted]
-    if _matches(net, stale):
+    if matches(net, stale):
         raise Incorrect(f"{name}'s update in {what} includes gradients left over from an earlier step: call "
                         f"{optimizer}.zero_grad() before {loss}.backward().")
     raise Incorrect(f"{name}'s weights changed in {what}, but not as one optimizer step on the {name} loss changes "
@@ -606,10 +548,10 @@ def _run_d_step(answer):
     what = "your discriminator_step"
     torch.manual_seed(0)
     G, D = recording_gan()
-    real = _real_batch()
+    real = real_batch()
     original_real = real.clone()
-    opt_d = _WatchedSGD(D.parameters())
-    _fill_stale(D)  # what the previous G step's backward() left in D's .grad
+    opt_d = LoggingSGD(D.parameters())
+    fill_stale(D)  # what the previous G step's backward() left in D's .grad
     G_before, D_before = copy.deepcopy(G), copy.deepcopy(D)
 
     result = _call_step(answer, "discriminator_step", G, D, real, opt_d, STUB_Z_DIM)
@@ -667,8 +609,8 @@ def _run_g_step(answer):
     what = "your generator_step"
     torch.manual_seed(0)
     G, D = recording_gan()
-    opt_g = _WatchedSGD(G.parameters())
-    _fill_stale(G)  # what the previous G step left in G's .grad
+    opt_g = LoggingSGD(G.parameters())
+    fill_stale(G)  # what the previous G step left in G's .grad
     G_before, D_before = copy.deepcopy(G), copy.deepcopy(D)
 
     result = _call_step(answer, "generator_step", G, D, STUB_BATCH, opt_g, STUB_Z_DIM)
@@ -786,12 +728,12 @@ def _run_train_step(answer):
     what = "your train_step"
     torch.manual_seed(0)
     G, D = recording_gan()
-    real = _real_batch()
+    real = real_batch()
     log = []
-    opt_g = _RecordingSGD(G.parameters(), "G", log, G)
-    opt_d = _RecordingSGD(D.parameters(), "D", log, G)
-    _fill_stale(G)  # the gradients a previous step left behind
-    _fill_stale(D)
+    opt_g = LoggingSGD(G.parameters(), "G", log, G)
+    opt_d = LoggingSGD(D.parameters(), "D", log, G)
+    fill_stale(G)  # the gradients a previous step left behind
+    fill_stale(D)
     G_before, D_before = copy.deepcopy(G), copy.deepcopy(D)
     modes = _watch_training_mode(G, D)
 
@@ -811,7 +753,7 @@ def _run_train_step(answer):
     if steps.count("D") > 1 or steps.count("G") > 1:
         raise Incorrect(f"{what} stepped D {steps.count('D')} times and G {steps.count('G')} times; one training "
                         "step is one D update, then one G update.")
-    if log[steps.index("D")][1]:
+    if has_fresh(log[steps.index("D")][1]):
         raise Incorrect(f"when {what} updated D, G's parameters had gradients: the D loss reached G. Detach the "
                         "fake batch in the D step.")
 
@@ -827,7 +769,7 @@ def _run_train_step(answer):
 
     # The G step: on the last fakes, judged by D after its update.
     last_z, _ = G.calls[-1]
-    D_mid_target = _sgd_target(D_before, d_expected, LEARNING_RATE)
+    D_mid_target = sgd_target(D_before, d_expected)
     D_mid = copy.deepcopy(D_before)
     with torch.no_grad():
         for p, value in zip(D_mid.parameters(), D_mid_target):

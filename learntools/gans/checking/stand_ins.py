@@ -4,6 +4,9 @@ realistic mistake gives a value of its own.
 
     recording_gan()         lesson 05: a linear G (3 noise numbers -> 4x4 images) and D that remember
                             every batch they are shown (the step checks read who saw what)
+    real_batch(), fill_stale(), LoggingSGD, has_fresh(), sgd_target(), matches()
+                            lessons 05 and 11: the bench a learner's training step runs on (a real
+                            batch, gradients a previous step left behind, optimizers that log)
     conditional_bench()     lesson 08: a small conditional G and D with a real batch, labels and noise
     affine_generators()     lesson 10: two generators with two parameters each, x -> w·x + b
 """
@@ -66,6 +69,76 @@ def recording_gan(seed=5):
         D.layer.weight.copy_(0.6 * torch.randn(1, 16, generator=generator))
         D.layer.bias.fill_(0.4)
     return G, D
+
+
+# --------------------------------------------------------------- the bench of one training step
+
+STEP_BATCH = 8  # real images in the bench's batch
+STEP_LEARNING_RATE = 0.1  # plain SGD, so an update is exactly -lr * gradient
+STALE_GRADIENT = 0.25  # what a previous step left in .grad, if nobody clears it
+
+
+def real_batch(seed=11):
+    """A fixed batch of real images for the recording stand-ins: (8, 1, 4, 4) in [-1, 1]."""
+    generator = torch.Generator().manual_seed(seed)
+    return torch.rand(STEP_BATCH, 1, 4, 4, generator=generator) * 2 - 1
+
+
+def fill_stale(module):
+    """Leave STALE_GRADIENT in every .grad of ``module``, as an earlier step's backward() would."""
+    for p in module.parameters():
+        p.grad = torch.full_like(p, STALE_GRADIENT)
+
+
+def has_fresh(gradients):
+    """True when some gradient holds something other than nothing, zeros or the stale fill."""
+    return any(g is not None and bool(g.abs().sum() > 0) and not bool(torch.all(g == STALE_GRADIENT))
+               for g in gradients)
+
+
+class LoggingSGD:
+    """Plain SGD (p <- p - lr * p.grad) for a learner's step to call.
+
+    Each step() appends (name, copies of G's gradients at that moment) to ``log``; ``wiped_fresh_gradients``
+    turns True when zero_grad() clears gradients a backward() just made. Not a torch.optim.Optimizer:
+    PyTorch's optimizers import a lot on their first step (seconds), and a check must answer quickly."""
+
+    def __init__(self, params, name="", log=None, G=None, lr=STEP_LEARNING_RATE):
+        self.param_groups = [{"params": list(params), "lr": lr}]
+        self._name, self._log, self._G = name, log, G
+        self.wiped_fresh_gradients = False
+
+    def zero_grad(self, set_to_none=True):
+        parameters = self.param_groups[0]["params"]
+        if has_fresh(p.grad for p in parameters):
+            self.wiped_fresh_gradients = True
+        for p in parameters:
+            if set_to_none:
+                p.grad = None
+            elif p.grad is not None:
+                p.grad.zero_()
+
+    def step(self, closure=None):
+        if self._log is not None:
+            gradients = [] if self._G is None else self._G.parameters()
+            self._log.append((self._name, [None if p.grad is None else p.grad.detach().clone() for p in gradients]))
+        with torch.no_grad():
+            for p in self.param_groups[0]["params"]:
+                if p.grad is not None:
+                    p.sub_(self.param_groups[0]["lr"] * p.grad)
+
+
+def sgd_target(module_before, loss, stale=False, lr=STEP_LEARNING_RATE):
+    """Where one plain SGD step on ``loss`` takes the parameters of ``module_before`` (with ``stale``: had
+    the step's gradients been added to the stale fill instead of replacing it)."""
+    gradients = torch.autograd.grad(loss, list(module_before.parameters()), allow_unused=True, retain_graph=True)
+    return [p.detach() - lr * ((g if g is not None else torch.zeros_like(p)) + (STALE_GRADIENT if stale else 0))
+            for p, g in zip(module_before.parameters(), gradients)]
+
+
+def matches(module, wanted, atol=1e-5):
+    """True when ``module``'s parameters equal the tensors ``wanted`` (up to float noise)."""
+    return all(torch.allclose(p.detach(), q, rtol=1e-4, atol=atol) for p, q in zip(module.parameters(), wanted))
 
 
 def conditional_bench(seed=0, z_dim=8):
