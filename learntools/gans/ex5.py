@@ -908,8 +908,9 @@ def _run_training(answer):
                    f"{before:.0f} to {after:.0f}; the reference step brings it below {RUN_IMPROVEMENT * before:.0f} "
                    f"(to about {REFERENCE_AFTER:.0f}).")
         if batch_sizes and max(batch_sizes) > RUN_BATCH:
-            message += (f" D was shown {max(batch_sizes)} images at once: real and fake in one batch. D's BatchNorm "
-                        "then mixes their statistics, which stalls DCGAN training: call D(real) and D(fake) separately.")
+            message += (f" D was shown {max(batch_sizes)} images at once: real and fake in one batch, so D's BatchNorm "
+                        "normalised them with shared statistics. The reference step shows D two batches, each all "
+                        "real or all fake, as the DCGAN recipe does: call D(real) and D(fake) separately.")
         else:
             message += " Check q5-q7: is G trained with the non-saturating loss?"
         raise Incorrect(message)
