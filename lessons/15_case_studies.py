@@ -13,7 +13,7 @@
 # %% [markdown]
 # # 15 · GANs in the wild: case studies from the talks
 #
-# The two talks this course is built from, Becker's GAN workshop and the DevDay talk, end with GANs at work:
+# The two talks this course is built from, Becker's GAN workshop and the DevDay talk, show GANs at work:
 # dancing videos, high-resolution street scenes, a face editor with knobs, and a keyboard that writes
 # accompaniment. Each of those systems is the course's material plus **one new idea**. This lesson takes the four
 # in turn: what the idea is (checked against the paper or the authors' code), a small demonstration at digit
@@ -24,7 +24,7 @@
 # 2. **Everybody Dance Now** (Chan et al., 2019): a stick figure as the condition, two frames at a time, and
 #    poses moved from one body to another.
 # 3. **TL-GAN** (Shaobo Guan, 2018): knobs in a trained generator's latent space, found by regression and made
-#    independent by orthogonalisation. You write the orthogonalisation.
+#    independent by orthogonalisation. You write both.
 # 4. **AWS DeepComposer** (2019): music as a piano roll, an image with pitch and time as its axes.
 #
 # Each exercise has a check. Run `q1.check()` after answering; `q1.hint()`, `q1.hint(2)` and `q1.solution()`
@@ -59,7 +59,7 @@ print(f"Setup complete: {len(inputs)} (edges, digit) pairs, the digits drawn by 
 # %% [markdown]
 # ## 1. pix2pixHD: discriminators at three scales, and feature matching
 #
-# pix2pix (lesson 09) turns a label map into a photo at 256×256. **pix2pixHD** (Wang, Liu, Zhu, Tao, Kautz and
+# pix2pix (lesson 09) was shown on 256×256 images. **pix2pixHD** (Wang, Liu, Zhu, Tao, Kautz and
 # Catanzaro, CVPR 2018) makes 2048×1024 street scenes from semantic label maps, with three changes:
 #
 # - **A coarse-to-fine generator.** A *global generator* G1 works at 1024×512. A *local enhancer* G2 works at
@@ -109,7 +109,7 @@ plt.show()
 #
 # **Exercise 1.** Write pix2pixHD's feature matching loss. Its inputs are what the discriminators' layers gave
 # out: `real_features[k][i]` is layer i of discriminator k on the real pair, `fake_features[k][i]` the same on
-# the fake pair (tensors of shape (N, C_i, h_i, w_i); the smaller discriminators' maps are smaller). Return one
+# the fake pair (tensors of shape (N, C_i, h_i, w_i); the discriminators on the halved and quartered pairs give smaller maps). Return one
 # number as a tensor: the sum over discriminators k and layers i of the mean absolute difference, with the real
 # features **detached** (they are the target for G, not something G's loss should change). Leave out the weight λ.
 
@@ -178,7 +178,7 @@ print("the feature matching gradient reached every parameter of G:",
 # **Three scales.** One discriminator that sees a whole 2048×1024 image per verdict needs a deeper network or
 # bigger kernels: more capacity (which can overfit) and more memory, already the scarce resource at that size. Three
 # copies of the same modest PatchGAN on a pyramid get a large field for the coarsest one at little cost (the same
-# layers on a quarter of the pixels), while the full-size one keeps judging fine detail. Each scale pushes for
+# layers on a sixteenth of the pixels), while the full-size one keeps judging fine detail. Each scale pushes for
 # something different: global consistency from the coarse one, texture and sharpness from the fine one. The paper
 # also notes that growing the generator to a higher resolution then only needs one more discriminator at the finest
 # scale, and that without the multi-scale discriminators many repeated patterns appeared.
@@ -332,8 +332,35 @@ plt.show()
 # adding 40 knobs this way in under an hour.
 #
 # At digit scale: the features are the ink (measured on the pixels) and the course classifier's probability that
-# a sample is a 0 and that it is a 1 (thick and thin digits). First the fit, written out: least squares of the
-# ink on z and a column of ones (for the intercept). (Test mode uses fewer samples.)
+# a sample is a 0 and that it is a 1 (thick and thin digits).
+#
+# **Exercise 4.** Write `feature_direction(z, values)`: the least-squares fit of a feature's `values` (n,) on the
+# noise vectors `z` (n, d) with an intercept, values ≈ z·w + b, returning the slope w divided by its length, shape
+# (d,). `torch.linalg.lstsq(A, B)` solves A·X ≈ B in the least-squares sense (`.solution` is X); for the intercept,
+# put a column of ones beside z.
+
+# %%
+def feature_direction(z, values):
+    """The unit direction (d,) of the least-squares fit values ≈ z·w + b, for z (n, d) and values (n,)."""
+    ### BEGIN STARTER
+    design = ____  # (n, d + 1): z, and a column of ones for the intercept
+    slope = ____   # (d,): the first d numbers of the solution
+    return ____
+    ### END STARTER
+    ### BEGIN SOLUTION
+    design = torch.cat([z, torch.ones(len(z), 1)], dim=1)                    # (n, d + 1)
+    solution = torch.linalg.lstsq(design, values.reshape(-1, 1)).solution   # (d + 1, 1): w, then b
+    slope = solution[:-1, 0]                                                 # (d,)
+    return slope / slope.norm()
+    ### END SOLUTION
+
+
+# %%
+q4.check()
+
+# %% [markdown]
+# Now the fits on the pre-trained generator's samples, with the library's `latent.feature_direction` (the same
+# as yours, so that the cell runs before the exercise is done). (Test mode uses fewer samples.)
 
 # %%
 n_fit = 400 if test_mode() else 2000
@@ -343,10 +370,8 @@ with torch.no_grad():
 ink = ((samples + 1) / 2).mean(dim=(1, 2, 3))                            # (n_fit,): share of bright pixels
 probabilities = metrics.classifier_probabilities(samples)               # (n_fit, 10)
 
-design = torch.cat([z_fit, torch.ones(n_fit, 1)], dim=1)                 # (n_fit, 33): z, then 1 for the intercept
-fit = torch.linalg.lstsq(design, ink.reshape(-1, 1)).solution            # (33, 1): the slope w, then b
-ink_direction = fit[:32, 0] / fit[:32, 0].norm()                         # (32,): the ink axis, unit length
-zero_direction = latent.feature_direction(z_fit, probabilities[:, 0])    # the same fit, in the library: "is a 0"
+ink_direction = latent.feature_direction(z_fit, ink)                     # (32,): the ink axis, unit length
+zero_direction = latent.feature_direction(z_fit, probabilities[:, 0])    # "is a 0"
 one_direction = latent.feature_direction(z_fit, probabilities[:, 1])     # "is a 1"
 
 order = ink.argsort()                                                    # lesson 06's axis, for comparison
@@ -361,7 +386,7 @@ print(f"cosine of the ink axis with the 'is a 0' axis: {float(ink_direction @ ze
 # advantage is that it uses every sample and fits any number of labels the same way. The cosines show the problem:
 # the ink axis leans towards "is a 0" and away from "is a 1", so turning the ink knob also turns those two.
 #
-# **Exercise 4.** Write `orthogonalize(direction, against)` for two vectors of shape (d,): `direction` minus its
+# **Exercise 5.** Write `orthogonalize(direction, against)` for two vectors of shape (d,): `direction` minus its
 # projection on `against`, divided by its length, so that the result has length 1. (`against` need not have length 1.)
 
 # %%
@@ -379,7 +404,7 @@ def orthogonalize(direction, against):
 
 
 # %%
-q4.check()
+q5.check()
 
 # %% [markdown]
 # **Gram-Schmidt, twice.** To make the ink axis orthogonal to *both* digit axes, first make the "is a 1" axis
@@ -400,7 +425,7 @@ print(f"ink axis after orthogonalising: cosine {float(ink_orthogonal @ zero_dire
 # they were before the move.
 
 # %%
-n_test = 150 if test_mode() else 500
+n_test = 100 if test_mode() else 500
 z_test = torch.randn(n_test, 32, generator=torch.Generator().manual_seed(5))  # (n_test, 32): z's not used in the fit
 steps = [-2.0, -1.0, 1.0, 2.0]
 with torch.no_grad():
@@ -434,11 +459,11 @@ plt.show()
 # digits for the same ink, but far from none. That is the limit of the method: the fits are linear, the generator
 # is not, and "is a 0" and "is a 1" are not the only features tied to ink.
 #
-# **Exercise 5 (thought question).** What does the orthogonalised ink knob give up, compared with the fitted one?
+# **Exercise 6 (thought question).** What does the orthogonalised ink knob give up, compared with the fitted one?
 # Why can it still change the digit, although it is exactly orthogonal to the "is a 0" and "is a 1" axes? When would
 # you rather train a conditional GAN (lesson 08) than add TL-GAN knobs?
 
-# %% [markdown] tags=["answer:q5"]
+# %% [markdown] tags=["answer:q6"]
 # **What it gives up.** The fitted axis was the direction in which the ink changes fastest (per unit step) on
 # average. Removing its parts along the digit axes keeps only the ink that does not come with "more 0" or "less 1",
 # so each step moves the ink less, and some ways of being thicker (turning a 1 into a 0) are no longer offered.
@@ -457,8 +482,8 @@ plt.show()
 # %% [markdown]
 # ## 4. AWS DeepComposer: music as an image
 #
-# **AWS DeepComposer** (Amazon, 2019) was a small MIDI keyboard and a web console for trying generative models on
-# music. Its GAN technique creates **accompaniment tracks** for a melody you play. The GAN of AWS's sample notebook
+# **AWS DeepComposer** (Amazon, 2019) came as a small MIDI keyboard and a web console for trying generative models
+# on music. Its GAN technique creates **accompaniment tracks** for a melody you play. The GAN of AWS's sample notebook
 # reads music as a **piano roll**: a grid of pitch against time, 1 where a note sounds. Its data are Bach chorales
 # (229 snippets of the JSB Chorales), each four piano tracks (a melody and three lower voices) of 2 bars: 4 beats a
 # bar and 4 time steps a beat give 32 steps, over 128 MIDI pitches, an array of shape (32, 128, 4). The generator
@@ -523,11 +548,11 @@ print(f"a 3×3 kernel sees pitches within ±1 semitone and {3 / STEPS_PER_BEAT:.
       "apart, a major third 4")
 
 # %% [markdown]
-# **Exercise 6 (thought question).** What does sharing one kernel across the pitch axis assume about music, and
+# **Exercise 7 (thought question).** What does sharing one kernel across the pitch axis assume about music, and
 # across the time axis? Where do those assumptions hold, and where do they break? What would you change in a
 # small-kernel convolutional generator for piano rolls?
 
-# %% [markdown] tags=["answer:q6"]
+# %% [markdown] tags=["answer:q7"]
 # **Along pitch**, weight sharing says a pattern means the same thing wherever it sits: a major triad, an interval, a
 # melodic step look the same in every key, and transposing a song moves its roll up or down without changing it.
 # That is largely true of harmony, which is about intervals. It breaks at the edges: register matters (a bass line

@@ -103,7 +103,59 @@ def fm_per_layer_list(real_features, fake_features):
     return torch.stack([(r.detach() - f).abs().mean() for r, f in pairs_of(real_features, fake_features)])
 
 
-# --------------------------------------------------------------------------- q4: orthogonalize, wrong and right
+# --------------------------------------------------------------------------- q4: the fitted direction, wrong and right
+
+
+def fit_not_normalised(z, values):
+    design = torch.cat([z, torch.ones(len(z), 1)], dim=1)
+    return torch.linalg.lstsq(design, values.reshape(-1, 1)).solution[:-1, 0]
+
+
+def fit_no_intercept(z, values):
+    slope = torch.linalg.lstsq(z, values.reshape(-1, 1)).solution[:, 0]
+    return slope / slope.norm()
+
+
+def fit_wrong_way_round(z, values):
+    """z regressed on the values: each coordinate's slope on the feature."""
+    centred_z, centred_y = z - z.mean(0), values - values.mean()
+    slopes = centred_z.T @ centred_y / (centred_y @ centred_y)
+    return slopes / slopes.norm()
+
+
+def fit_lesson_06(z, values):
+    order = values.argsort()
+    tenth = len(values) // 10
+    difference = z[order[-tenth:]].mean(0) - z[order[:tenth]].mean(0)
+    return difference / difference.norm()
+
+
+def fit_with_intercept_returned(z, values):
+    design = torch.cat([z, torch.ones(len(z), 1)], dim=1)
+    solution = torch.linalg.lstsq(design, values.reshape(-1, 1)).solution[:, 0]
+    return solution / solution.norm()
+
+
+def fit_lstsq_column(z, values):
+    design = torch.cat([z, torch.ones(len(z), 1)], dim=1)
+    return torch.linalg.lstsq(design, values.reshape(-1, 1)).solution[:-1]
+
+
+def fit_normal_equations(z, values):
+    """Right too: the normal equations, with the intercept column first."""
+    design = torch.cat([torch.ones(len(z), 1), z], dim=1).double()
+    solution = torch.linalg.solve(design.T @ design, design.T @ values.double())
+    slope = solution[1:].float()
+    return slope / slope.norm()
+
+
+def fit_centred(z, values):
+    """Right too: centring both sides instead of an intercept column."""
+    slope = torch.linalg.lstsq(z - z.mean(0), (values - values.mean())[:, None]).solution[:, 0]
+    return slope / slope.norm()
+
+
+# --------------------------------------------------------------------------- q5: orthogonalize, wrong and right
 
 
 def orth_not_normalised(direction, against):
@@ -158,6 +210,14 @@ WRONG = {
         (fm_per_layer_list, "a loss is one number"),
     ],
     "q4": [
+        (fit_not_normalised, "not of length 1"),
+        (fit_no_intercept, "the fit has no intercept"),
+        (fit_wrong_way_round, "you regressed z on the values"),
+        (fit_lesson_06, "lesson 06's direction"),
+        (fit_with_intercept_returned, "the last one is the intercept"),
+        (fit_lstsq_column, "return a vector of shape"),
+    ],
+    "q5": [
         (orth_not_normalised, "not of length 1"),
         (orth_wrong_way, "the projection goes the other way"),
         (orth_no_subtraction, "you returned the projection itself"),
@@ -167,7 +227,8 @@ WRONG = {
 }
 RIGHT_TOO = {
     "q1": [fm_l1_loss, pix2pixhd.feature_matching_loss],
-    "q4": [orth_library, orth_units_first],
+    "q4": [latent.feature_direction, fit_normal_equations, fit_centred],
+    "q5": [orth_library, orth_units_first],
 }
 
 globals().update(lesson_checks_contract(ex15, WRONG, RIGHT_TOO, solution_answer=solution_answer))
@@ -176,24 +237,26 @@ globals().update(lesson_checks_contract(ex15, WRONG, RIGHT_TOO, solution_answer=
 def test_the_untouched_starters_are_not_attempted():
     namespace = {"____": ____}
     exec("def feature_matching_loss(real_features, fake_features):\n    total = 0.0\n    ____\n    return ____\n"
+         "def feature_direction(z, values):\n    design = ____\n    slope = ____\n    return ____\n"
          "def orthogonalize(direction, against):\n    projection = ____\n    return ____\n", namespace)
     assert evaluate(ex15.q1, namespace["feature_matching_loss"]).status == NOT_ATTEMPTED
-    assert evaluate(ex15.q4, namespace["orthogonalize"]).status == NOT_ATTEMPTED
+    assert evaluate(ex15.q4, namespace["feature_direction"]).status == NOT_ATTEMPTED
+    assert evaluate(ex15.q5, namespace["orthogonalize"]).status == NOT_ATTEMPTED
 
 
 def test_hostile_answers_get_a_sentence():
-    for name in ("q1", "q4"):
+    for name in ("q1", "q4", "q5"):
         assert_hostile_answers_get_a_sentence(problem(name), HOSTILE)
 
 
 def test_raising_and_hanging_answers(monkeypatch):
-    for name in ("q1", "q4"):
+    for name in ("q1", "q4", "q5"):
         assert_names_the_line(evaluate(problem(name), raises))
         assert_stopped(problem(name), hangs, monkeypatch)
 
 
 def test_the_thought_questions_reveal_a_discussion(capsys):
-    for name, word in [("q2", "pyramid"), ("q3", "flicker"), ("q5", "non-linear"), ("q6", "octave")]:
+    for name, word in [("q2", "pyramid"), ("q3", "flicker"), ("q6", "non-linear"), ("q7", "octave")]:
         assert_discussion_revealed(problem(name), word, capsys)
 
 

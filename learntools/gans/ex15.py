@@ -1,5 +1,5 @@
-"""Lesson 15 checks: case studies from the talks. pix2pixHD's feature matching loss (q1), TL-GAN's
-orthogonalised feature direction (q4), and four thought questions (q2, q3, q5, q6).
+"""Lesson 15 checks: case studies from the talks. pix2pixHD's feature matching loss (q1), TL-GAN's feature
+direction by least squares (q4) and its orthogonalisation (q5), and four thought questions (q2, q3, q6, q7).
 
 The feature matching check runs the learner's loss on made-up features of two discriminators with layers of
 different sizes, compares it with learntools.gans.models.pix2pixhd.feature_matching_loss, names the usual
@@ -7,6 +7,7 @@ mistakes by computing what each one gives on the same features, then calls backw
 gradient goes: into the fake features (G learns), never into the real ones (they are constants for G).
 """
 
+import numpy as np
 import torch
 
 from learntools.core import (
@@ -167,11 +168,101 @@ dance_question = ThoughtProblem(
 )
 
 
-# ================================================================================ q4: orthogonalise
+# ================================================================================ q4: the fitted direction
 
 
 def _unit(v):
     return v / v.norm()
+
+
+def _fit_values(z, w, b, noise, rng):
+    return z @ w + b + noise * torch.from_numpy(rng.normal(size=len(z)).astype("float32"))
+
+
+def _fixed_fit_cases():
+    rng = np.random.default_rng(1504)
+    cases = []
+    for n, d in [(60, 3), (120, 5)]:
+        scales = torch.from_numpy(rng.uniform(0.3, 3.0, size=d).astype("float32"))
+        z = torch.from_numpy(rng.normal(size=(n, d)).astype("float32")) * scales + 1.5  # uneven, off-centre
+        w = torch.from_numpy(rng.normal(size=d).astype("float32"))
+        cases.append((z, _fit_values(z, w, 4.0, 0.1, rng)))
+    z = torch.tensor([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [2.0, 1.0], [1.0, 3.0]])
+    cases.append((z, z @ torch.tensor([2.0, -1.0]) + 3.0))            # exact, 6 points: the direction is (2, -1) / √5
+    return cases
+
+
+def _random_fit_case(rng):
+    n, d = int(rng.integers(40, 160)), int(rng.integers(2, 9))
+    scales = torch.from_numpy(rng.uniform(0.3, 3.0, size=d).astype("float32"))
+    z = torch.from_numpy(rng.normal(size=(n, d)).astype("float32")) * scales + float(rng.uniform(-2, 2))
+    w = torch.from_numpy(rng.normal(size=d).astype("float32"))
+    return z, _fit_values(z, w, float(rng.uniform(-5, 5)), 0.1, rng)
+
+
+def _diagnose_fit(args, got, expected):
+    z, values = args
+    d = z.shape[1]
+    if isinstance(got, torch.Tensor) and tuple(got.shape) == (d + 1,):
+        raise Incorrect(f"it returned {d + 1} numbers for z's of {d}: the last one is the intercept b; return the "
+                        f"slope w alone (the first {d}), made unit length.")
+    if isinstance(got, torch.Tensor) and got.ndim == 2 and got.shape[-1] == 1:
+        raise Incorrect(f"it returned shape {tuple(got.shape)}; return a vector of shape ({d},): "
+                        "`solution[:d, 0]` takes the slope out of lstsq's (d + 1, 1) solution.")
+    z64, y64 = z.double(), values.double()
+    design = torch.cat([z64, torch.ones(len(z64), 1, dtype=torch.float64)], dim=1)
+    slope = torch.linalg.lstsq(design, y64[:, None]).solution[:d, 0]
+    no_intercept = torch.linalg.lstsq(z64, y64[:, None]).solution[:, 0]
+    centred = (z64 - z64.mean(0)).T @ (y64 - y64.mean())
+    order = y64.argsort()
+    tenth = max(1, len(y64) // 10)
+    averaged = z64[order[-tenth:]].mean(0) - z64[order[:tenth]].mean(0)
+    rows = [
+        (slope, "the direction is right but not of length 1: divide the slope by its norm"),
+        (_unit(no_intercept), "the fit has no intercept: without a column of ones the slope must also explain the "
+                              "values' mean, which tilts it; add a column of ones to z"),
+        (no_intercept, "the fit has no intercept (add a column of ones to z), and the slope is not made unit length"),
+        (_unit(centred), "you regressed z on the values (each number of z predicted from the feature): TL-GAN fits "
+                         "the feature on z, the values predicted from z, with lstsq(design, values)"),
+        (_unit(z64.T @ y64), "you computed z·values, the wrong way round: fit the values on z with least squares"),
+        (_unit(averaged), "that is lesson 06's direction, the difference of the average z's of the top and bottom "
+                          "tenth; fit the values on all of z with least squares instead"),
+        (-_unit(slope), "the direction points the wrong way: the values should grow along it"),
+    ]
+    if isinstance(got, torch.Tensor) and got.shape == expected.shape:
+        name_mistake(got.detach().double(), expected.double(), rows, rtol=1e-3, atol=1e-4)
+
+
+class _FitProblem(FunctionProblem):
+    def check_answer(self, answer):
+        require_written(answer, self.var)
+        super().check_answer(answer)
+        return ("The least-squares slope, unit length: TL-GAN's axis for a feature, found from the generator's "
+                "own samples without training anything.")
+
+
+feature_direction_question = _FitProblem(
+    var="feature_direction",
+    reference=latent.feature_direction,
+    arg_names=["z", "values"],
+    cases=_fixed_fit_cases(),
+    random_cases=_random_fit_case,
+    n_random=5,
+    test=_diagnose_fit,
+    rtol=1e-3,
+    atol=1e-4,
+    points=2,
+    hints=[
+        "Put a column of ones beside z (torch.cat along dim=1) so that the fit has an intercept, solve "
+        "torch.linalg.lstsq(design, values.reshape(-1, 1)), take the first d numbers of the solution (the slope) "
+        "and divide them by their norm.",
+        "design = torch.cat([z, torch.ones(len(z), 1)], dim=1); slope = torch.linalg.lstsq(design, "
+        "values.reshape(-1, 1)).solution[:-1, 0]; return slope / slope.norm()",
+    ],
+)
+
+
+# ================================================================================ q5: orthogonalise
 
 
 def _vector_case(direction, against):
@@ -264,6 +355,7 @@ __all__ = bind_exercises(
         feature_matching_question,
         pix2pixhd_question,
         dance_question,
+        feature_direction_question,
         orthogonalize_question,
         tl_gan_question,
         music_question,

@@ -1,5 +1,6 @@
-"""Lesson 15's hidden tests: feature matching on other numbers of discriminators, layers and batch sizes;
-orthogonalisation in other dimensions and against vectors of other lengths."""
+"""Lesson 15's hidden tests: feature matching on other numbers of discriminators, layers and batch sizes; the
+fitted direction on other sizes and noise; orthogonalisation in other dimensions and against vectors of other
+lengths."""
 
 
 def hidden_q1(feature_matching_loss):
@@ -28,7 +29,32 @@ def hidden_q1(feature_matching_loss):
                 "feature_matching_loss should let the gradient flow into every fake feature map")
 
 
-def hidden_q4(orthogonalize):
+def hidden_q4(feature_direction):
+    """feature_direction on 32-number z's like the generator's (and shifted, stretched ones), against the fitted
+    slope of a feature that is linear in z plus noise: unit length, the least-squares slope's direction."""
+    import torch
+    from learntools.core import call_learner
+    what = "your function `feature_direction`"
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(15044)
+        for n, shift, stretch in [(300, 0.0, 1.0), (80, 2.0, 3.0), (1000, -1.0, 0.5)]:
+            z = torch.randn(n, 32) * (stretch * torch.rand(32) + 0.2) + shift
+            w = torch.randn(32)
+            values = z @ w + 10.0 + 0.5 * torch.randn(n)
+            got = call_learner(feature_direction, z.clone(), values.clone(), what=what)
+            assert isinstance(got, torch.Tensor) and tuple(got.shape) == (32,), (
+                "feature_direction should return a vector of shape (d,) = (32,)")
+            design = torch.cat([z, torch.ones(n, 1)], dim=1).double()
+            slope = torch.linalg.lstsq(design, values.double()[:, None]).solution[:-1, 0]
+            expected = slope / slope.norm()
+            got = got.detach().double()
+            assert abs(float(got.norm()) - 1) < 1e-3, f"feature_direction should return unit length, not {float(got.norm()):.4g}"
+            assert float(got @ expected) > 1 - 1e-4, (
+                f"feature_direction's direction is {float(torch.arccos(torch.clamp(got @ expected, -1, 1))):.3f} rad from "
+                "the least-squares slope of the values on z (with an intercept)")
+
+
+def hidden_q5(orthogonalize):
     """orthogonalize in 2, 3 and 64 dimensions, against vectors of length 0.1 to 10: unit length, orthogonal to
     `against`, and in the plane of the two vectors on `direction`'s side."""
     import torch
