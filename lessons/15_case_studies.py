@@ -418,6 +418,9 @@ ink_orthogonal = latent.orthogonalize(latent.orthogonalize(ink_direction, zero_d
 print(f"ink axis after orthogonalising: cosine {float(ink_orthogonal @ zero_direction):+.1e} with 'is a 0', "
       f"{float(ink_orthogonal @ one_direction):+.1e} with 'is a 1', {float(ink_orthogonal @ ink_direction):.2f} with "
       "the ink axis it came from")
+one_after_other = latent.orthogonalize(latent.orthogonalize(ink_direction, zero_direction), one_direction)
+print(f"without the first step (against 'is a 0', then the raw 'is a 1' axis): cosine "
+      f"{float(one_after_other @ zero_direction):+.2f} with 'is a 0'")
 
 # %% [markdown]
 # Now both knobs at work on new z's: each is moved by −2, −1, +1 and +2 along the fitted ink axis and along the
@@ -464,9 +467,9 @@ plt.show()
 # you rather train a conditional GAN (lesson 08) than add TL-GAN knobs?
 
 # %% [markdown] tags=["answer:q6"]
-# **What it gives up.** The fitted axis was the direction in which the ink changes fastest (per unit step) on
-# average. Removing its parts along the digit axes keeps only the ink that does not come with "more 0" or "less 1",
-# so each step moves the ink less, and some ways of being thicker (turning a 1 into a 0) are no longer offered.
+# **What it gives up.** The fitted axis was the direction in which the fitted ink grows fastest per unit step.
+# Removing its parts along the digit axes keeps only the ink that does not come with "more 0" or "less 1", so each
+# step moves the ink less, and some ways of being thicker (turning a 1 into a 0) are no longer offered.
 # That is the point of the knob, but it is a different knob: "ink at fixed digit", not "ink".
 #
 # **Why digits still change.** Orthogonal to an axis means the *linear fits* of "is a 0" and "is a 1" do not change

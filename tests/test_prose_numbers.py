@@ -116,3 +116,5 @@ def test_15_what_the_case_studies_say_of_their_runs():
                        r"y = ([\d.]+)", text, flags=re.M)
     assert len(poses) == 2 and poses[0][1:] == poses[1][1:]
     assert "moved up 2 rows: 0.0\n" in text and "moved 4 steps later: 0.0\n" in text
+    left = float(re.search(r"then the raw 'is a 1' axis\): cosine ([+-][\d.]+) with 'is a 0'", text).group(1))
+    assert abs(left) >= 0.01  # "would leave some of the first one back in"
