@@ -109,9 +109,10 @@ plt.show()
 #
 # **Exercise 1.** Write pix2pixHD's feature matching loss. Its inputs are what the discriminators' layers gave
 # out: `real_features[k][i]` is layer i of discriminator k on the real pair, `fake_features[k][i]` the same on
-# the fake pair (tensors of shape (N, C_i, h_i, w_i); the discriminators on the halved and quartered pairs give smaller maps). Return one
-# number as a tensor: the sum over discriminators k and layers i of the mean absolute difference, with the real
-# features **detached** (they are the target for G, not something G's loss should change). Leave out the weight λ.
+# the fake pair (tensors of shape (N, C_i, h_i, w_i); the discriminators on the halved and quartered pairs give
+# smaller maps). Return one number as a tensor: the sum over discriminators k and layers i of the mean absolute
+# difference, with the real features **detached** (they are the target for G, not something G's loss should
+# change). Leave out the weight λ.
 
 # %%
 def feature_matching_loss(real_features, fake_features):
@@ -187,7 +188,8 @@ print("the feature matching gradient reached every parameter of G:",
 # compares, pair by pair, everything D's layers see in the real image and in G's version of the *same* input, so G
 # gets a dense target in D's learned features even when D's final verdicts are saturated. It acts like a
 # perceptual loss, with D as the feature extractor, which keeps learning. (Since the pairs are aligned, image by
-# image matching makes sense here; an unpaired GAN can only match batch statistics.)
+# image matching makes sense here; an unpaired GAN has no partner image for each fake, and the feature matching of
+# Salimans et al., 2016, compares batch averages instead.)
 
 # %% [markdown]
 # ## 2. Everybody Dance Now: a stick figure, two frames at a time
@@ -200,10 +202,11 @@ print("the feature matching gradient reached every parameter of G:",
 #
 # - **The pose is the condition.** A stick figure carries the body's position and little of its appearance, so
 #   the same generator can render poses that came from somebody else.
-# - **Temporal smoothing.** Rendering every frame on its own flickers. G makes two consecutive frames: the first
-#   from its pose and a blank image, the second from its pose *and G's own first frame*. The discriminator judges
-#   the pair: the two stick figures and the two frames stacked, real (x_{t−1}, x_t, y_{t−1}, y_t) against fake
-#   (x_{t−1}, x_t, G(x_{t−1}), G(x_t)). At test time each frame is made from its pose and the previous output.
+# - **Temporal smoothing.** Frames rendered each on its own need not agree with each other. G makes two
+#   consecutive frames: the first from its pose and a blank image, the second from its pose *and G's own first
+#   frame*. The discriminator judges the pair: the two stick figures and the two frames stacked, real
+#   (x_{t−1}, x_t, y_{t−1}, y_t) against fake (x_{t−1}, x_t, G(x_{t−1}), G(x_t)). At test time each frame is made
+#   from its pose and the previous output.
 #   (A separate face GAN adds a residual to the face region.)
 # - **Pose normalisation.** The source dancer may be taller, or stand closer to the camera. In the authors' code,
 #   each video's closest and farthest ankle positions (lowest and highest in the image) are found; a source pose
