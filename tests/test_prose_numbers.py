@@ -84,3 +84,37 @@ def test_09_the_unet_beats_the_encoder_decoder():
     l1 = {name: float(text.split()[1].rstrip(",")) for name, text in rows.items()}
     psnr = {name: float(text.split()[3]) for name, text in rows.items()}
     assert l1["U-Net (L1)"] < l1["encoder-decoder (L1)"] and psnr["U-Net (L1)"] > psnr["encoder-decoder (L1)"]
+
+
+def test_15_what_the_case_studies_say_of_their_runs():
+    """Lesson 15: "16×16 pieces ... the whole digit (67 pixels)"; feature matching "is 0 when the fakes are the real
+    images"; the fitted ink axis and lesson 06's "point much the same way", it "leans towards 'is a 0' and away from
+    'is a 1'"; along the orthogonalised axis "at every step more digits keep their identity", "the ink moves less per
+    step" and it "changes fewer digits for the same ink"; the normalised pose matches the target; a convolution of
+    the moved song "is the convolution of the song, moved the same way"."""
+    text = printed("15")
+    fields = [int(n) for n in re.findall(r"^D\d: sees .* each covering (\d+)×\d+ pixels", text, flags=re.M)]
+    assert fields[0] == 16 and fields[-1] == 67
+    assert "feature matching of the real pairs with themselves: 0.000" in text
+    cosine = float(re.search(r"cosine of the fitted ink axis with lesson 06's averaged one: ([\d.]+)", text).group(1))
+    assert cosine > 0.9
+    zero, one = map(float, re.search(r"with the 'is a 0' axis: ([+-][\d.]+), with the 'is a 1' axis: ([+-][\d.]+)",
+                                     text).groups())
+    assert zero > 0.3 and one < -0.3
+    steps = {(name.strip(), step): (float(after), int(same)) for name, step, after, same in re.findall(
+        r"^\s*(fitted ink axis|orthogonalised), step ([+-]\d): ink [\d.]+ -> ([\d.]+), same digit as before: (\d+)%",
+        text, flags=re.M)}
+    before = float(re.search(r"step [+-]\d: ink ([\d.]+) ->", text).group(1))
+    assert len(steps) == 8
+    for step in ("-2", "-1", "+1", "+2"):
+        fitted, orthogonal = steps[("fitted ink axis", step)], steps[("orthogonalised", step)]
+        assert orthogonal[1] > fitted[1]
+        assert abs(orthogonal[0] - before) < abs(fitted[0] - before)
+    costs = dict(re.findall(r"^(fitted ink axis|orthogonalised): (\d+)% of the digits change", text, flags=re.M))
+    assert int(costs["orthogonalised"]) < int(costs["fitted ink axis"])
+    poses = re.findall(r"^\s*(normalised|target): ([\d.]+) px from head to ankles, ankles centred at x = ([\d.]+), "
+                       r"y = ([\d.]+)", text, flags=re.M)
+    assert len(poses) == 2 and poses[0][1:] == poses[1][1:]
+    assert "moved up 2 rows: 0.0\n" in text and "moved 4 steps later: 0.0\n" in text
+    left = float(re.search(r"then the raw 'is a 1' axis\): cosine ([+-][\d.]+) with 'is a 0'", text).group(1))
+    assert abs(left) >= 0.01  # "would leave some of the first one back in"
