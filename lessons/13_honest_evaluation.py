@@ -42,7 +42,7 @@ from learntools.core import test_mode
 from learntools.gans.data import load_mnist, toy_distribution, toy_modes
 from learntools.gans.display import show_images
 from learntools.gans.evaluation import fidelity
-from learntools.gans.evaluation.metrics import classifier_features
+from learntools.gans.evaluation.metrics import classifier_features, classifier_probabilities
 from learntools.gans.pretrained import load_digit_generator
 
 started = time.time()
@@ -141,10 +141,14 @@ ax_hist.legend(fontsize=8)
 plt.show()
 print(f"the 10 closest pairs: feature distances {distances[closest].min():.2f} to {distances[closest].max():.2f} "
       f"(near-copy threshold {threshold:.2f})")
+print("the classifier reads these 10 generated digits as:",
+      " ".join(str(int(d)) for d in classifier_probabilities(fakes[0][closest]).argmax(dim=1)))
 
 # %% [markdown]
 # Look at the pairs before you trust the share: a near-copy in features should also *look* like its training
-# digit. Two limits of this check are worth keeping in mind. It finds copies of single training digits, not a
+# digit. Which digits are they? A plain digit drawn with one stroke has few ways to be drawn, so a new one can
+# land close to a training one without anything being copied; the threshold, read from held-out digits, already
+# allows for that on average, but not digit by digit. Two limits of this check are worth keeping in mind. It finds copies of single training digits, not a
 # generator that stitches two digits together; and the classifier was trained on the same training digits, so
 # its features of training digits may sit a little apart from its features of new ones. The pixel space has no
 # such bias, which is why the lab measures both.
@@ -322,7 +326,7 @@ for name, values in digit_results.items():
 # ## 5. The Fréchet distance depends on n, and on the reference set
 #
 # Lesson 06's Fréchet distance fits a Gaussian to each set of features. With n samples the fitted means and
-# covariances are noisy, and the noise always *adds* distance: two samples of the **same** distribution have a
+# covariances are noisy, and on average the noise *adds* distance: two samples of the **same** distribution have a
 # distance above 0 that shrinks as n grows. The plot measures it, for 3 seeds at each n:
 #
 # - two disjoint samples of the training digits (the same distribution: the bias alone);
@@ -343,6 +347,7 @@ fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
 for name, curve in curves.items():
     ax.errorbar(curve["sizes"], curve["mean"], yerr=curve["std"], marker="o", capsize=3, label=name)
 ax.set_xscale("log")
+ax.set_yscale("log")
 ax.set_xlabel("n, images in each of the two sets")
 ax.set_ylabel("Fréchet distance (classifier features)")
 ax.set_title(f"mean ± spread over {len(SEEDS)} seeds")
@@ -353,7 +358,9 @@ for name, curve in curves.items():
                                        zip(curve["sizes"], curve["mean"], curve["std"])))
 
 # %% [markdown]
-# Three things to read off the plot. Two samples of the *same* distribution are far from 0 at small n: at the
+# Four things to read off the plot. The real-data curves keep falling as n grows, while the generated ones
+# level off: what is left there is the generator's own distance from real digits, the part of the figure worth
+# reporting. Two samples of the *same* distribution are far from 0 at small n: at the
 # smallest n their distance is larger than the generated digits' distance at the largest n (the line below says
 # by how much). So the ranking of two models is safe only at the same n, and the same reference. And against
 # the training set, a generator that memorised its training digits would score clearly better than against

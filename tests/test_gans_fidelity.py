@@ -73,7 +73,10 @@ def test_frechet_of_features_matches_metrics_and_its_small_n_bias_shrinks():
     a, b = features[:300], features[300:700]
     assert fidelity.frechet_distance_of_features(a, b) == pytest.approx(
         metrics._frechet_from_features(a.double().numpy(), b.double().numpy()))
+    from threadpoolctl import threadpool_info
+    threads_before = [pool["num_threads"] for pool in threadpool_info()]
     curve = fidelity.frechet_by_sample_size(features, features, [20, 100, 500], seeds=(0, 1, 2), disjoint=True)
+    assert [pool["num_threads"] for pool in threadpool_info()] == threads_before  # one BLAS thread only inside
     assert curve["values"].shape == (3, 3) and (curve["values"] > 0).all()
     assert curve["mean"][0] > curve["mean"][1] > curve["mean"][2]
     again = fidelity.frechet_by_sample_size(features, features, [20, 100, 500], seeds=(0, 1, 2), disjoint=True)

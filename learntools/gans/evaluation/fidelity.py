@@ -20,6 +20,7 @@ float64. No function touches the global random state; the ones that draw subsets
 
 from __future__ import annotations
 
+import contextlib
 from typing import NamedTuple
 
 import numpy as np
@@ -140,21 +141,39 @@ def frechet_by_sample_size(a, b, sizes, seeds=(0, 1, 2), disjoint: bool = False)
     samples of the same distribution): their distance would be 0 with infinitely many samples.
     """
     a, b = as_features(a, "a"), as_features(b, "b")
-    values = np.zeros((len(sizes), len(seeds)))
-    for j, seed in enumerate(seeds):
-        generator = torch.Generator().manual_seed(int(seed))
-        order_a = torch.randperm(len(a), generator=generator)  # (N,)
-        order_b = torch.randperm(len(b), generator=generator)  # (M,)
-        for i, n in enumerate(sizes):
-            if disjoint:
-                if not torch.equal(a, b) or 2 * n > len(a):
-                    raise ValueError(f"disjoint draws need the same set twice and 2 n <= {len(a)}; got n = {n}.")
-                rows_a, rows_b = order_a[:n], order_a[n : 2 * n]
-            else:
-                if n > min(len(a), len(b)):
-                    raise ValueError(f"n = {n} is more than the {min(len(a), len(b))} rows of the smaller set.")
-                rows_a, rows_b = order_a[:n], order_b[:n]
-            values[i, j] = frechet_distance_of_features(a[rows_a], b[rows_b])
+    with _one_blas_thread():
+        columns = [_distances_at_sizes(a, b, sizes, seed, disjoint) for seed in seeds]
+    values = np.array(columns).T  # (len(sizes), len(seeds))
     return {"sizes": [int(n) for n in sizes], "mean": values.mean(axis=1).tolist(),
             "std": values.std(axis=1, ddof=1).tolist() if len(seeds) > 1 else [0.0] * len(sizes),
             "values": values}
+
+
+def _distances_at_sizes(a, b, sizes, seed, disjoint) -> list:
+    """One seed's draws: the distance at every n of sizes (the first n rows of one shuffle of each set)."""
+    generator = torch.Generator().manual_seed(int(seed))
+    order_a = torch.randperm(len(a), generator=generator)  # (N,)
+    order_b = torch.randperm(len(b), generator=generator)  # (M,)
+    distances = []
+    for n in sizes:
+        if disjoint:
+            if not torch.equal(a, b) or 2 * n > len(a):
+                raise ValueError(f"disjoint draws need the same set twice and 2 n <= {len(a)}; got n = {n}.")
+            rows_a, rows_b = order_a[:n], order_a[n : 2 * n]
+        else:
+            if n > min(len(a), len(b)):
+                raise ValueError(f"n = {n} is more than the {min(len(a), len(b))} rows of the smaller set.")
+            rows_a, rows_b = order_a[:n], order_b[:n]
+        distances.append(frechet_distance_of_features(a[rows_a], b[rows_b]))
+    return distances
+
+
+def _one_blas_thread():
+    """A context in which numpy's linear algebra uses one thread: the 128x128 eigen-decompositions of many
+    Frechet distances run several times faster so (threads cost more than they save on small matrices, most
+    of all on a busy machine). Without threadpoolctl (installed with scikit-learn), nothing changes."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
