@@ -50,7 +50,7 @@ SEEDS = (0, 1, 2)                                 # every comparison: mean ± sp
 N_FAKE = 200 if test_mode() else 1000             # generated digits per seed (test mode: fewer)
 train_images, _ = load_mnist("train")             # (4000, 1, 28, 28) in [-1, 1]: what G and the classifier learned from
 held_out_images, _ = load_mnist("test")           # (1000, 1, 28, 28): digits neither of them has seen
-if test_mode():                                   # test mode: a quarter of each real set
+if test_mode():                                   # test mode: fewer real digits
     train_images, held_out_images = train_images[:1000], held_out_images[:300]
 
 G = load_digit_generator()                        # the dcgan recipe's averaged generator (z_dim 32), eval mode
@@ -82,8 +82,7 @@ print(f"Setup complete: {len(train_images)} training digits, {len(held_out_image
 #
 # A generator that returned its training images would score superbly on every figure of lesson 06, and would
 # be useless. So for each generated digit, find the **nearest training digit**, in two spaces: in pixels, and in
-# the classifier's 128 features (where two drawings of the same digit in the same style are close even when
-# their strokes are shifted by a pixel).
+# the classifier's 128 features (what the classifier learned to look at, rather than each pixel).
 #
 # A distance alone says nothing: how near is "near"? Real digits the generator never saw answer that. The
 # **held-out digits** were drawn by the same kind of hands as the training digits, and none of them is a copy,
@@ -108,7 +107,7 @@ spaces = {  # the space: (training set, held-out set, {seed: generated set}) in 
 }
 near_copy_share = {}   # {space: [share for each seed]}
 for space, (train_set, held_out_set, fake_sets) in spaces.items():
-    held_out_distances, _ = nearest_training(held_out_set, train_set)            # (1000,)
+    held_out_distances, _ = nearest_training(held_out_set, train_set)            # (N,) one per held-out digit
     threshold = float(torch.quantile(held_out_distances, 0.05))                   # the 5th percentile
     near_copy_share[space] = [float((nearest_training(fake_sets[seed], train_set)[0] < threshold).float().mean())
                               for seed in SEEDS]
@@ -126,7 +125,7 @@ distances, nearest = nearest_training(fake_features[0], train_features)   # (N_F
 closest = distances.argsort()[:10]                                        # the 10 most suspicious fakes
 pairs = torch.cat([fakes[0][closest], train_images[nearest[closest]]])    # (20, 1, 28, 28): fakes, then their matches
 held_out_distances, _ = nearest_training(held_out_features, train_features)
-threshold = float(torch.quantile(held_out_distances, 0.05))
+threshold = fidelity.near_copy_threshold(held_out_features, train_features, quantile=0.05)  # as in the loop above
 
 fig, (ax_pairs, ax_hist) = plt.subplots(1, 2, figsize=(13, 3.4), layout="constrained",
                                         gridspec_kw={"width_ratios": [1.5, 1]})
@@ -146,12 +145,14 @@ print("the classifier reads these 10 generated digits as:",
 
 # %% [markdown]
 # Look at the pairs before you trust the share: a near-copy in features should also *look* like its training
-# digit. Which digits are they? A plain digit drawn with one stroke has few ways to be drawn, so a new one can
-# land close to a training one without anything being copied; the threshold, read from held-out digits, already
-# allows for that on average, but not digit by digit. Two limits of this check are worth keeping in mind. It finds copies of single training digits, not a
-# generator that stitches two digits together; and the classifier was trained on the same training digits, so
-# its features of training digits may sit a little apart from its features of new ones. The pixel space has no
-# such bias, which is why the lab measures both.
+# digit. Which digits are they? A digit drawn with one plain stroke has few ways to be drawn, so a new one can
+# land close to a training one without anything being copied; the threshold, read from all held-out digits,
+# allows for that on average, not digit by digit.
+#
+# Two limits of this check are worth keeping in mind. It finds copies of single training digits, not a
+# generator that stitches parts of two together. And the classifier was trained on the same training digits,
+# so its features of training digits may sit a little apart from its features of new ones; pixels have no such
+# bias, which is why the lab measures both.
 
 # %% [markdown]
 # ## 2. Precision and recall
@@ -290,7 +291,7 @@ plt.show()
 # %% [markdown]
 # Read the table against the counts. Dropping half the modes leaves precision where the good generator has it
 # and halves recall, as the share of real points on a visited mode says it should. Blurring the modes keeps
-# recall at the top (the wide clouds cover every real point) and drops precision close to the share of fakes
+# recall at the top (the wide clouds cover almost every real point) and drops precision close to the share of fakes
 # that land near a mode: precision asks "is this fake near real data?", point by point. Note that even the good
 # generator does not reach 1: a finite sample's balls miss a little of the real manifold's edge.
 
