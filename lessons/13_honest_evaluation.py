@@ -47,11 +47,11 @@ from learntools.gans.pretrained import load_digit_generator
 
 started = time.time()
 SEEDS = (0, 1, 2)                                 # every comparison: mean ± spread over these sampling seeds
-N_FAKE = 200 if test_mode() else 1000             # generated digits per seed (test mode: fewer)
+N_FAKE = 100 if test_mode() else 1000             # generated digits per seed (test mode: fewer)
 train_images, _ = load_mnist("train")             # (4000, 1, 28, 28) in [-1, 1]: what G and the classifier learned from
 held_out_images, _ = load_mnist("test")           # (1000, 1, 28, 28): digits neither of them has seen
 if test_mode():                                   # test mode: fewer real digits
-    train_images, held_out_images = train_images[:1000], held_out_images[:300]
+    train_images, held_out_images = train_images[:500], held_out_images[:200]
 
 G = load_digit_generator()                        # the dcgan recipe's averaged generator (z_dim 32), eval mode
 
@@ -245,7 +245,7 @@ q3.check()
 
 # %%
 modes = toy_modes("ring")                      # (8, 2): the centres
-N_RING = 500 if test_mode() else 1000
+N_RING = 300 if test_mode() else 1000
 
 
 def ring_fakes(kind, seed):
