@@ -136,3 +136,15 @@ def test_13_the_frechet_bias_at_small_n_is_larger_than_the_generators_distance()
     generated = {int(n): float(m) for n, m in re.findall(r"n=(\d+):\s+([\d.]+)", generated)}
     # "The real-data curves keep falling as n grows, while the generated ones level off".
     assert means[1000] / means[500] < 0.7 and generated[1000] / generated[500] > 0.8
+
+
+def test_13_generated_digits_lie_further_from_the_training_set_than_held_out_ones():
+    """"Most generated digits lie *further* from the training set than held-out digits do, most clearly in
+    features"."""
+    found = re.findall(r"in (features|pixels)\s*: median distance to the training set: held-out digits\s+([\d.]+), "
+                       r"generated ([\d.]+) ± [\d.]+; .*near-copies among generated digits: ([\d.]+) ±", printed("13"))
+    medians = {space: (float(held_out), float(generated)) for space, held_out, generated, _ in found}
+    assert set(medians) == {"features", "pixels"}
+    assert all(generated > held_out for held_out, generated in medians.values())
+    ratio = {space: generated / held_out for space, (held_out, generated) in medians.items()}
+    assert ratio["features"] > ratio["pixels"]
