@@ -332,8 +332,8 @@ for name, values in digit_results.items():
 # ## 5. The Fréchet distance depends on n, and on the reference set
 #
 # Lesson 06's Fréchet distance fits a Gaussian to each set of features. With n samples the fitted means and
-# covariances are noisy, and on average the noise *adds* distance: two samples of the **same** distribution have a
-# distance above 0 that shrinks as n grows. The plot measures it, for 3 seeds at each n:
+# covariances are noisy, and on average the noise *adds* distance: two samples of the **same** distribution
+# have a distance above 0 that shrinks as n grows. The plot measures it, for 3 seeds at each n:
 #
 # - two disjoint samples of the training digits (the same distribution: the bias alone);
 # - held-out real digits against training digits;
@@ -364,13 +364,18 @@ for name, curve in curves.items():
                                        zip(curve["sizes"], curve["mean"], curve["std"])))
 
 # %% [markdown]
-# Four things to read off the plot. The real-data curves keep falling as n grows, while the generated ones
-# level off: what is left there is the generator's own distance from real digits, the part of the figure worth
-# reporting. Two samples of the *same* distribution are far from 0 at small n: at the
-# smallest n their distance is larger than the generated digits' distance at the largest n (the line below says
-# by how much). So the ranking of two models is safe only at the same n, and the same reference. And against
-# the training set, a generator that memorised its training digits would score clearly better than against
-# held-out digits; compare the two "generated" curves (the line below prints them at the largest n).
+# Four things to read off the plot.
+#
+# - The real-data curves keep falling as n grows, while the generated ones level off: what is left there is the
+#   generator's own distance from real digits, the part of the figure worth reporting.
+# - Two samples of the *same* distribution are far from 0 at small n: at the smallest n their distance is larger
+#   than the generated digits' distance at the largest n (the first line below).
+# - So the ranking of two models is safe only at the same n, and against the same reference.
+# - Against the training set, a generator that memorised its training digits would score clearly better than
+#   against held-out digits; compare the two "generated" curves (the second line below, at the largest n).
+#
+# (For the generated curves, each seed draws its n digits from the generated digits of all three sampling
+# seeds together.)
 
 # %%
 largest, smallest = -1, 0

@@ -136,13 +136,14 @@ def _mistakes(real, fake, k, question):
     own = {"precision": (fake, real), "recall": (real, fake)}  # (queries, centres) of the right answer
     queries, centres = own[question]
     other = "recall" if question == "precision" else "precision"
+    meaning = {"precision": "the share of fakes inside the balls around the real samples",
+               "recall": "the share of real samples inside the balls around the fakes"}
     distances = _distances(queries, centres)  # (Nq, Nc)
     right_radii = _kth_other(centres, k)
     ordered = _distances(centres, centres).sort(dim=1).values
     rows = [
         (_share_inside(centres, queries, _kth_other(queries, k)),
-         f"that is the {other}: the share of {'real samples inside the balls around the fakes' if other == 'recall' else 'fakes inside the balls around the real samples'}. "
-         f"The {question} asks how many {'fakes lie inside the real manifold' if question == 'precision' else 'real samples lie inside the generated manifold'}"),
+         f"that is the {other}: {meaning[other]}. The {question} is {meaning[question]}"),
         (_share_inside(queries, centres, ordered[:, k - 1]),
          "the balls are one neighbour too small: each centre's own distance 0 was counted as its nearest neighbour "
          "(is knn_radii right? q1 checks it)"),
