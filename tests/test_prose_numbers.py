@@ -86,6 +86,68 @@ def test_09_the_unet_beats_the_encoder_decoder():
     assert l1["U-Net (L1)"] < l1["encoder-decoder (L1)"] and psnr["U-Net (L1)"] > psnr["encoder-decoder (L1)"]
 
 
+def _lesson_13_rows(pattern_names):
+    """{row name: [mean, spread, mean, spread, ...]} of the lesson 13 tables whose rows start with these names."""
+    rows = {}
+    for line in printed("13").splitlines():
+        for name in pattern_names:
+            if re.match(re.escape(name) + r"\s+\d+\.\d+ ± ", line):
+                rows[name] = [float(v) for v in re.findall(r"(\d+\.\d+) ± (\d+\.\d+)", line) for v in v]
+    return rows
+
+
+def test_13_the_ring_table_says_what_the_text_reads_off_it():
+    """"Dropping half the modes leaves precision where the good generator has it and halves recall, as the share
+    of real points on a visited mode says ... Blurring the modes keeps recall at the top ... and drops precision
+    close to the share of fakes that land near a mode ... even the good generator does not reach 1"."""
+    rows = _lesson_13_rows(["good", "drops modes", "spreads off the ring"])
+    good, dropped, blurred = rows["good"], rows["drops modes"], rows["spreads off the ring"]
+    precision, recall, near_mode, visited = 0, 2, 4, 6  # indices of the means (each followed by its spread)
+    assert abs(dropped[precision] - good[precision]) < 0.03
+    assert abs(dropped[recall] - dropped[visited]) < 0.05 and abs(dropped[recall] - good[recall] / 2) < 0.05
+    assert blurred[recall] >= good[recall] - 0.01 and blurred[recall] > 0.95
+    assert abs(blurred[precision] - blurred[near_mode]) < 0.05 and blurred[precision] < 0.3
+    assert good[precision] < 1 and good[recall] < 1
+
+
+def test_13_generated_digits_cover_like_real_ones_but_fewer_land_inside():
+    """"The generated digits cover the real variety about as well as real digits do, but fewer of them land inside
+    the real manifold ... [in pixels] the same samples get other numbers"."""
+    rows = _lesson_13_rows(["generated vs held-out", "held-out vs training (real data)", "generated vs held-out, pixels"])
+    generated, real = rows["generated vs held-out"], rows["held-out vs training (real data)"]
+    pixels = rows["generated vs held-out, pixels"]
+    assert abs(generated[2] - real[2]) < 0.05
+    assert generated[0] < real[0] - 0.1
+    assert abs(pixels[0] - generated[0]) > 2 * (pixels[1] + generated[1]) or abs(pixels[2] - generated[2]) > 2 * (
+        pixels[3] + generated[3])
+
+
+def test_13_the_frechet_bias_at_small_n_is_larger_than_the_generators_distance():
+    """"at the smallest n their distance is larger than the generated digits' distance at the largest n"; the
+    thought question: "two samples of the same distribution differ by more at 200 than at 1,000"."""
+    text = printed("13")
+    small, large = map(float, re.search(r"same distribution at n = \d+: ([\d.]+); generated vs training at n = \d+: "
+                                        r"([\d.]+)", text).groups())
+    assert small > large
+    row = re.search(r"^training vs training \(same distribution\)(.*)$", text, flags=re.M).group(1)
+    means = {int(n): float(m) for n, m in re.findall(r"n=(\d+):\s+([\d.]+)", row)}
+    assert means[200] > means[1000] and means[50] > means[100] > means[200]
+    generated = re.search(r"^generated vs training(.*)$", text, flags=re.M).group(1)
+    generated = {int(n): float(m) for n, m in re.findall(r"n=(\d+):\s+([\d.]+)", generated)}
+    # "The real-data curves keep falling as n grows, while the generated ones level off".
+    assert means[1000] / means[500] < 0.7 and generated[1000] / generated[500] > 0.8
+
+
+def test_13_generated_digits_lie_further_from_the_training_set_than_held_out_ones():
+    """"Most generated digits lie *further* from the training set than held-out digits do, most clearly in
+    features"."""
+    found = re.findall(r"in (features|pixels)\s*: median distance to the training set: held-out digits\s+([\d.]+), "
+                       r"generated ([\d.]+) ± [\d.]+; .*near-copies among generated digits: ([\d.]+) ±", printed("13"))
+    medians = {space: (float(held_out), float(generated)) for space, held_out, generated, _ in found}
+    assert set(medians) == {"features", "pixels"}
+    assert all(generated > held_out for held_out, generated in medians.values())
+    ratio = {space: generated / held_out for space, (held_out, generated) in medians.items()}
+    assert ratio["features"] > ratio["pixels"]
 def test_15_what_the_case_studies_say_of_their_runs():
     """Lesson 15: "16×16 pieces ... the whole digit (67 pixels)"; feature matching "is 0 when the fakes are the real
     images"; the fitted ink axis and lesson 06's "point much the same way", it "leans towards 'is a 0' and away from

@@ -8,6 +8,9 @@
                        (`python -m learntools.gans.evaluation.loss_comparison`; lesson 07)
 - train_classifier.py: the script that trains the digit classifier behind metrics.py
                        (`python -m learntools.gans.evaluation.train_classifier`; instructors only)
+- fidelity.py:         honest evaluation from feature vectors: nearest neighbours (memorisation), k-NN radii,
+                       precision and recall (Kynkaanniemi et al. 2019), a near-copy threshold from held-out
+                       data, the Frechet distance against the number of samples (lesson 13)
 - judge.py:            an independent digit judge, for scoring models trained with the classifier's
                        features (SRGAN's perceptual loss, lesson 10); `judge_accuracy`
 - train_judge.py:      the script that trains it (`python -m learntools.gans.evaluation.train_judge`)
