@@ -90,6 +90,9 @@ def _call(answer, name, *args):
     if tuple(out.shape) != tuple(args[0].shape):
         raise Incorrect(f"{what} returned a tensor of shape {tuple(out.shape)} for images of shape "
                         f"{tuple(args[0].shape)}: T must keep every image's size.")
+    if out.dtype != args[0].dtype:
+        raise Incorrect(f"{what} returned {out.dtype} numbers for {args[0].dtype} images: keep the images' dtype "
+                        "(a new tensor made with torch.zeros or torch.ones should use dtype=images.dtype).")
     if not torch.isfinite(out).all():
         raise Incorrect(f"{what} returned NaN or infinite values.")
     return out
