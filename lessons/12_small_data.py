@@ -50,7 +50,8 @@ runs = small_data_runs()  # arrays indexed [size, arm, seed, ...]; see small_dat
 settings = runs["settings"]
 SIZES, ARMS, SEEDS = settings["sizes"], [str(a) for a in runs["arms"]], settings["seeds"]
 print(f"Setup complete: {len(SIZES) * len(ARMS) * len(SEEDS)} precomputed runs of {settings['steps']} steps "
-      f"({len(SIZES)} data sizes x {len(ARMS)} ways of training x {len(SEEDS)} seeds).")
+      f"({len(SIZES)} data sizes x {len(ARMS)} ways of training x {len(SEEDS)} seeds), "
+      f"{runs['seconds'].sum() / 60:.0f} minutes of training and measuring, summed over the runs.")
 
 # %% [markdown]
 # ## 1. Two training sets and one held-out set
@@ -73,8 +74,8 @@ print(f"held-out digits: {len(held_out)}, {torch.bincount(held_out_labels).min()
 # ## 2. Watching D memorise
 #
 # Twelve runs were trained beforehand by `learntools/gans/experiments/small_data.py` (`python -m
-# learntools.gans.experiments.small_data` makes them again, in about ten minutes on two cores): the same
-# networks (lesson 06's `dcgan` recipe: 16 channels wide, 32 noise numbers), the same optimizer and the same
+# learntools.gans.experiments.small_data --workers 2` makes them again; the set-up cell printed how long they
+# took on the machine that made them): the same networks (lesson 06's `dcgan` recipe: 16 channels wide, 32 noise numbers), the same optimizer and the same
 # number of steps, on 500 or on 4,000 digits, plainly or with DiffAugment, from three seeds each.
 #
 # Every 50 steps the script asked a copy of D for its verdict (logit > 0 means "real") on three sets of 500
@@ -108,15 +109,19 @@ def show_accuracy(arm):
     plt.show()
 
 
-def late_accuracy(s, a, last=5):
-    """Mean over seeds and over the last `last` measurements: (training digits, held-out digits, fakes)."""
-    return runs["accuracy"][s, a, :, -last:, :].mean(axis=(0, 1))
+LAST = min(5, len(runs["eval_steps"]))                             # the last measurements, averaged
+LATE = f"steps {runs['eval_steps'][-LAST]}-{runs['eval_steps'][-1]}"
+
+
+def late_accuracy(s, a):
+    """Mean over seeds and over the last LAST measurements: (training digits, held-out digits, fakes)."""
+    return runs["accuracy"][s, a, :, -LAST:, :].mean(axis=(0, 1))
 
 
 show_accuracy("plain")
 for s, size in enumerate(SIZES):
     train_acc, held_acc, fake_acc = late_accuracy(s, ARMS.index("plain"))
-    print(f"{size:5d} digits, plain, last 200 steps: D calls {train_acc:.0%} of its training digits real and "
+    print(f"{size:5d} digits, plain, {LATE}: D calls {train_acc:.0%} of its training digits real and "
           f"{held_acc:.0%} of held-out digits real (a gap of {train_acc - held_acc:.0%}); {fake_acc:.0%} of fakes fake")
 
 # %% [markdown]
@@ -323,7 +328,7 @@ show_accuracy("diffaugment")
 for s, size in enumerate(SIZES):
     for arm in ARMS:
         train_acc, held_acc, fake_acc = late_accuracy(s, ARMS.index(arm))
-        print(f"{size:5d} digits, {arm:11s} last 200 steps: training digits {train_acc:.0%} called real, "
+        print(f"{size:5d} digits, {arm:11s} {LATE}: training digits {train_acc:.0%} called real, "
               f"held-out digits {held_acc:.0%} (gap {train_acc - held_acc:+.0%}), fakes {fake_acc:.0%} called fake")
 
 # %% [markdown]
@@ -356,7 +361,7 @@ for s, size in enumerate(SIZES):
 # And what the generators draw: 16 samples of the first seed's run of each kind, from the same fixed noise.
 
 # %%
-fig, axes = plt.subplots(len(SIZES), len(ARMS), figsize=(10, 2.6 * len(SIZES)), layout="constrained")
+fig, axes = plt.subplots(len(SIZES), len(ARMS), figsize=(10, 1.9 * len(SIZES)), layout="constrained")
 for s, size in enumerate(SIZES):
     for a, arm in enumerate(ARMS):
         pictures = torch.from_numpy(runs["samples"][s, a, 0, :16]).float().div(127.5).sub(1).unsqueeze(1)  # (16, 1, 28, 28)
@@ -374,10 +379,10 @@ plt.show()
 # spread between seeds.
 #
 # Why it may buy little here: our runs are short (a thousand steps), the networks small, and the digits
-# simple. D's memorising starts late in these runs, and G has learned most of what it will learn by then. The
-# paper's large gains come from long runs on natural images with a few hundred to a few thousand examples,
-# where a D that memorises ends a run that had many more steps to go. To see DiffAugment earn its keep, you
-# would train longer, on fewer images, or on harder ones, and measure over seeds as the script does.
+# simple; in these runs D's memorising only shows after a few hundred steps. The paper's large gains were
+# measured with networks far larger than ours, on photographs (for example 2-4 times lower FID with 1,000
+# images of FFHQ faces or of LSUN). To see what DiffAugment is worth at our scale, you would train longer, on
+# fewer images, or on harder ones, and measure over seeds as the script does.
 
 # %% [markdown]
 # **Exercise 4 (thought question).** Why must the fake images go through T too, in the D step? And why in the

@@ -355,3 +355,41 @@ def test_the_script_reproduces_the_first_steps_of_the_shipped_runs(tmp_path, shi
                                    rtol=2e-3, atol=1e-5)
         np.testing.assert_allclose(short["accuracy"][0, arm, 0, 0], shipped["accuracy"][size, arm, seed, 0], atol=1e-6)
     assert short["samples"].shape == (1, 2, 1, small_data.N_SHOWN, 28, 28)
+
+
+# --------------------------------------------------------------------------- what the lesson says of the runs
+
+
+def late_gap(shipped, size, arm, last=5):
+    """D's accuracy on training digits minus on held-out digits, over the seeds and the last `last` measurements
+    (the lesson's late_accuracy)."""
+    s, a = shipped["settings"]["sizes"].index(size), list(small_data.ARMS).index(arm)
+    train, held, _ = shipped["accuracy"][s, a, :, -last:, :].mean(axis=(0, 1))
+    return float(train - held)
+
+
+def test_the_settings_the_lesson_quotes(shipped):
+    """"every 50 steps", "three sets of 500 images", "16 channels wide, 32 noise numbers", "a thousand steps",
+    "from three seeds each", "on 500 or on 4,000 digits", "Twelve runs"."""
+    settings = shipped["settings"]
+    assert settings["eval_every"] == 50 and settings["eval_images"] == 500 and settings["steps"] == 1000
+    assert settings["width"] == 16 and settings["z_dim"] == 32 and len(settings["seeds"]) == 3
+    assert settings["sizes"] == [500, 4000] and shipped["frechet"].size == 12
+
+
+def test_with_500_digits_the_lines_come_apart_and_with_4000_they_stay_together(shipped):
+    """Section 2: with 4,000 digits D's verdict on held-out digits stays with its verdict on training digits;
+    with 500 the two lines come apart as training goes on."""
+    assert late_gap(shipped, 500, "plain") > 0.3
+    assert abs(late_gap(shipped, 4000, "plain")) < 0.15
+    s = shipped["settings"]["sizes"].index(500)
+    early = shipped["eval_steps"] <= 200
+    train, held = shipped["accuracy"][s, 0, :, early, 0].mean(), shipped["accuracy"][s, 0, :, early, 1].mean()
+    assert abs(float(train - held)) < 0.15  # "D's memorising only shows after a few hundred steps"
+
+
+def test_with_diffaugment_the_held_out_accuracy_stays_with_the_training_accuracy(shipped):
+    """Section 5: with DiffAugment, D's accuracy on held-out digits stays with its accuracy on training digits
+    even at 500 digits (the summary: it closed D's memorisation gap)."""
+    assert abs(late_gap(shipped, 500, "diffaugment")) < 0.15
+    assert abs(late_gap(shipped, 4000, "diffaugment")) < 0.15
