@@ -382,10 +382,11 @@ def test_with_500_digits_the_lines_come_apart_and_with_4000_they_stay_together(s
     with 500 the two lines come apart as training goes on."""
     assert late_gap(shipped, 500, "plain") > 0.3
     assert abs(late_gap(shipped, 4000, "plain")) < 0.15
+    # "In these runs the gap opens after the first couple of hundred steps."
     s = shipped["settings"]["sizes"].index(500)
-    early = shipped["eval_steps"] <= 200
-    train, held = shipped["accuracy"][s, 0, :, early, 0].mean(), shipped["accuracy"][s, 0, :, early, 1].mean()
-    assert abs(float(train - held)) < 0.15  # "D's memorising only shows after a few hundred steps"
+    mean_gap = (shipped["accuracy"][s, 0, :, :, 0] - shipped["accuracy"][s, 0, :, :, 1]).mean(0)  # (evaluations,)
+    steps = shipped["eval_steps"]
+    assert abs(mean_gap[steps <= 150]).max() < 0.15 and mean_gap[steps >= 300].min() > 0.15
 
 
 def test_with_diffaugment_the_held_out_accuracy_stays_with_the_training_accuracy(shipped):
@@ -393,3 +394,20 @@ def test_with_diffaugment_the_held_out_accuracy_stays_with_the_training_accuracy
     even at 500 digits (the summary: it closed D's memorisation gap)."""
     assert abs(late_gap(shipped, 500, "diffaugment")) < 0.15
     assert abs(late_gap(shipped, 4000, "diffaugment")) < 0.15
+
+
+def frechet(shipped, size, arm):
+    return shipped["frechet"][shipped["settings"]["sizes"].index(size), list(small_data.ARMS).index(arm)]  # (seeds,)
+
+
+def test_what_the_lesson_says_of_the_frechet_distances(shipped):
+    """"What the numbers say": at 500 digits the mean goes down, by about the spread between seeds and not for
+    every seed; at 4,000 DiffAugment made the samples clearly worse, far beyond the spread; every run on 4,000
+    plain digits beats every run on 500."""
+    plain, augmented = frechet(shipped, 500, "plain"), frechet(shipped, 500, "diffaugment")
+    change, spread = augmented.mean() - plain.mean(), max(plain.std(ddof=1), augmented.std(ddof=1))
+    assert change < 0 and abs(change) < 2 * spread and (augmented < plain).sum() < len(plain)
+    plain, augmented = frechet(shipped, 4000, "plain"), frechet(shipped, 4000, "diffaugment")
+    change, spread = augmented.mean() - plain.mean(), max(plain.std(ddof=1), augmented.std(ddof=1))
+    assert change > 3 * spread and augmented.min() > plain.max()
+    assert frechet(shipped, 4000, "plain").max() < min(frechet(shipped, 500, arm).min() for arm in small_data.ARMS)
