@@ -50,8 +50,7 @@ runs = small_data_runs()  # arrays indexed [size, arm, seed, ...]; see small_dat
 settings = runs["settings"]
 SIZES, ARMS, SEEDS = settings["sizes"], [str(a) for a in runs["arms"]], settings["seeds"]
 print(f"Setup complete: {len(SIZES) * len(ARMS) * len(SEEDS)} precomputed runs of {settings['steps']} steps "
-      f"({len(SIZES)} data sizes x {len(ARMS)} ways of training x {len(SEEDS)} seeds), "
-      f"{runs['seconds'].sum() / 60:.0f} minutes of training and measuring, summed over the runs.")
+      f"({len(SIZES)} data sizes x {len(ARMS)} ways of training x {len(SEEDS)} seeds).")
 
 # %% [markdown]
 # ## 1. Two training sets and one held-out set
@@ -74,8 +73,8 @@ print(f"held-out digits: {len(held_out)}, {torch.bincount(held_out_labels).min()
 # ## 2. Watching D memorise
 #
 # Twelve runs were trained beforehand by `learntools/gans/experiments/small_data.py` (`python -m
-# learntools.gans.experiments.small_data --workers 2` makes them again; the set-up cell printed how long they
-# took on the machine that made them): the same networks (lesson 06's `dcgan` recipe: 16 channels wide, 32 noise numbers), the same optimizer and the same
+# learntools.gans.experiments.small_data --workers 2` makes them again; its docstring says how long that
+# takes): the same networks (lesson 06's `dcgan` recipe: 16 channels wide, 32 noise numbers), the same optimizer and the same
 # number of steps, on 500 or on 4,000 digits, plainly or with DiffAugment, from three seeds each.
 #
 # Every 50 steps the script asked a copy of D for its verdict (logit > 0 means "real") on three sets of 500
