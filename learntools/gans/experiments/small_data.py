@@ -27,9 +27,9 @@ the shipped losses (tests/test_ex12.py does that). The runs go to `--workers` pr
 
 How the shipped file was made (3 December 2026): by this script with `--workers 2`, on a 2-core machine
 shared with other jobs (load 7-8), in 28 minutes. One run takes about 46 s of CPU time on one thread (the
-two 500-digit runs of seed 0, rerun alone: 92 s of CPU, and every array bitwise equal to the shipped ones), so the twelve take
-about 9 CPU-minutes: about 5 minutes on two free cores. `seconds` in the file is each run's wall-clock
-time on that busy machine.
+two 500-digit runs of seed 0, rerun alone, took 92 s of CPU, and every array came out bitwise equal to the
+shipped ones), so the twelve take about 9 CPU-minutes: about 5 minutes on two free cores. `seconds` in the
+file is each run's wall-clock time on that busy machine.
 """
 
 from __future__ import annotations
