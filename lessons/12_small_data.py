@@ -55,7 +55,7 @@ print(f"Setup complete: {len(SIZES) * len(ARMS) * len(SEEDS)} precomputed runs o
 # %% [markdown]
 # ## 1. Two training sets and one held-out set
 #
-# The course's digits (lesson 03) come in two splits: 4,000 training digits and 1,000 held-out digits, 100 of
+# The course's digits come in two splits: 4,000 training digits and 1,000 held-out digits, 100 of
 # each class, which no model of the course ever trains on. The small training set here is the first 500 of
 # the 4,000 training digits. The held-out digits are the yardstick twice over: D's accuracy on them says
 # whether D learned *digits* or *its* digits, and the Fréchet distance (lesson 06) of G's samples is measured
@@ -74,8 +74,9 @@ print(f"held-out digits: {len(held_out)}, {torch.bincount(held_out_labels).min()
 #
 # Twelve runs were trained beforehand by `learntools/gans/experiments/small_data.py` (`python -m
 # learntools.gans.experiments.small_data --workers 2` makes them again; its docstring says how long that
-# takes): the same networks (lesson 06's `dcgan` recipe: 16 channels wide, 32 noise numbers), the same optimizer and the same
-# number of steps, on 500 or on 4,000 digits, plainly or with DiffAugment, from three seeds each.
+# takes): the same networks (lesson 06's `dcgan` recipe: 16 channels wide, 32 noise numbers), the same
+# optimizer and the same number of steps, on 500 or on 4,000 digits, plainly or with DiffAugment, from three
+# seeds each.
 #
 # Every 50 steps the script asked a copy of D for its verdict (logit > 0 means "real") on three sets of 500
 # images: digits from its training set, held-out real digits, and fresh fakes. The share it gets right is
@@ -241,8 +242,9 @@ q2.check()
 # %% [markdown]
 # ## 4. The training step with T
 #
-# Now put T where DiffAugment puts it. Below is lesson 11's training step, correct, for a D and G of any
-# size. Add `augment` (the transformation T, a function images → images) in front of **every** call of D.
+# Now put T where DiffAugment puts it. Below is lesson 11's training step, fixed, written with lesson 05's
+# losses; it works for a D and G of any size. Add `augment` (the transformation T, a function images →
+# images) in front of **every** call of D.
 #
 # **Exercise 3.** Write `train_step(G, D, real, opt_g, opt_d, z_dim, augment)`: one D update on
 # `augment(real)` and `augment(fake)` (the fakes detached, as always in the D step), then one G update on
