@@ -411,3 +411,20 @@ def test_what_the_lesson_says_of_the_frechet_distances(shipped):
     change, spread = augmented.mean() - plain.mean(), max(plain.std(ddof=1), augmented.std(ddof=1))
     assert change > 3 * spread and augmented.min() > plain.max()
     assert frechet(shipped, 4000, "plain").max() < min(frechet(shipped, 500, arm).min() for arm in small_data.ARMS)
+
+
+def translate_grid_sample(images, max_shift=3):
+    """Right too: whole-pixel shifts through affine_grid and grid_sample (zeros outside), up to rounding."""
+    n, _, h, w = images.shape
+    dx, dy = torch.randint(-max_shift, max_shift + 1, (2, n)).float()
+    theta = torch.zeros(n, 2, 3)
+    theta[:, 0, 0] = theta[:, 1, 1] = 1.0
+    theta[:, 0, 2], theta[:, 1, 2] = -2 * dx / w, -2 * dy / h
+    grid = F.affine_grid(theta, list(images.shape), align_corners=False)
+    return F.grid_sample(images, grid, mode="nearest", padding_mode="zeros", align_corners=False)
+
+
+def test_a_translation_through_grid_sample_passes():
+    from gans_support import assert_correct
+
+    assert_correct(ex12.q1, translate_grid_sample)

@@ -134,12 +134,12 @@ def _match_shifts(x, out, reach):
     The centre pixel of each image (random, so unique) tells where the image went; one shift confirms it."""
     n, _, h, w = x.shape
     centre = x[:, 0, h // 2, w // 2]                                             # (N,)
-    hits = (out[:, 0] == centre[:, None, None]).flatten(1)                       # (N, H*W)
+    hits = ((out[:, 0] - centre[:, None, None]).abs() < 1e-5).flatten(1)        # (N, H*W); a little rounding is fine
     where = hits.float().argmax(1)                                               # (N,) first hit
     dy, dx = where // w - h // 2, where % w - w // 2                             # (N,) each
     valid = hits.any(1) & (dx.abs() <= reach) & (dy.abs() <= reach)
     dx, dy = torch.where(valid, dx, 0), torch.where(valid, dy, 0)
-    equal = valid & (shift_images(x, dx, dy) == out).flatten(1).all(1)          # (N,)
+    equal = valid & torch.isclose(shift_images(x, dx, dy), out, atol=1e-5).flatten(1).all(1)  # (N,)
     return [(int(dx[i]), int(dy[i])) if equal[i] else None for i in range(n)]
 
 
@@ -223,7 +223,7 @@ def _check_translate(answer):
             raise Incorrect("your translation gave a different kind of result when its input needs gradients: "
                             "write it with the same torch operations either way.")
         dx, dy = torch.tensor(shifts).T
-        if not torch.allclose(grad, shift_images(weights, -dx, -dy)):
+        if not torch.allclose(grad, shift_images(weights, -dx, -dy), atol=1e-5):
             raise Incorrect("the gradient that flows back through your translation does not land on the pixels "
                             "that were moved: is part of the computation done outside autograd?")
     return ("Right: every image moves by its own (dx, dy) of up to max_shift pixels, zeros move in, and the "
