@@ -126,9 +126,9 @@ for s, size in enumerate(SIZES):
 
 # %% [markdown]
 # Read the two panels side by side. With 4,000 digits, D's verdict on held-out digits stays close to its
-# verdict on training digits: what it learned carries over to digits it has never seen. With 500, the two lines come
-# apart as training goes on: D keeps calling its own digits real, and calls more and more held-out digits,
-# real ones, fake. It has started to learn *which* images are real rather than *what* makes an image real.
+# verdict on training digits: what it learned carries over to digits it has never seen. With 500, the two
+# lines come apart as training goes on: D keeps calling its own digits real, and calls more and more held-out
+# digits, real ones, fake. It has started to learn *which* images are real rather than *what* makes an image real.
 # (D's verdicts swing from one measurement to the next: the game moves both players all the time. Look at
 # where the thick lines go. In these runs the gap opens after the first couple of hundred steps.)
 #
@@ -149,12 +149,13 @@ for s, size in enumerate(SIZES):
 #
 # DiffAugment applies one random transformation T to **every** image D sees: D(T(x)) for real images and
 # D(T(G(z))) for fakes, in the D step and in the G step alike. The real and the fake distributions are
-# changed in the same way, so matching them still means matching the digits, while D never sees the same real
-# image twice. In the G step the gradient flows from D's verdict back through T into G, so **T must be
+# changed in the same way, so matching them still means matching the digits, while D rarely sees the same
+# real image twice. In the G step the gradient flows from D's verdict back through T into G, so **T must be
 # differentiable**: built from torch operations on the autograd graph, with no detour through numpy and
 # nothing detached.
 #
-# For images like ours the paper uses two transformations (the settings of its published code):
+# We use two of the paper's three transformations, with the settings of its published code (the third,
+# colour, changes brightness, saturation and contrast; we leave it out):
 #
 # - **translation**: every image moves by its own random whole number of pixels, up to 1/8 of the image size
 #   each way (3 pixels for 28 × 28), and what moves in is zeros;
@@ -299,8 +300,8 @@ q3.check()
 # %% [markdown]
 # The course's trainer does the same with one small hook: `DiffAugmentTrainer` (in
 # `learntools/gans/training/augment.py`) replaces `judge`, which both steps call to get D's verdict, by
-# `D(augment(images))`. A short run on the 500 digits shows the mechanics: what D is shown in a step, real and
-# fake, after T. (A run long enough to matter is the precomputed one, in the next section.)
+# `D(augment(images))`. A short run on the 500 digits shows the mechanics, and what D is shown of real and
+# fake images: T(x) and T(G(z)). (A run long enough to matter is the precomputed one, in the next section.)
 
 # %%
 live_steps = 3 if test_mode() else 60

@@ -9,7 +9,7 @@ G step G's gradient flows back through it.
     trainer = DiffAugmentTrainer(G, D, data=Batches(images, batch_size=64), noise=gaussian_noise(32))
     trainer.fit(steps=500)
 
-The two changes are those the paper uses for images like ours (its official code's settings):
+Two of the paper's three changes (its published code's settings; the third, colour, is left out):
 
 - translate: every image moves by its own random whole number of pixels, up to 1/8 of its size each way
   (3 pixels for 28x28), and the pixels that move in are zeros;
