@@ -11,8 +11,11 @@
 - pix2pix.py:     `Pix2PixTrainer` (adversarial + L1) and `fit_l1`, the L1-only baseline (lesson 09)
 - cyclegan.py:    `CycleGANTrainer` and the `ImagePool` (lesson 10)
 - superres.py:    `SRGANTrainer`, pix2pix's trainer with SRGAN's feature loss (lesson 10)
+- augment.py:     DiffAugment: `translate`, `cutout`, `diff_augment` and `DiffAugmentTrainer`, whose D sees
+                  only augmented images, real and fake, in both steps (lesson 12)
 """
 
+from learntools.gans.training.augment import *  # noqa: F401,F403
 from learntools.gans.training.conditional import *  # noqa: F401,F403
 from learntools.gans.training.cyclegan import *  # noqa: F401,F403
 from learntools.gans.training.pix2pix import *  # noqa: F401,F403
