@@ -7,6 +7,7 @@ The course's checks (one module per lesson; a notebook runs `from learntools.gan
 - ex1.py, ex2.py, ex3.py, ex4.py, ex5.py, ex6.py, ex7.py, ex8.py, ex9.py, ex10.py: the questions of lessons 01 to 10
   (exN.py checks lesson NN)
 - ex11.py:     lesson 11's lab: diagnosing nine precomputed runs, fixing a step with two bugs
+- ex14.py:     lesson 14: stroke thickness and slant, wrong captions, GAN-CLS's matching-aware D loss
 - checking/: what the lessons' checks share: reading traced models (03, 04), unwritten functions, stand-in
              networks and mistake tables (05-10), one tolerance rule (its __init__ is the map)
 
@@ -24,7 +25,7 @@ The reference GAN library:
                the Dirac-GAN with R1, power iteration for spectral normalisation (lesson 07)
 - runtime.py:  the one place that picks the device (CUDA, MPS or CPU) and tells a notebook from a script
 - weights/:    the digit classifier's and the pre-trained generator's shipped weights (not a package)
-- experiments/: scripts that precompute what a lesson shows, and the files they write (lesson 11)
+- experiments/: scripts that precompute what a lesson shows, and the files they write (lessons 11, 14)
 
 Tools on top of the library:
 - recipes.py:  named, seeded training set-ups ("toy", "dcgan", "cgan", "pix2pix-edges", ...) (lesson 06)

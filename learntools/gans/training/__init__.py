@@ -11,6 +11,7 @@
 - pix2pix.py:     `Pix2PixTrainer` (adversarial + L1) and `fit_l1`, the L1-only baseline (lesson 09)
 - cyclegan.py:    `CycleGANTrainer` and the `ImagePool` (lesson 10)
 - superres.py:    `SRGANTrainer`, pix2pix's trainer with SRGAN's feature loss (lesson 10)
+- text.py:        `TextGANTrainer`, captions in both steps, GAN-CLS's matching-aware D loss (lesson 14)
 """
 
 from learntools.gans.training.conditional import *  # noqa: F401,F403
