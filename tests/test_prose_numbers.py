@@ -84,3 +84,21 @@ def test_09_the_unet_beats_the_encoder_decoder():
     l1 = {name: float(text.split()[1].rstrip(",")) for name, text in rows.items()}
     psnr = {name: float(text.split()[3]) for name, text in rows.items()}
     assert l1["U-Net (L1)"] < l1["encoder-decoder (L1)"] and psnr["U-Net (L1)"] > psnr["encoder-decoder (L1)"]
+
+
+def test_14_the_measures_pass_their_tests_and_the_comparison_says_what_the_text_says():
+    """Lesson 14: "thicken must make every digit measure thicker"; "the measured slant should rise by about k";
+    the thought answer: without GAN-CLS the judge reads the asked digit hardly more often than chance, with it
+    most of the time; the "thick" rows measure thinner than the real thick third; the noise changes little."""
+    text = printed("14")
+    assert re.search(r"thicken\(\): thicker for 100\.0% of the 4000 digits", text)
+    for k, change in re.findall(r"shear by ([+-][\d.]+): the measured slant changes by ([+-][\d.]+)", text):
+        assert abs(float(change) - float(k)) < 0.02
+    with_cls = re.search(r"with GAN-CLS ([\d.]+)% to ([\d.]+)%", text)
+    without = re.search(r"without ([\d.]+)% to ([\d.]+)% \(chance 10%\)", text)
+    assert float(with_cls.group(1)) > 60 and float(without.group(2)) < 25
+    thick_rows = re.findall(r"of the 'thick' rows ([\d.]+) px \(the real digits' thick third starts at ([\d.]+) px\)", text)
+    assert len(thick_rows) == 2 and all(float(row) < float(start) for row, start in thick_rows)
+    spreads = [float(s) for s in re.findall(r"same caption: images differ by ([\d.]+) per pixel", text)]
+    real = float(re.search(r"two real digits of the same class differ by ([\d.]+) per pixel", text).group(1))
+    assert len(spreads) == 2 and max(spreads) < real / 2

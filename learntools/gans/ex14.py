@@ -49,6 +49,15 @@ def _bar(width, height=28, size=28, column=None, shear=0.0):
     return image
 
 
+def _ring(radius, width, size=28):
+    """A soft ring (a synthetic zero) of `radius` and stroke `width` pixels, (1, 1, size, size) in [-1, 1]."""
+    rows, cols = torch.meshgrid(torch.arange(size, dtype=torch.float32), torch.arange(size, dtype=torch.float32),
+                                indexing="ij")
+    distance = ((rows - size / 2) ** 2 + (cols - size / 2) ** 2).sqrt()
+    ink = (width / 2 + 0.5 - (distance - radius).abs()).clamp(0, 1)   # 1 on the ring, a soft edge
+    return (2 * ink - 1)[None, None]
+
+
 def _digits(count, seed):
     """`count` real training digits, (count, 1, 28, 28) in [-1, 1]."""
     from learntools.gans.data import load_mnist
@@ -115,7 +124,8 @@ thickness_question = FunctionProblem(
     var="stroke_thickness",
     reference=reference.stroke_thickness,
     arg_names=["images"],
-    cases=[(torch.cat([_bar(2, height=16), _bar(5, height=16)]),), (_bar(3, height=20),), (_digits(4, 1),)],
+    cases=[(torch.cat([_bar(2, height=16), _bar(5, height=16)]),), (_bar(3, height=20),),
+           (torch.cat([_ring(8, 2), _ring(6, 4)]),)],
     random_cases=_random_images,
     n_random=6,
     rtol=1e-3,
@@ -190,7 +200,7 @@ slant_question = FunctionProblem(
     reference=reference.stroke_slant,
     arg_names=["images"],
     cases=[(_bar(3, height=20, shear=0.5),), (torch.cat([_bar(2, height=16, shear=-0.25), _bar(4, height=18)]),),
-           (_digits(4, 2),)],
+           (torch.cat([_ring(8, 2), _bar(3, height=20, shear=0.3)]),)],
     random_cases=_random_images,
     n_random=6,
     rtol=1e-3,
