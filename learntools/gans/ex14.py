@@ -19,6 +19,7 @@ from learntools.core import (
     ThoughtProblem,
     bind_exercises,
     call_learner,
+    current_timeout,
     describe,
     is_placeholder,
     single_thread,
@@ -240,7 +241,7 @@ def _check_wrong_captions(answer):
             torch.manual_seed(1400)
             for attempt in range(8):  # a shuffle that may hand a row its own caption shows it in a few draws
                 given = tokens.clone()
-                got = call_learner(answer, given, what="your function `wrong_captions`", timeout=5.0)
+                got = call_learner(answer, given, what="your function `wrong_captions`", timeout=current_timeout())
                 if is_placeholder(got):
                     return _not_attempted()
                 if got is None:
@@ -349,14 +350,15 @@ def _check_d_loss(answer):
 
         G_copy, D_copy = copy.deepcopy(G), copy.deepcopy(D)
         inputs = [real.clone(), tokens.clone(), wrong.clone(), z.clone()]
-        got = call_learner(answer, D_copy, G_copy, *inputs, what="your function `gan_cls_d_loss`", timeout=10.0)
+        got = call_learner(answer, D_copy, G_copy, *inputs, what="your function `gan_cls_d_loss`",
+                           timeout=current_timeout())
         value = _loss_value(got, call)
         if not all(torch.equal(a, b) for a, b in zip(inputs, [real, tokens, wrong, z])):
             raise Incorrect(f"`{call}` changed its inputs in place; compute new tensors instead.")
 
         if close(value, expected):
             if got.requires_grad:
-                call_learner(got.backward, what="backpropagating your loss", timeout=10.0)
+                call_learner(got.backward, what="backpropagating your loss", timeout=current_timeout())
             if any(p.grad is not None and bool(p.grad.abs().sum() > 0) for p in G_copy.parameters()):
                 raise Incorrect("the value is right, but backpropagating it fills the generator's gradients: "
                                 "detach the fakes (G(z, captions).detach()) so the D step leaves G alone.")
@@ -366,7 +368,8 @@ def _check_d_loss(answer):
             return ("three kinds of pair: (real, right) → real; (real, wrong) and (fake, right) → fake, half "
                     "each, as in Reed et al.'s Algorithm 1.")
 
-        real_part, wrong_part, fake_part = F.softplus(-real_l).mean(), F.softplus(wrong_l).mean(), F.softplus(fake_l).mean()
+        real_part = F.softplus(-real_l).mean()
+        wrong_part, fake_part = F.softplus(wrong_l).mean(), F.softplus(fake_l).mean()
         with torch.no_grad():
             fake_wrong_l = D(fake_for_wrong, wrong)
             fake_judged_wrong = D(fake, wrong)
