@@ -17,7 +17,8 @@ word of WORDS and each of 3 noise vectors, the digits 0..9 asked for with that w
 
 The first steps of a run do not depend on how many steps it has, so a short rerun reproduces the beginning
 of the shipped loss curves (tests/test_ex14.py does that). The shipped file was made by this script on
-3 December 2026 (one thread per run, about a minute of CPU per run).
+3 December 2026 (`nice -n 10 python -m learntools.gans.experiments.text_runs`, one thread, on a shared 2-core
+machine at load 6-8: 64 to 105 s per run, 8 minutes in all).
 """
 
 from __future__ import annotations
