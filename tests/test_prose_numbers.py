@@ -148,6 +148,26 @@ def test_13_generated_digits_lie_further_from_the_training_set_than_held_out_one
     assert all(generated > held_out for held_out, generated in medians.values())
     ratio = {space: generated / held_out for space, (held_out, generated) in medians.items()}
     assert ratio["features"] > ratio["pixels"]
+
+
+def test_14_the_measures_pass_their_tests_and_the_comparison_says_what_the_text_says():
+    """Lesson 14: "thicken must make every digit measure thicker"; "the measured slant should rise by about k";
+    the thought answer: without GAN-CLS the judge reads the asked digit hardly more often than chance, with it
+    most of the time; the "thick" rows measure thinner than the real thick third; the noise changes little."""
+    text = printed("14")
+    assert re.search(r"thicken\(\): thicker for 100\.0% of the 4000 digits", text)
+    for k, change in re.findall(r"shear by ([+-][\d.]+): the measured slant changes by ([+-][\d.]+)", text):
+        assert abs(float(change) - float(k)) < 0.02
+    with_cls = re.search(r"with GAN-CLS ([\d.]+)% to ([\d.]+)%", text)
+    without = re.search(r"without ([\d.]+)% to ([\d.]+)% \(chance 10%\)", text)
+    assert float(with_cls.group(1)) > 60 and float(without.group(2)) < 25
+    thick_rows = re.findall(r"of the 'thick' rows ([\d.]+) px \(the real digits' thick third starts at ([\d.]+) px\)", text)
+    assert len(thick_rows) == 2 and all(float(row) < float(start) for row, start in thick_rows)
+    spreads = [float(s) for s in re.findall(r"same caption: images differ by ([\d.]+) per pixel", text)]
+    real = float(re.search(r"two real digits of the same class differ by ([\d.]+) per pixel", text).group(1))
+    assert len(spreads) == 2 and max(spreads) < real / 2
+
+
 def test_15_what_the_case_studies_say_of_their_runs():
     """Lesson 15: "16×16 pieces ... the whole digit (67 pixels)"; feature matching "is 0 when the fakes are the real
     images"; the fitted ink axis and lesson 06's "point much the same way", it "leans towards 'is a 0' and away from

@@ -9,6 +9,7 @@ The course's checks (one module per lesson; a notebook runs `from learntools.gan
 - ex11.py:     lesson 11's lab: diagnosing nine precomputed runs, fixing a step with two bugs
 - ex12.py:     lesson 12: DiffAugment's translation, cutout and training step, written by hand
 - ex13.py:     lesson 13's lab: k-NN radii, precision and recall, comparing Frechet distances honestly
+- ex14.py:     lesson 14: stroke thickness and slant, wrong captions, GAN-CLS's matching-aware D loss
 - ex15.py:     lesson 15's case studies: pix2pixHD's feature matching, TL-GAN's orthogonal directions
 - checking/: what the lessons' checks share: reading traced models (03, 04), unwritten functions, stand-in
              networks and mistake tables (05-10), one tolerance rule (its __init__ is the map)
@@ -28,7 +29,7 @@ The reference GAN library:
                the Dirac-GAN with R1, power iteration for spectral normalisation (lesson 07)
 - runtime.py:  the one place that picks the device (CUDA, MPS or CPU) and tells a notebook from a script
 - weights/:    the digit classifier's and the pre-trained generator's shipped weights (not a package)
-- experiments/: scripts that precompute what a lesson shows, and the files they write (lessons 11, 12)
+- experiments/: scripts that precompute what a lesson shows, and the files they write (lessons 11, 12, 14)
 
 Tools on top of the library:
 - recipes.py:  named, seeded training set-ups ("toy", "dcgan", "cgan", "pix2pix-edges", ...) (lesson 06)

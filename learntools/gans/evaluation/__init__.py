@@ -14,6 +14,7 @@
 - judge.py:            an independent digit judge, for scoring models trained with the classifier's
                        features (SRGAN's perceptual loss, lesson 10); `judge_accuracy`
 - train_judge.py:      the script that trains it (`python -m learntools.gans.evaluation.train_judge`)
+- text.py:             does a text G follow its caption? digit match, thickness and slant agreement (lesson 14)
 """
 
 from learntools.gans.evaluation.conditional import *  # noqa: F401,F403

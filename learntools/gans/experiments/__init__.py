@@ -6,4 +6,6 @@
     small_data.py    lesson 12: a small DCGAN on 500 and 4,000 digits, without and with DiffAugment, over
                      seeds: D's accuracy on training and held-out digits, Fréchet distances, samples;
                      `python -m learntools.gans.experiments.small_data` rewrites small_data.npz beside it
+    text_runs.py     lesson 14's text GAN with and without GAN-CLS's mismatched pairs, three seeds each;
+                     `python -m learntools.gans.experiments.text_runs` rewrites text_runs.npz beside it
 """

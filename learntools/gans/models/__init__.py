@@ -8,6 +8,7 @@
 - cyclegan.py:    ResNet generator, image PatchGAN, the generator and discriminator pairs, cycle and identity losses (lesson 10)
 - superres.py:    SRResNet, SRGAN's generator with sub-pixel upsampling (lesson 10)
 - stylegan.py:    ProGAN's fade-in and StyleGAN's AdaIN (lesson 10)
+- text.py:        the bag-of-words caption encoder, the text-conditional generator and discriminator (lesson 14)
 """
 
 from learntools.gans.models.conditional import *  # noqa: F401,F403

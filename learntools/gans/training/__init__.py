@@ -13,6 +13,7 @@
 - superres.py:    `SRGANTrainer`, pix2pix's trainer with SRGAN's feature loss (lesson 10)
 - augment.py:     DiffAugment: `translate`, `cutout`, `diff_augment` and `DiffAugmentTrainer`, whose D sees
                   only augmented images, real and fake, in both steps (lesson 12)
+- text.py:        `TextGANTrainer`, captions in both steps, GAN-CLS's matching-aware D loss (lesson 14)
 """
 
 from learntools.gans.training.augment import *  # noqa: F401,F403
