@@ -28,7 +28,7 @@ from learntools.core import (
 )
 from learntools.gans.checking.functions import require_written
 from learntools.gans.checking.mistakes import name_number_mistake
-from learntools.gans.checking.numbers import close, reject_complex
+from learntools.gans.checking.numbers import close, loss_number
 from learntools.gans.data import captions as reference
 from learntools.gans.data.captions import outline_length
 from learntools.gans.losses import nonsaturating_d, nonsaturating_g
@@ -315,28 +315,6 @@ def _loss_bench():
     return G, D, real, tokens, wrong, z
 
 
-def _loss_value(got, call):
-    if is_placeholder(got):
-        from learntools.core import NotAttempted
-
-        raise NotAttempted("your function `gan_cls_d_loss` still returns `____`: replace it with your code.")
-    if got is None:
-        raise Incorrect(f"`{call}` returned None: is the `return` statement missing?")
-    if isinstance(got, torch.Tensor) and got.numel() != 1:
-        raise Incorrect(f"`{call}` returned a tensor of shape {tuple(got.shape)}; a loss is one number: average "
-                        "each part over the batch.")
-    if not isinstance(got, torch.Tensor):
-        kind = "a plain number" if isinstance(got, (int, float)) and not isinstance(got, bool) else describe(got)
-        raise Incorrect(f"`{call}` returned {kind}; return the loss as a tensor, so it can be backpropagated "
-                        "(no .item()).")
-    reject_complex(got, f"`{call}` returned")
-    value = float(got.detach().float().reshape(()))
-    if not np.isfinite(value):
-        raise Incorrect(f"`{call}` returned {value}: compute the parts from the logits (F.softplus or "
-                        "F.binary_cross_entropy_with_logits), not log(sigmoid(...)).")
-    return value
-
-
 def _check_d_loss(answer):
     require_written(answer, "gan_cls_d_loss")
     with single_thread():
@@ -352,7 +330,9 @@ def _check_d_loss(answer):
         inputs = [real.clone(), tokens.clone(), wrong.clone(), z.clone()]
         got = call_learner(answer, D_copy, G_copy, *inputs, what="your function `gan_cls_d_loss`",
                            timeout=current_timeout())
-        value = _loss_value(got, call)
+        value = loss_number(got, "gan_cls_d_loss", call, "compute the parts from the logits (F.softplus or "
+                            "F.binary_cross_entropy_with_logits), not log(sigmoid(...)).",
+                            averaging="average each part over the batch")
         if not all(torch.equal(a, b) for a, b in zip(inputs, [real, tokens, wrong, z])):
             raise Incorrect(f"`{call}` changed its inputs in place; compute new tensors instead.")
 

@@ -1,7 +1,6 @@
 """Lesson 08 checks: a conditional GAN (one-hot labels into G and D, the two losses, per-class accuracy)."""
 
 import copy
-import math
 
 import numpy as np
 import torch
@@ -26,7 +25,7 @@ from learntools.core import (
 )
 from learntools.gans.checking.functions import require_written
 from learntools.gans.checking.mistakes import name_number_mistake
-from learntools.gans.checking.numbers import close, reject_complex
+from learntools.gans.checking.numbers import close, loss_number
 from learntools.gans.checking.stand_ins import conditional_bench
 from learntools.gans.evaluation import conditional as reference_evaluation
 from learntools.gans.models import conditional as reference
@@ -293,26 +292,6 @@ in_channels_question = ValueProblem(
 # ================================================================================ q5, q6: the losses
 
 
-def _loss_value(got, var, call):
-    if is_placeholder(got):
-        raise NotAttempted(f"your function `{var}` still returns `____`: replace it with your code.")
-    if got is None:
-        raise Incorrect(f"`{call}` returned None: is the `return` statement missing?")
-    if isinstance(got, torch.Tensor) and got.numel() != 1:
-        raise Incorrect(f"`{call}` returned a tensor of shape {tuple(got.shape)}; a loss is one number: "
-                        "average over the batch.")
-    if not isinstance(got, torch.Tensor):
-        kind = "a plain number" if isinstance(got, (int, float)) and not isinstance(got, bool) else describe(got)
-        raise Incorrect(f"`{call}` returned {kind}; return the loss as a tensor, so it can be backpropagated "
-                        "(no .item()).")
-    reject_complex(got, f"`{call}` returned")
-    value = float(got.detach().float().reshape(()))
-    if not math.isfinite(value):
-        raise Incorrect(f"`{call}` returned {value}: use the logits with the losses of learntools.gans.losses, "
-                        "not log(sigmoid(...)).")
-    return value
-
-
 def _grad_of(module):
     return any(p.grad is not None and bool(p.grad.abs().sum() > 0) for p in module.parameters())
 
@@ -331,7 +310,8 @@ def _call_loss(answer, var, call, G, D, *inputs):
             with_kwargs=True)
     copies = [tensor.clone() for tensor in inputs]
     got = call_learner(answer, D_copy, G_copy, *copies, what=f"your function `{var}`", timeout=10.0)
-    value = _loss_value(got, var, call)
+    value = loss_number(got, var, call, "use the logits with the losses of learntools.gans.losses, not "
+                        "log(sigmoid(...)).")
     if not all(torch.equal(kept, given) for kept, given in zip(copies, inputs)):
         raise Incorrect(f"`{call}` changed its inputs in place; compute new tensors instead.")
     return got, value, G_copy, D_copy, given_labels
