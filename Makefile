@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # JupyterLab refuses to run as root unless told; containers and cloud machines often are root.
 # Test files run side by side on every core (training notebooks stay one after another: tests/conftest.py).
+# A test that kills its worker process fails and the run ends; without --max-worker-restart=0, xdist
+# restarts the worker and the file-by-file scheduling can wait forever for the crashed file.
 TEST_WORKERS ?= auto
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
@@ -18,7 +20,7 @@ lab: $(STAMP)
 test: $(STAMP)
 	@bash scripts/install-chromium.sh
 	@bash scripts/install-hub-deps.sh
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -n $(TEST_WORKERS)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -n $(TEST_WORKERS) --max-worker-restart=0
 
 # Regenerate learner, solution and nbgrader notebooks from lessons/*.py (and execute the solutions).
 build: $(STAMP)

@@ -118,3 +118,18 @@ def test_known_torch_errors_come_with_their_usual_cause():
         call_learner(lambda: torch.zeros(3) + torch.zeros(4), what="your function")
     except LearnerCodeError as error:  # sizes unrelated by 2: torch's own words only
         assert "upsampled" not in str(error), str(error)
+
+
+def test_a_late_alarm_after_a_check_clock_ends_arms_nothing():
+    """A SIGALRM already on its way when a check's clock ends runs its handler after the block: it must not
+    arm the timer again (the next alarm would meet the default handler, which kills the process; a test
+    worker died of this once in a full run)."""
+    import signal
+
+    from learntools.core import safety
+
+    with safety._check_clock(5.0):
+        late_handler = signal.getsignal(signal.SIGALRM)  # the clock's handler, as a pending signal would call it
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    late_handler(signal.SIGALRM, None)  # the check's own code (no learner frame): it would look again shortly
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)

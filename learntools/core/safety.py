@@ -193,12 +193,22 @@ def _in_learner_code(frame, boundary, check_files):
 def _timer(seconds, on_alarm, pause_outer=False):
     """Call ``on_alarm`` on SIGALRM after ``seconds``; afterwards restore the handler and any outer timer
     (with the time spent here taken off it, unless ``pause_outer``)."""
-    previous_handler = signal.signal(signal.SIGALRM, on_alarm)
+    active = {"on": True}
+
+    def guarded(signum, frame):
+        # A signal that was already on its way when the block ended does nothing: were ``on_alarm`` to arm the
+        # timer again then (a check's clock looks again shortly), the alarm would come after the previous
+        # handler is back, the default one kills the process.
+        if active["on"]:
+            on_alarm(signum, frame)
+
+    previous_handler = signal.signal(signal.SIGALRM, guarded)
     outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
     started = time.monotonic()
     try:
         yield
     finally:
+        active["on"] = False  # first: from here on no handler arms the timer again
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous_handler)
         if outer_delay:
