@@ -233,15 +233,7 @@ def _diagnose_fit(args, got, expected):
         name_mistake(got.detach().double(), expected.double(), rows, rtol=1e-3, atol=1e-4)
 
 
-class _FitProblem(FunctionProblem):
-    def check_answer(self, answer):
-        require_written(answer, self.var)
-        super().check_answer(answer)
-        return ("The least-squares slope, unit length: TL-GAN's axis for a feature, found from the generator's "
-                "own samples without training anything.")
-
-
-feature_direction_question = _FitProblem(
+feature_direction_question = FunctionProblem(
     var="feature_direction",
     reference=latent.feature_direction,
     arg_names=["z", "values"],
@@ -252,6 +244,8 @@ feature_direction_question = _FitProblem(
     rtol=1e-3,
     atol=1e-4,
     points=2,
+    success=("The least-squares slope, unit length: TL-GAN's axis for a feature, found from the generator's "
+             "own samples without training anything."),
     hints=[
         "Put a column of ones beside z (torch.cat along dim=1) so that the fit has an intercept, solve "
         "torch.linalg.lstsq(design, values.reshape(-1, 1)), take the first d numbers of the solution (the slope) "
@@ -309,15 +303,7 @@ def _diagnose_orthogonalize(args, got, expected):
         name_mistake(got.detach().float(), expected, rows, rtol=1e-3, atol=1e-4)
 
 
-class _OrthogonalizeProblem(FunctionProblem):
-    def check_answer(self, answer):
-        require_written(answer, self.var)
-        super().check_answer(answer)
-        return ("The part of `direction` orthogonal to `against`, unit length: moving z along it leaves the linear "
-                "fit of `against`'s feature unchanged.")
-
-
-orthogonalize_question = _OrthogonalizeProblem(
+orthogonalize_question = FunctionProblem(
     var="orthogonalize",
     reference=latent.orthogonalize,
     arg_names=["direction", "against"],
@@ -328,6 +314,8 @@ orthogonalize_question = _OrthogonalizeProblem(
     rtol=1e-3,
     atol=1e-4,
     points=2,
+    success=("The part of `direction` orthogonal to `against`, unit length: moving z along it leaves the linear "
+             "fit of `against`'s feature unchanged."),
     hints=[
         "The projection of `direction` on `against` is (direction·against / against·against) × against. Subtract "
         "it from `direction`, then divide what is left by its length.",

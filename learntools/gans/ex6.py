@@ -111,20 +111,19 @@ SLERP_CASES = [
 ]
 
 
-class _SlerpProblem(FunctionProblem):
-    def check_answer(self, answer):
-        super().check_answer(answer)
-        z0 = torch.randn(32, generator=torch.Generator().manual_seed(6))
-        z1 = torch.randn(32, generator=torch.Generator().manual_seed(7))
-        middle = call_learner(answer, z0.clone(), z1.clone(), 0.5, what="your function `slerp`",
-                              timeout=current_timeout())
-        lerp = 0.5 * (z0 + z1)
-        return (f"slerp walks along the arc between two noise vectors: for two 32-number z's of lengths "
-                f"{z0.norm():.1f} and {z1.norm():.1f}, its midpoint has length {float(middle.norm()):.1f}, "
-                f"the straight line's only {lerp.norm():.1f}.")
+def _slerp_success():
+    """The pass line: what slerp keeps that the straight line loses, on two 32-number z's (a correct slerp
+    gives the reference's midpoint)."""
+    z0 = torch.randn(32, generator=torch.Generator().manual_seed(6))
+    z1 = torch.randn(32, generator=torch.Generator().manual_seed(7))
+    middle, lerp = latent.slerp(z0, z1, 0.5), 0.5 * (z0 + z1)
+    return (f"slerp walks along the arc between two noise vectors: for two 32-number z's of lengths "
+            f"{z0.norm():.1f} and {z1.norm():.1f}, its midpoint has length {float(middle.norm()):.1f}, "
+            f"the straight line's only {lerp.norm():.1f}.")
 
 
-slerp_question = _SlerpProblem(
+slerp_question = FunctionProblem(
+    success=_slerp_success(),
     var="slerp",
     reference=latent.slerp,
     arg_names=["z0", "z1", "t"],
