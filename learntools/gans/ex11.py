@@ -35,8 +35,7 @@ from learntools.core import (
 from learntools.gans.checking.functions import require_written
 from learntools.gans.checking.numbers import close
 from learntools.gans.checking.stand_ins import (
-    RECORDING_Z_DIM, STALE_GRADIENT, STEP_LEARNING_RATE, LoggingSGD, fill_stale, has_fresh, matches, real_batch,
-    recording_gan, sgd_target,
+    RECORDING_Z_DIM, STALE_GRADIENT, STEP_LEARNING_RATE, StepBench, has_fresh, matches, sgd_target,
 )
 from learntools.gans.experiments import debug_runs
 from learntools.gans.losses import nonsaturating_d, nonsaturating_g
@@ -358,15 +357,9 @@ def _two_numbers(result, what):
 def _run_fixed_step(answer):
     """Run the learner's step once on the stand-ins and compare everything with the reference step."""
     what = "your train_step"
-    torch.manual_seed(0)
-    G, D = recording_gan()
-    real = real_batch()
-    log = []
-    opt_g = LoggingSGD(G.parameters(), "G", log, G)
-    opt_d = LoggingSGD(D.parameters(), "D", log, G)
-    fill_stale(G)  # the gradients a previous step left behind
-    fill_stale(D)
-    G_before, D_before = copy.deepcopy(G), copy.deepcopy(D)
+    bench = StepBench()
+    G, D, real, opt_g, opt_d, log = bench.G, bench.D, bench.real, bench.opt_g, bench.opt_d, bench.log
+    G_before, D_before = bench.G_before, bench.D_before
     modes = []
     for name, net in (("G", G), ("D", D)):
         net.register_forward_pre_hook(lambda module, inputs, name=name: modes.append((name, module.training)))

@@ -43,8 +43,8 @@ from learntools.gans.checking.functions import require_written, unwritten
 from learntools.gans.checking.mistakes import name_number_mistake
 from learntools.gans.checking.numbers import close, reject_complex
 from learntools.gans.checking.stand_ins import (
-    RECORDING_Z_DIM, STALE_GRADIENT, STEP_BATCH, STEP_LEARNING_RATE, LoggingSGD, fill_stale, has_fresh, matches, real_batch,
-    recording_gan, sgd_target,
+    RECORDING_Z_DIM, STALE_GRADIENT, STEP_BATCH, STEP_LEARNING_RATE, LoggingSGD, StepBench, fill_stale, has_fresh, matches,
+    real_batch, recording_gan, sgd_target,
 )
 
 LN2 = math.log(2.0)
@@ -726,15 +726,9 @@ def _check_training_mode(G, D, modes, what):
 
 def _run_train_step(answer):
     what = "your train_step"
-    torch.manual_seed(0)
-    G, D = recording_gan()
-    real = real_batch()
-    log = []
-    opt_g = LoggingSGD(G.parameters(), "G", log, G)
-    opt_d = LoggingSGD(D.parameters(), "D", log, G)
-    fill_stale(G)  # the gradients a previous step left behind
-    fill_stale(D)
-    G_before, D_before = copy.deepcopy(G), copy.deepcopy(D)
+    bench = StepBench()
+    G, D, real, opt_g, opt_d, log = bench.G, bench.D, bench.real, bench.opt_g, bench.opt_d, bench.log
+    G_before, D_before = bench.G_before, bench.D_before
     modes = _watch_training_mode(G, D)
 
     result = call_learner(answer, G, D, real, opt_g, opt_d, STUB_Z_DIM, what="your function `train_step`",

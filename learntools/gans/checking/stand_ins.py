@@ -4,12 +4,14 @@ realistic mistake gives a value of its own.
 
     recording_gan()         lesson 05: a linear G (3 noise numbers -> 4x4 images) and D that remember
                             every batch they are shown (the step checks read who saw what)
-    real_batch(), fill_stale(), LoggingSGD, has_fresh(), sgd_target(), matches()
+    real_batch(), fill_stale(), LoggingSGD, has_fresh(), sgd_target(), matches(), StepBench
                             lessons 05 and 11: the bench a learner's training step runs on (a real
                             batch, gradients a previous step left behind, optimizers that log)
     conditional_bench()     lesson 08: a small conditional G and D with a real batch, labels and noise
     affine_generators()     lesson 10: two generators with two parameters each, x -> w·x + b
 """
+
+import copy
 
 import torch
 from torch import nn
@@ -126,6 +128,27 @@ class LoggingSGD:
             for p in self.param_groups[0]["params"]:
                 if p.grad is not None:
                     p.sub_(self.param_groups[0]["lr"] * p.grad)
+
+
+class StepBench:
+    """What a learner's ``train_step(G, D, real, opt_g, opt_d, z_dim)`` runs on, set up as between two steps:
+    seeded recording stand-ins with stale gradients, logging optimizers (their steps land in ``log``), a real
+    batch, and copies of G and D as they were before (``G_before``, ``D_before``)."""
+
+    def __init__(self):
+        torch.manual_seed(0)  # the step draws its own noise (the check restores the global generator)
+        self.G, self.D = recording_gan()
+        self.real = real_batch()
+        self.log = []
+        self.opt_g = LoggingSGD(self.G.parameters(), "G", self.log, self.G)
+        self.opt_d = LoggingSGD(self.D.parameters(), "D", self.log, self.G)
+        fill_stale(self.G)  # the gradients a previous step left behind
+        fill_stale(self.D)
+        self.G_before, self.D_before = copy.deepcopy(self.G), copy.deepcopy(self.D)
+
+    def arguments(self):
+        """The arguments of ``train_step``: (G, D, real, opt_g, opt_d, z_dim)."""
+        return self.G, self.D, self.real, self.opt_g, self.opt_d, RECORDING_Z_DIM
 
 
 def sgd_target(module_before, loss, stale=False, lr=STEP_LEARNING_RATE):
