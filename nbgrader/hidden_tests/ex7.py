@@ -53,6 +53,60 @@ def hidden_q3(game_value):
     assert abs(float(got) - expected) < 1e-6, f"game_value gave {float(got):.6g}, expected {expected:.6g}"
 
 
+def hidden_q5a(simultaneous_step):
+    """simultaneous_step from other points and step sizes: both moves use the old point."""
+    from learntools.core import call_learner
+    what = "your function `simultaneous_step`"
+    for x, y, lr in [(0.3, -1.2, 0.05), (-2.0, 0.5, 0.3), (1.5, 1.5, 0.01)]:
+        got = call_learner(simultaneous_step, x, y, lr, what=what)
+        want_x, want_y = x - y * lr, y + x * lr
+        assert isinstance(got, (tuple, list)) and len(got) == 2, "simultaneous_step should return (x_new, y_new)"
+        assert abs(float(got[0]) - want_x) < 1e-6 and abs(float(got[1]) - want_y) < 1e-6, (
+            f"simultaneous_step({x}, {y}, {lr}) gave ({float(got[0]):.6g}, {float(got[1]):.6g}), "
+            f"expected ({want_x:.6g}, {want_y:.6g}): x descends and y ascends, both from the old (x, y)")
+
+
+def hidden_q5b(alternating_step):
+    """alternating_step from other points and step sizes: y moves first, x answers the new y."""
+    from learntools.core import call_learner
+    what = "your function `alternating_step`"
+    for x, y, lr in [(0.3, -1.2, 0.05), (-2.0, 0.5, 0.3), (1.5, 1.5, 0.01)]:
+        got = call_learner(alternating_step, x, y, lr, what=what)
+        new_y = y + x * lr
+        want_x = x - new_y * lr
+        assert isinstance(got, (tuple, list)) and len(got) == 2, "alternating_step should return (x_new, y_new)"
+        assert abs(float(got[0]) - want_x) < 1e-6 and abs(float(got[1]) - new_y) < 1e-6, (
+            f"alternating_step({x}, {y}, {lr}) gave ({float(got[0]):.6g}, {float(got[1]):.6g}), "
+            f"expected ({want_x:.6g}, {new_y:.6g}): y steps first, then x against the new y")
+
+
+def hidden_q6a(least_squares_d):
+    """least_squares_d on a real and a fake batch of different sizes: each batch averaged on its own."""
+    import torch
+    from learntools.core import call_learner
+    what = "your function `least_squares_d`"
+    real = torch.tensor([[1.5], [0.0], [0.8]])
+    fake = torch.tensor([[0.4], [-1.0]])
+    got = call_learner(least_squares_d, real, fake, what=what)
+    expected = 0.5 * ((0.25 + 1.0 + 0.04) / 3 + (0.16 + 1.0) / 2)
+    assert isinstance(got, torch.Tensor) and got.numel() == 1, "least_squares_d should return a one-number tensor"
+    assert abs(float(got.detach()) - expected) < 1e-5, (
+        f"least_squares_d gave {float(got.detach()):.6g} on 3 real and 2 fake scores, expected {expected:.6g}")
+
+
+def hidden_q6b(least_squares_g):
+    """least_squares_g on another batch of fake scores."""
+    import torch
+    from learntools.core import call_learner
+    what = "your function `least_squares_g`"
+    fake = torch.tensor([[0.4], [-1.0], [2.0]])
+    got = call_learner(least_squares_g, fake, what=what)
+    expected = 0.5 * (0.36 + 4.0 + 1.0) / 3
+    assert isinstance(got, torch.Tensor) and got.numel() == 1, "least_squares_g should return a one-number tensor"
+    assert abs(float(got.detach()) - expected) < 1e-5, (
+        f"least_squares_g gave {float(got.detach()):.6g}, expected {expected:.6g}")
+
+
 def hidden_q7a(hinge_d):
     """hinge_d: value and gradients on batches of different sizes (the relu cuts off confident examples)."""
     import torch
@@ -70,6 +124,46 @@ def hidden_q7a(hinge_d):
         "hinge_d's gradient should be 0 for a real score above 1, -1/N below it")
     assert torch.allclose(fake_grad.reshape(-1), torch.tensor([0.0, 0.5])), (
         "hinge_d's gradient should be 0 for a fake score below -1, +1/M above it")
+
+
+def hidden_q7b(hinge_g):
+    """hinge_g on fake scores far beyond the margins: G's hinge loss has no relu."""
+    import torch
+    from learntools.core import call_learner
+    what = "your function `hinge_g`"
+    fake = torch.tensor([[3.0], [-2.5], [0.5], [-0.2]])
+    got = call_learner(hinge_g, fake, what=what)
+    expected = -(3.0 - 2.5 + 0.5 - 0.2) / 4
+    assert isinstance(got, torch.Tensor) and got.numel() == 1, "hinge_g should return a one-number tensor"
+    assert abs(float(got.detach()) - expected) < 1e-5, (
+        f"hinge_g gave {float(got.detach()):.6g}, expected {expected:.6g}: minus the fakes' mean score")
+
+
+def hidden_q8a(wasserstein_d):
+    """wasserstein_d on a real and a fake batch of different sizes."""
+    import torch
+    from learntools.core import call_learner
+    what = "your function `wasserstein_d`"
+    real = torch.tensor([[2.0], [-1.0], [0.5]])
+    fake = torch.tensor([[0.25], [-3.0]])
+    got = call_learner(wasserstein_d, real, fake, what=what)
+    expected = (0.25 - 3.0) / 2 - (2.0 - 1.0 + 0.5) / 3
+    assert isinstance(got, torch.Tensor) and got.numel() == 1, "wasserstein_d should return a one-number tensor"
+    assert abs(float(got.detach()) - expected) < 1e-5, (
+        f"wasserstein_d gave {float(got.detach()):.6g} on 3 real and 2 fake scores, expected {expected:.6g}")
+
+
+def hidden_q8b(wasserstein_g):
+    """wasserstein_g on another batch of fake scores."""
+    import torch
+    from learntools.core import call_learner
+    what = "your function `wasserstein_g`"
+    fake = torch.tensor([[3.0], [-2.5], [0.5], [-0.2]])
+    got = call_learner(wasserstein_g, fake, what=what)
+    expected = -(3.0 - 2.5 + 0.5 - 0.2) / 4
+    assert isinstance(got, torch.Tensor) and got.numel() == 1, "wasserstein_g should return a one-number tensor"
+    assert abs(float(got.detach()) - expected) < 1e-5, (
+        f"wasserstein_g gave {float(got.detach()):.6g}, expected {expected:.6g}: minus the fakes' mean score")
 
 
 def hidden_q9(gradient_penalty):
