@@ -14,7 +14,7 @@
 # # 10 · What next: CycleGAN, super-resolution, bigger networks, and responsibility
 #
 # You can now build, train and measure a GAN, condition it on a label and translate images with pix2pix.
-# This last lesson opens four doors:
+# This lesson, the last of the core course, opens four doors (the labs, lessons 11 to 15, come after it):
 #
 # 1. **unpaired translation** with CycleGAN (Zhu, Park, Isola & Efros, 2017): translating between two piles of
 #    images that come without pairs, trained here on your CPU in under a minute;

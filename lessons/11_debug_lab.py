@@ -327,4 +327,5 @@ q3.check()
 # - **Samples.** A grey background means the real and fake images do not share a range.
 # - **Change one thing at a time**, from the same seed, and compare with a run you trust.
 #
-# Next: the other labs of the course, on small data, honest evaluation, and text to image.
+# Next: the other labs of the course: small data and DiffAugment (lesson 12), honest evaluation (13), text to
+# image (14), and case studies from the talks (15).

@@ -4,6 +4,7 @@
     python -m lessons.build --no-execute # skip executing the solution notebooks (fast)
     python -m lessons.build 02           # only lessons whose file name starts with 02
     python -m lessons.build --solutions-files  # only the solutions files qN.solution() reads
+    python -m lessons.build 10 --reuse-outputs # only markdown changed: keep the executed outputs
 
 One source gives three notebooks:
 
@@ -424,12 +425,34 @@ def strip_outputs(notebook):
     return stripped
 
 
-def build(prefix="", execute_solutions=True, root=ROOT):
+def reuse_outputs(solution, executed_path):
+    """The solution notebook with the outputs of the executed one at ``executed_path``, when only its markdown
+    changed (same code cells, in order); None otherwise."""
+    if not executed_path.exists():
+        return None
+    executed = nbformat.read(str(executed_path), as_version=4)
+    old = [cell for cell in executed.cells if cell.cell_type == "code"]
+    new = [cell for cell in solution.cells if cell.cell_type == "code"]
+    if [cell.source for cell in old] != [cell.source for cell in new]:
+        return None
+    reused = copy.deepcopy(solution)
+    for cell, ran in zip([cell for cell in reused.cells if cell.cell_type == "code"], old):
+        cell.outputs, cell.execution_count = ran.outputs, ran.execution_count
+    reused.metadata = executed.metadata
+    return reused
+
+
+def build(prefix="", execute_solutions=True, root=ROOT, reuse=False):
     written = []
     for source_path in lesson_sources(prefix):
         learner, solution, grader = build_versions(source_path)
         learner_path, solution_path, grader_path = output_paths(source_path, root)
-        if execute_solutions:
+        reused = reuse_outputs(solution, solution_path) if reuse else None
+        if reuse and reused is None:
+            raise SourceError(f"{source_path.name}: a code cell changed; build without --reuse-outputs to execute it")
+        if reused is not None:
+            solution = reused
+        elif execute_solutions:
             solution = execute(solution, cwd=root / "solutions")
             solution.metadata["language_info"] = dict(LANGUAGE_INFO)
         for path, notebook in ((learner_path, learner), (solution_path, solution), (grader_path, grader)):
@@ -453,6 +476,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("prefix", nargs="?", default="", help="only lessons whose file name starts with this")
     parser.add_argument("--no-execute", action="store_true", help="do not execute the solution notebooks")
+    parser.add_argument("--reuse-outputs", action="store_true",
+                        help="only markdown changed: keep the committed solution notebook's outputs (an error if "
+                             "a code cell changed)")
     parser.add_argument("--solutions-files", action="store_true",
                         help="only write learntools/gans/solutions/exN.json (what qN.solution() shows)")
     args = parser.parse_args(argv)
@@ -462,7 +488,7 @@ def main(argv=None):
     if args.solutions_files:
         written = [write_solutions_file(source) for source in sources]
     else:
-        written = build(args.prefix, execute_solutions=not args.no_execute)
+        written = build(args.prefix, execute_solutions=not args.no_execute, reuse=args.reuse_outputs)
     for path in written:
         print("wrote", path.relative_to(ROOT))
 

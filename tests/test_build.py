@@ -159,3 +159,23 @@ def test_hidden_tests_in_a_lesson_source_are_refused(tmp_path):
     source = write_lesson_source(tmp_path, "q1.check()\n### BEGIN HIDDEN TESTS\nassert True\n### END HIDDEN TESTS")
     with pytest.raises(build.SourceError, match="nbgrader/hidden_tests"):
         build.build_versions(source)
+
+
+def test_reused_outputs_only_when_no_code_cell_changed(tmp_path):
+    """`--reuse-outputs` (a markdown-only edit) keeps the executed outputs; a changed code cell refuses them."""
+    executed = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("old words"),
+                                               nbformat.v4.new_code_cell("print(1)")])
+    executed.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n")]
+    executed.cells[1].execution_count = 1
+    path = tmp_path / "solution.ipynb"
+    nbformat.write(executed, str(path))
+
+    edited = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("new words"),
+                                             nbformat.v4.new_code_cell("print(1)")])
+    reused = build.reuse_outputs(edited, path)
+    assert reused.cells[0].source == "new words" and reused.cells[1].outputs[0]["text"] == "1\n"
+    assert reused.cells[1].execution_count == 1 and edited.cells[1].outputs == []  # the input is left alone
+
+    edited.cells[1].source = "print(2)"
+    assert build.reuse_outputs(edited, path) is None
+    assert build.reuse_outputs(edited, tmp_path / "missing.ipynb") is None
