@@ -343,7 +343,9 @@ def test_the_shipped_runs_have_the_scripts_format(shipped):
 
 def test_the_script_reproduces_the_first_steps_of_the_shipped_runs(tmp_path, shipped):
     """A short rerun (3 steps, 500 digits, seed 0, both arms), written by the script's own main(), matches the
-    beginning of the shipped losses and D's accuracy before training."""
+    beginning of the shipped losses and D's accuracy before training. The tolerances allow for another CPU's
+    kernels (the file was made on an AMD EPYC; an Intel-made file of the debug lab differed by up to 1 % after
+    5 steps, and a verdict on the edge may flip); another seed's losses are off by 11 % or more."""
     out = tmp_path / "short.npz"
     small_data.main(["--steps", "3", "--sizes", "500", "--seeds", "0", "--samples", "64", "--eval-every", "3",
                      "--out", str(out)])
@@ -352,8 +354,8 @@ def test_the_script_reproduces_the_first_steps_of_the_shipped_runs(tmp_path, shi
     seed = shipped["settings"]["seeds"].index(0)
     for arm in range(len(small_data.ARMS)):
         np.testing.assert_allclose(short["losses"][0, arm, 0], shipped["losses"][size, arm, seed, :, :3],
-                                   rtol=2e-3, atol=1e-5)
-        np.testing.assert_allclose(short["accuracy"][0, arm, 0, 0], shipped["accuracy"][size, arm, seed, 0], atol=1e-6)
+                                   rtol=2e-2, atol=1e-5)
+        np.testing.assert_allclose(short["accuracy"][0, arm, 0, 0], shipped["accuracy"][size, arm, seed, 0], atol=5e-3)
     assert short["samples"].shape == (1, 2, 1, small_data.N_SHOWN, 28, 28)
 
 
