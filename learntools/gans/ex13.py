@@ -11,29 +11,9 @@ a share. The random sets are continuous, so no distance ties with a radius and `
 import numpy as np
 import torch
 
-from learntools.core import FunctionProblem, Incorrect, ThoughtProblem, bind_exercises, ____
+from learntools.core import FunctionProblem, ThoughtProblem, bind_exercises, ____
+from learntools.gans.checking.mistakes import name_mistake
 from learntools.gans.evaluation import fidelity
-
-
-def _as_float(value):
-    """A learner's result as float64 numpy (None when it cannot be read as numbers)."""
-    try:
-        if isinstance(value, torch.Tensor):
-            return value.detach().cpu().double().numpy()
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None
-
-
-def _name_mistake(got, rows):
-    """Raise the sentence of the first (value, sentence) row that ``got`` matches."""
-    got = _as_float(got)
-    if got is None:
-        return
-    for value, sentence in rows:
-        value = np.asarray(value, dtype=np.float64)
-        if got.shape == value.shape and np.allclose(got, value, rtol=1e-4, atol=1e-6):
-            raise Incorrect(sentence if sentence.endswith(".") else sentence + ".")
 
 
 def _distances(a, b):
@@ -68,7 +48,7 @@ def _diagnose_radii(args, got, expected):
         rows.append((ordered[:, k + 1],
                      "every radius is one neighbour too far: the point itself is the first entry of its sorted row, "
                      "so the k-th neighbour is at index k (the (k + 1)-th smallest), not k + 1"))
-    _name_mistake(got, rows)
+    name_mistake(got, expected, rows, rtol=1e-4, atol=1e-6)
 
 
 def _line(values):
@@ -165,7 +145,7 @@ def _mistakes(real, fake, k, question):
 def _diagnose(question):
     def diagnose(args, got, expected):
         real, fake, k = args
-        _name_mistake(got, _mistakes(real, fake, k, question))
+        name_mistake(got, expected, _mistakes(real, fake, k, question), rtol=1e-4, atol=1e-6)
     return diagnose
 
 

@@ -26,7 +26,7 @@ from learntools.core import (
 )
 from learntools.gans import latent
 from learntools.gans.checking.functions import require_written
-from learntools.gans.checking.mistakes import name_mistake
+from learntools.gans.checking.mistakes import name_mistake, name_number_mistake
 from learntools.gans.checking.numbers import close
 from learntools.gans.models.pix2pixhd import feature_matching_loss as reference_feature_matching_loss
 
@@ -120,9 +120,7 @@ def _check_feature_matching(answer):
         expected = reference_feature_matching_loss(real, fake).detach()
         value = float(loss.detach())
         if not close(value, float(expected), rtol=1e-4, atol=1e-6):
-            for mistake, sentence in _fm_mistakes(real, fake):
-                if close(value, float(mistake), rtol=1e-4, atol=1e-6):
-                    raise Incorrect(f"{sentence}.")
+            name_number_mistake(value, expected, _fm_mistakes(real, fake), rtol=1e-4, atol=1e-6)
             raise Incorrect(f"on features of two discriminators with three layers each, {what} gives {value:.4f}; "
                             f"the sum over discriminators and layers of mean |real − fake| is {float(expected):.4f}.")
         if not loss.requires_grad:
